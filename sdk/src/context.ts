@@ -1,0 +1,65 @@
+import type { Logger } from 'pino';
+import type {
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  Implementation,
+  ListRootsResult,
+  LoggingLevel,
+} from './protocolTypes.js';
+
+/** Who is calling: an authenticated principal, or the anonymous local one. */
+export interface Principal {
+  /** Stable identifier of the caller (token subject, service-token name, or `anonymous`). */
+  readonly id: string;
+  /** Scopes granted to the caller. */
+  readonly scopes: readonly string[];
+}
+
+/** What the host knows about the connected client. */
+export interface ClientInfo {
+  /** The protocol version negotiated with (or declared by) the client. */
+  readonly protocolVersion: string;
+  /** The client's `clientInfo`, when it sent one. */
+  readonly info?: Implementation;
+  /** The capabilities the client declared. */
+  readonly capabilities: ClientCapabilities;
+  /** The session id on legacy HTTP sessions. */
+  readonly sessionId?: string;
+}
+
+/**
+ * Passed to every tool, resource, template, prompt and completion handler. The same code serves
+ * every transport: on a legacy session `elicit`, `sample` and `listRoots` send real requests to the
+ * client and resolve with its answer.
+ */
+export interface RequestContext {
+  /** Aborted when the client cancels the request, the session ends or the host shuts down. */
+  readonly signal: AbortSignal;
+  /** The JSON-RPC id of the request being served. */
+  readonly requestId: string | number;
+  /** The caller. */
+  readonly principal: Principal;
+  /** The client. */
+  readonly client: ClientInfo;
+  /** The plugin's logger (a pino child named after the plugin and its version); goes to the host's logs, not to the client. */
+  readonly logger: Logger;
+  /**
+   * Reports progress to the client when it asked for it (`_meta.progressToken`); a no-op otherwise.
+   * `progress` must increase from call to call.
+   */
+  progress(progress: number, total?: number, message?: string): Promise<void>;
+  /** Sends a `notifications/message` log to the client, filtered by the level the client set. */
+  log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
+  /** Asks the user for input through the client (`elicitation/create`). Rejects when the client lacks the capability. */
+  elicit(params: ElicitRequestParams): Promise<ElicitResult>;
+  /** Asks the client's model for a completion (`sampling/createMessage`). Rejects when the client lacks the capability. */
+  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>;
+  /** Asks the client for its roots (`roots/list`). Rejects when the client lacks the capability. */
+  listRoots(): Promise<ListRootsResult>;
+}
+
+/** The context of a tool call. */
+export type ToolContext = RequestContext;

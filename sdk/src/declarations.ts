@@ -1,0 +1,145 @@
+import type { RequestContext, ToolContext } from './context.js';
+import type {
+  CallToolResult,
+  ContentBlock,
+  GetPromptResult,
+  Icon,
+  PromptMessage,
+  ReadResourceResult,
+  ResourceContents,
+  ToolAnnotations,
+  Annotations,
+} from './protocolTypes.js';
+import type { SchemaLike } from './schema.js';
+
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What a tool handler may return:
+ * - a string (one text content block),
+ * - a full `CallToolResult` (`{ content: [...] }`, optionally `structuredContent`, `isError`),
+ * - an array of content blocks,
+ * - any other value: sent as `structuredContent` (when the tool has an output schema) and as JSON text.
+ */
+export type ToolReturn = string | CallToolResult | ContentBlock[] | object | number | boolean | null | undefined;
+
+/** Completion of one argument or template variable: the values that start with what the user typed. */
+export type CompleteFn = (value: string, context: CompletionContext) => Awaitable<string[]>;
+
+/** What a completion handler sees besides the partial value. */
+export interface CompletionContext extends RequestContext {
+  /** Values of the other arguments the client already resolved. */
+  readonly arguments: Readonly<Record<string, string>>;
+}
+
+/**
+ * A completion provider: a function, or (on a decorated class) the name of a method of that class
+ * with the same signature.
+ */
+export type Completer = CompleteFn | string;
+
+/** Options shared by tools, resources, templates and prompts. */
+interface BaseOptions {
+  /** Human-readable title for display. */
+  title?: string;
+  /** What it is for; shown to the model. */
+  description?: string;
+  /** Icons for display. */
+  icons?: Icon[];
+  /** Extra `_meta` published with the declaration. */
+  _meta?: Record<string, unknown>;
+}
+
+/** Declaration of a tool. */
+export interface ToolOptions extends BaseOptions {
+  /** Tool name (defaults to the method name). Must be unique within the host, after any configured prefix. */
+  name?: string;
+  /** Input schema (an object schema); defaults to "no arguments". */
+  input?: SchemaLike;
+  /** Output schema; when set, results carry `structuredContent` validated against it. */
+  output?: SchemaLike;
+  /** Behaviour hints for clients (read-only, destructive, idempotent, open-world). */
+  annotations?: ToolAnnotations;
+}
+
+/** Declaration of a fixed resource. */
+export interface ResourceOptions extends BaseOptions {
+  /** The resource URI. */
+  uri: string;
+  /** Resource name (defaults to the method name). */
+  name?: string;
+  mimeType?: string;
+  /** Size in bytes, when known ahead. */
+  size?: number;
+  annotations?: Annotations;
+}
+
+/** Declaration of a family of resources named by an RFC 6570 URI template. */
+export interface ResourceTemplateOptions extends BaseOptions {
+  /** The URI template, e.g. `db://{table}/rows{?limit}`. */
+  uriTemplate: string;
+  /** Template name (defaults to the method name). */
+  name?: string;
+  mimeType?: string;
+  annotations?: Annotations;
+  /** Completion of template variables by name. */
+  complete?: Record<string, Completer>;
+}
+
+/** One argument of a prompt. */
+export interface PromptArgumentOptions {
+  name: string;
+  title?: string;
+  description?: string;
+  required?: boolean;
+}
+
+/** Declaration of a prompt. */
+export interface PromptOptions extends BaseOptions {
+  /** Prompt name (defaults to the method name). */
+  name?: string;
+  /** Arguments the prompt takes (all strings). */
+  arguments?: PromptArgumentOptions[];
+  /** Completion of arguments by name. */
+  complete?: Record<string, Completer>;
+}
+
+/** What a resource handler may return: text, bytes, one contents entry, an array of them, or a full `ReadResourceResult`. */
+export type ResourceReturn = string | Uint8Array | ResourceContents | ResourceContents[] | ReadResourceResult;
+
+/** What a prompt handler may return: one user message's text, a list of messages, or a full `GetPromptResult`. */
+export type PromptReturn = string | PromptMessage[] | GetPromptResult;
+
+/** Handler of a tool. */
+export type ToolHandler<A = any> = (args: A, ctx: ToolContext) => Awaitable<ToolReturn>;
+/** Handler of a fixed resource: receives the URI read. */
+export type ResourceHandler = (uri: string, ctx: RequestContext) => Awaitable<ResourceReturn>;
+/** Handler of a resource template: receives the URI read and its template variables. */
+export type ResourceTemplateHandler = (uri: string, variables: Record<string, string | string[]>, ctx: RequestContext) => Awaitable<ResourceReturn>;
+/** Handler of a prompt: receives its arguments. */
+export type PromptHandler = (args: Record<string, string>, ctx: RequestContext) => Awaitable<PromptReturn>;
+
+/** A tool written as a plain object (no decorators needed). */
+export interface ToolDefinition<A = any> extends ToolOptions {
+  name: string;
+  /** Plain JSON Schema, as in the protocol; same as `input`. */
+  inputSchema?: SchemaLike;
+  /** Plain JSON Schema, as in the protocol; same as `output`. */
+  outputSchema?: SchemaLike;
+  handler: ToolHandler<A>;
+}
+/** A fixed resource written as a plain object. */
+export interface ResourceDefinition extends ResourceOptions {
+  name: string;
+  handler: ResourceHandler;
+}
+/** A resource template written as a plain object. */
+export interface ResourceTemplateDefinition extends ResourceTemplateOptions {
+  name: string;
+  handler: ResourceTemplateHandler;
+}
+/** A prompt written as a plain object. */
+export interface PromptDefinition extends PromptOptions {
+  name: string;
+  handler: PromptHandler;
+}

@@ -1,0 +1,25 @@
+/**
+ * Injection tokens for host services. Use them with `@inject(TOKEN)` on constructor parameters of
+ * plugin classes; the host registers them in each plugin's own child container.
+ */
+
+/** The plugin's pino logger (a child of the host's, bound to `{ plugin, version }`). Type: `Logger` from pino. */
+export const LOGGER = Symbol.for('mcp-host:token:logger');
+
+/** The plugin's own section of the host config (`plugins.<id>.config`), or `{}`. Type: whatever the plugin documents. */
+export const PLUGIN_CONFIG = Symbol.for('mcp-host:token:plugin-config');
+
+/** Identity of the loaded plugin generation. Type: `PluginInfo`. */
+export const PLUGIN_INFO = Symbol.for('mcp-host:token:plugin-info');
+
+/** Identity of one loaded plugin generation. */
+export interface PluginInfo {
+  /** The plugin id (`mcpHost.id` in its package.json). */
+  readonly id: string;
+  /** Package name. */
+  readonly name: string;
+  /** Package version. */
+  readonly version: string;
+  /** Absolute path of the plugin folder. */
+  readonly root: string;
+}
