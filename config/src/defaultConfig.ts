@@ -1,0 +1,21 @@
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The configuration used when no file is given: the two example plugins from this repository, so
+ * that `mcp-host` run bare serves something. It is built from this module's own URL rather than
+ * from the cwd so that it works wherever the host is started from; the compiled module lives in
+ * `config/dist/` (and the source in `config/src/`), so `../../plugins` is the repository's
+ * `plugins/` folder in both cases.
+ *
+ * Returns a fresh raw (unvalidated) object on every call, to be layered like a config file.
+ */
+export function embeddedDefaultConfig(): unknown {
+  return {
+    plugins: {
+      paths: [
+        fileURLToPath(new URL('../../plugins/example-notes', import.meta.url)),
+        fileURLToPath(new URL('../../plugins/example-plain', import.meta.url)),
+      ],
+    },
+  };
+}

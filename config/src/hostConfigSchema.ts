@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/*
+ * Every object is strict so that a typo (`server.prot`) is an error instead of a silently ignored
+ * key, and every object has a default so that `hostConfigSchema.parse({})` is a complete config.
+ * Nested objects use `prefault` rather than `default`: zod 4 returns a `default` value as-is, while
+ * a `prefault` is parsed, so the inner defaults get filled in.
+ */
+
+const serverSchema = z
+  .object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(3000),
+    path: z.string().startsWith('/', { error: 'must start with "/"' }).default('/mcp'),
+    /** Host header hostnames allowed besides localhost, 127.0.0.1 and ::1 (DNS-rebinding protection). */
+    allowedHosts: z.array(z.string()).default([]),
+    /** Origin header values allowed besides the local ones. */
+    allowedOrigins: z.array(z.string()).default([]),
+    bodyLimitBytes: z.number().int().min(1024).default(4_194_304),
+    sessionIdleTimeoutMs: z.number().int().min(1000).default(1_800_000),
+    maxSessions: z.number().int().min(1).default(10_000),
+  })
+  .strict();
+
+const pluginSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Prepended to the plugin's tool/prompt names; restricted so the result is still a valid MCP name. */
+    prefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]*$/, { error: 'may contain only letters, digits, "_", "." and "-"' })
+      .optional(),
+    /** Handed to the plugin as-is; the plugin validates it against its own schema. */
+    config: z.unknown().default({}),
+  })
+  .strict();
+
+const pluginsSchema = z
+  .object({
+    /** Plugin folders, or folders whose sub-folders are plugins. */
+    paths: z.array(z.string()).default([]),
+    /** Keyed by plugin id. */
+    settings: z.record(z.string(), pluginSettingsSchema).default({}),
+  })
+  .strict();
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const hostConfigSchema = z
+  .object({
+    server: serverSchema.prefault({}),
+    stdio: z.boolean().default(false),
+    logLevel: z.enum(logLevels).default('info'),
+    plugins: pluginsSchema.prefault({}),
+  })
+  .strict();
+
+/** The complete, validated host configuration, every default filled in. */
+export type HostConfig = z.output<typeof hostConfigSchema>;
+export type LogLevel = HostConfig['logLevel'];
+export type PluginSettings = HostConfig['plugins']['settings'][string];

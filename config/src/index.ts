@@ -1,0 +1,7 @@
+export { ConfigError, type ConfigErrorCode, type ConfigIssue } from './ConfigError.js';
+export type { ConfigOverrides } from './ConfigOverrides.js';
+export { embeddedDefaultConfig } from './defaultConfig.js';
+export { envOverrides } from './envOverrides.js';
+export { hostConfigSchema, logLevels, type HostConfig, type LogLevel, type PluginSettings } from './hostConfigSchema.js';
+export { loadConfig, type LoadConfigOptions } from './loadConfig.js';
+export { readConfigFile } from './readConfigFile.js';

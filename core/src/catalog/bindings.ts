@@ -1,0 +1,63 @@
+import type { CompleteFn, PluginInfo, RequestContext } from '@mcp-host/sdk';
+import type { Logger } from 'pino';
+import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import type { CompiledSchema } from './compileSchema.js';
+
+/**
+ * Bindings: one declared tool, resource, template or prompt of one plugin generation, with its
+ * published descriptor built and its schemas compiled once, when the plugin loads.
+ */
+export interface ToolBinding {
+  readonly kind: 'tool';
+  readonly name: string;
+  readonly plugin: PluginInfo;
+  /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
+  readonly logger: Logger;
+  /** The `Tool` object published in `tools/list`. */
+  readonly descriptor: Record<string, unknown>;
+  readonly input: CompiledSchema;
+  readonly output: CompiledSchema | undefined;
+  invoke(args: unknown, ctx: RequestContext): Promise<unknown>;
+}
+
+export interface ResourceBinding {
+  readonly kind: 'resource';
+  readonly uri: string;
+  readonly plugin: PluginInfo;
+  /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
+  readonly logger: Logger;
+  readonly descriptor: Record<string, unknown>;
+  read(uri: string, ctx: RequestContext): Promise<unknown>;
+}
+
+export interface TemplateBinding {
+  readonly kind: 'template';
+  readonly name: string;
+  readonly plugin: PluginInfo;
+  /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
+  readonly logger: Logger;
+  readonly descriptor: Record<string, unknown>;
+  readonly template: UriTemplate;
+  readonly complete: ReadonlyMap<string, CompleteFn>;
+  read(uri: string, variables: Record<string, string | string[]>, ctx: RequestContext): Promise<unknown>;
+}
+
+export interface PromptBinding {
+  readonly kind: 'prompt';
+  readonly name: string;
+  readonly plugin: PluginInfo;
+  /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
+  readonly logger: Logger;
+  readonly descriptor: Record<string, unknown>;
+  readonly requiredArguments: readonly string[];
+  readonly complete: ReadonlyMap<string, CompleteFn>;
+  get(args: Record<string, string>, ctx: RequestContext): Promise<unknown>;
+}
+
+/** Everything one plugin generation contributes. */
+export interface PluginBindings {
+  readonly tools: ToolBinding[];
+  readonly resources: ResourceBinding[];
+  readonly templates: TemplateBinding[];
+  readonly prompts: PromptBinding[];
+}

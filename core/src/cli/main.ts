@@ -1,0 +1,60 @@
+import { ConfigError, loadConfig } from '@mcp-host/config';
+import { Host } from '../kernel/Host.js';
+import { discoverPluginDirs } from '../plugins/discoverPluginDirs.js';
+import { HOST_VERSION } from '../version.js';
+import { parseFlags, UsageError } from './parseFlags.js';
+import { USAGE } from './usage.js';
+
+/** Prints one clear line and exits: the CLI's contract for every start-up failure. */
+function die(message: string, code: number): never {
+  process.stderr.write(`mcp-host: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let flags;
+  try {
+    flags = parseFlags(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) die(e.message, 2);
+    throw e;
+  }
+  if (flags.help) return void process.stdout.write(USAGE);
+  if (flags.version) return void process.stdout.write(`${HOST_VERSION}\n`);
+
+  let config;
+  try {
+    config = await loadConfig({ file: flags.configFile, flags: flags.overrides, env: process.env });
+  } catch (e) {
+    if (e instanceof ConfigError) die(e.message, 2);
+    throw e;
+  }
+  const { missing } = discoverPluginDirs(config.plugins.paths);
+  if (missing.length > 0) die(`plugin path not found: ${missing.join(', ')} (check --plugins / plugins.paths)`, 2);
+
+  let host: Host;
+  try {
+    host = await Host.start({ config });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') die(`port ${config.server.port} on ${config.server.host} is in use; choose another with --port`, 1);
+    if (err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') die(`cannot listen on ${config.server.host}:${config.server.port} (${err.code}); check --host / --port`, 1);
+    die(`failed to start: ${err.message}`, 1);
+  }
+
+  const shutdown = async (signal: string) => {
+    host.logger.info({ signal }, 'shutting down');
+    await host.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (config.stdio) {
+    await host.serveStdio();
+    await host.close();
+    process.exit(0);
+  }
+}
+
+main().catch((e) => die(`unexpected error: ${(e as Error)?.stack ?? String(e)}`, 1));

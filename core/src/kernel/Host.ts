@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import type { HostConfig } from '@mcp-host/config';
+import type { Logger } from 'pino';
+import { container as globalContainer, type DependencyContainer } from 'tsyringe';
+import { Catalog } from '../catalog/Catalog.js';
+import type { PluginGeneration } from '../plugins/loadPlugin.js';
+import { loadPlugins } from '../plugins/loadPlugins.js';
+import { formatProblem, type PluginProblem } from '../plugins/PluginProblem.js';
+import { Engine } from '../protocol/Engine.js';
+import { HttpTransport } from '../transport/http/HttpTransport.js';
+import { StdioTransport } from '../transport/stdio/StdioTransport.js';
+import { HOST_VERSION } from '../version.js';
+import { createLogger } from './createLogger.js';
+import { HOST_CONFIG, HOST_LOGGER } from './tokens.js';
+
+export interface StartHostOptions {
+  readonly config: HostConfig;
+  readonly logger?: Logger;
+  /** For stdio mode: the streams to serve (default process.stdin / process.stdout). */
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly stdout?: NodeJS.WritableStream;
+}
+
+/**
+ * The running host. Boot order: logger → root container with host services → plugins (manifests
+ * checked, then loaded in parallel) → catalog → engine → transport. Shutdown runs it backwards.
+ */
+export class Host {
+  /** The HTTP endpoint, when serving HTTP. */
+  url: string | undefined;
+  private http: HttpTransport | undefined;
+  private stdio: StdioTransport | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly config: HostConfig,
+    readonly logger: Logger,
+    readonly root: DependencyContainer,
+    private current: Catalog,
+    /** Every plugin problem found while loading (the host serves the rest). */
+    readonly problems: readonly PluginProblem[],
+    readonly engine: Engine,
+  ) {}
+
+  get catalog(): Catalog {
+    return this.current;
+  }
+
+  static async start(options: StartHostOptions): Promise<Host> {
+    const { config } = options;
+    const logger = options.logger ?? createLogger(config.logLevel);
+    // A child of the global container, so nothing a plugin or library puts in the global one leaks into ours.
+    const root = globalContainer.createChildContainer();
+    root.register(HOST_CONFIG, { useValue: config });
+    root.register(HOST_LOGGER, { useValue: logger });
+
+    const { generations, problems } = await loadPlugins(config.plugins, { root, logger, hostVersion: HOST_VERSION });
+    const { catalog, rejected } = Catalog.build(1, generations);
+    for (const r of rejected) {
+      problems.push(r.problem);
+      await r.generation.dispose();
+    }
+    for (const p of problems) logger.warn({ code: p.code, plugin: p.pluginId, path: p.path, err: p.cause }, formatProblem(p));
+    for (const g of catalog.generations) logger.info({ plugin: g.info.id, version: g.info.version, tools: g.bindings.tools.length, resources: g.bindings.resources.length, templates: g.bindings.templates.length, prompts: g.bindings.prompts.length }, 'plugin loaded');
+
+    let host: Host | undefined;
+    const engine = new Engine({
+      catalog: () => host!.current,
+      logger,
+      serverInfo: { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION },
+      clientRequestTimeoutMs: 300_000,
+    });
+    host = new Host(config, logger, root, catalog, problems, engine);
+    try {
+      if (config.stdio) {
+        host.stdio = new StdioTransport(engine, (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger);
+      } else {
+        host.http = new HttpTransport(engine, config.server, logger);
+        host.url = await host.http.listen();
+        logger.info({ url: host.url, plugins: catalog.generations.length, problems: problems.length }, `mcp-host ${HOST_VERSION} listening on ${host.url}`);
+      }
+    } catch (e) {
+      await host.close();
+      throw e;
+    }
+    return host;
+  }
+
+  /** stdio mode: serve until stdin closes. */
+  async serveStdio(): Promise<void> {
+    if (!this.stdio) throw new Error('not in stdio mode');
+    this.logger.info({ plugins: this.current.generations.length, problems: this.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
+    await this.stdio.start();
+  }
+
+  /** Stops transports, then disposes plugin generations (last loaded first), then the root container. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.stdio?.close();
+      await this.http?.close();
+      for (const g of [...this.current.generations].reverse()) await g.dispose();
+      await this.root.dispose();
+      this.logger.flush?.();
+    })();
+    return this.closing;
+  }
+}

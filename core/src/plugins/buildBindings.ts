@@ -1,0 +1,121 @@
+import {
+  METADATA_KEYS,
+  readMembers,
+  type CompleteFn,
+  type Completer,
+  type PluginDefinition,
+  type PluginInfo,
+  type PromptOptions,
+  type ResourceOptions,
+  type ResourceTemplateOptions,
+  type ToolOptions,
+} from '@mcp-host/sdk';
+import type { Logger } from 'pino';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import type { PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
+import { compileSchema } from '../catalog/compileSchema.js';
+
+type AnyFn = (...args: any[]) => unknown;
+
+/** Thrown for a declaration that cannot be served (bad schema, missing method); the loader turns it into a plugin problem. */
+export class DeclarationError extends Error {}
+
+function pick(source: object, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = (source as Record<string, unknown>)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
+function completers(spec: Record<string, Completer> | undefined, instance: object | undefined, where: string): Map<string, CompleteFn> {
+  const map = new Map<string, CompleteFn>();
+  for (const [arg, c] of Object.entries(spec ?? {})) {
+    if (typeof c === 'function') map.set(arg, c);
+    else {
+      const fn = instance ? (instance as Record<string, unknown>)[c] : undefined;
+      if (typeof fn !== 'function') throw new DeclarationError(`${where}: completer "${c}" for "${arg}" is not a method of the class`);
+      map.set(arg, (fn as CompleteFn).bind(instance));
+    }
+  }
+  return map;
+}
+
+/**
+ * Turns a plugin's declarations (decorated methods of its resolved class instances, and plain
+ * objects) into bindings: descriptors built and schemas compiled here, once per generation.
+ */
+export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Function, object>, plugin: PluginInfo, logger: Logger, prefix = ''): PluginBindings {
+  const out: PluginBindings = { tools: [], resources: [], templates: [], prompts: [] };
+
+  const tool = (opts: ToolOptions & { inputSchema?: unknown; outputSchema?: unknown }, name: string, fn: AnyFn, instance?: object) => {
+    const where = `tool "${name}"`;
+    let input, output;
+    try {
+      input = compileSchema((opts.input ?? opts.inputSchema) as never);
+      output = opts.output ?? opts.outputSchema ? compileSchema((opts.output ?? opts.outputSchema) as never) : undefined;
+    } catch (e) {
+      throw new DeclarationError(`${where}: schema does not compile: ${(e as Error).message}`);
+    }
+    const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
+    const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
+    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, descriptor, input, output, invoke: async (args, ctx) => fn.call(instance, args, ctx) };
+    out.tools.push(binding);
+  };
+  const resource = (opts: ResourceOptions, name: string, fn: AnyFn, instance?: object) => {
+    const descriptor = { uri: opts.uri, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'size', 'annotations', 'icons', '_meta']) };
+    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, plugin, logger, descriptor, read: async (uri, ctx) => fn.call(instance, uri, ctx) };
+    out.resources.push(binding);
+  };
+  const template = (opts: ResourceTemplateOptions, name: string, fn: AnyFn, instance?: object) => {
+    let parsed: UriTemplate;
+    try {
+      parsed = new UriTemplate(opts.uriTemplate);
+    } catch (e) {
+      throw new DeclarationError(`resource template "${name}": invalid URI template "${opts.uriTemplate}": ${(e as Error).message}`);
+    }
+    const descriptor = { uriTemplate: opts.uriTemplate, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'annotations', 'icons', '_meta']) };
+    const binding: TemplateBinding = {
+      kind: 'template', name: prefix + name, plugin, logger, descriptor, template: parsed,
+      complete: completers(opts.complete, instance, `resource template "${name}"`),
+      read: async (uri, vars, ctx) => fn.call(instance, uri, vars, ctx),
+    };
+    out.templates.push(binding);
+  };
+  const prompt = (opts: PromptOptions, name: string, fn: AnyFn, instance?: object) => {
+    const args = opts.arguments?.map((a) => pick(a, ['name', 'title', 'description', 'required']));
+    const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), ...(args ? { arguments: args } : {}), ...pick(opts, ['icons', '_meta']) };
+    const binding: PromptBinding = {
+      kind: 'prompt', name: prefix + name, plugin, logger, descriptor,
+      requiredArguments: (opts.arguments ?? []).filter((a) => a.required).map((a) => a.name),
+      complete: completers(opts.complete, instance, `prompt "${name}"`),
+      get: async (a, ctx) => fn.call(instance, a, ctx),
+    };
+    out.prompts.push(binding);
+  };
+
+  for (const [cls, instance] of instances) {
+    const method = (m: string) => {
+      const fn = (instance as Record<string, unknown>)[m];
+      if (typeof fn !== 'function') throw new DeclarationError(`${cls.name}.${m} is not a method`);
+      return fn as AnyFn;
+    };
+    for (const { method: m, options } of readMembers<ToolOptions>(METADATA_KEYS.tools, cls)) tool(options, options.name ?? m, method(m), instance);
+    for (const { method: m, options } of readMembers<ResourceOptions>(METADATA_KEYS.resources, cls)) resource(options, options.name ?? m, method(m), instance);
+    for (const { method: m, options } of readMembers<ResourceTemplateOptions>(METADATA_KEYS.resourceTemplates, cls)) template(options, options.name ?? m, method(m), instance);
+    for (const { method: m, options } of readMembers<PromptOptions>(METADATA_KEYS.prompts, cls)) prompt(options, options.name ?? m, method(m), instance);
+  }
+  const plain = <T extends { name?: string; handler?: unknown }>(list: readonly T[] | undefined, kind: string, add: (o: T, name: string, fn: AnyFn) => void) => {
+    for (const item of list ?? []) {
+      if (typeof item?.name !== 'string' || item.name === '') throw new DeclarationError(`a ${kind} object has no "name"`);
+      if (typeof item.handler !== 'function') throw new DeclarationError(`${kind} "${item.name}" has no "handler" function`);
+      add(item, item.name, item.handler as AnyFn);
+    }
+  };
+  plain(def.tools, 'tool', (o, n, f) => tool(o, n, f));
+  plain(def.resources, 'resource', (o, n, f) => resource(o, n, f));
+  plain(def.resourceTemplates, 'resource template', (o, n, f) => template(o, n, f));
+  plain(def.prompts, 'prompt', (o, n, f) => prompt(o, n, f));
+  return out;
+}

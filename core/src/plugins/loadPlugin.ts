@@ -1,0 +1,99 @@
+import { pathToFileURL } from 'node:url';
+import { isPluginDefinition, LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, type PluginInfo, type PluginScope } from '@mcp-host/sdk';
+import type { Logger } from 'pino';
+import type { DependencyContainer } from 'tsyringe';
+import type { PluginBindings } from '../catalog/bindings.js';
+import { buildBindings, DeclarationError } from './buildBindings.js';
+import { PluginLoadError, PluginProblemCode } from './PluginProblem.js';
+import type { PluginManifest } from './readManifest.js';
+
+/** One loaded version of one plugin: its bindings, its child container, and its clean-ups. */
+export interface PluginGeneration {
+  readonly info: PluginInfo;
+  readonly bindings: PluginBindings;
+  dispose(): Promise<void>;
+}
+
+export interface LoadPluginOptions {
+  readonly root: DependencyContainer;
+  readonly logger: Logger;
+  readonly config: unknown;
+  readonly prefix?: string;
+}
+
+/**
+ * Loads one plugin generation: imports its entry, checks the export, sets up its child container,
+ * resolves its classes and builds its bindings. Any failure disposes what was acquired so far and
+ * throws a PluginLoadError naming the plugin, the step and the cause.
+ */
+export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOptions): Promise<PluginGeneration> {
+  const info: PluginInfo = Object.freeze({ id: manifest.id, name: manifest.packageName, version: manifest.version, root: manifest.dir });
+  const fail = (code: PluginProblemCode, message: string, fix: string, cause?: unknown): never => {
+    throw new PluginLoadError({ code, pluginId: manifest.id, path: manifest.dir, message, fix, cause });
+  };
+  const causeText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+  let mod: Record<string, unknown>;
+  try {
+    mod = await import(pathToFileURL(manifest.entry).href);
+  } catch (e) {
+    return fail(PluginProblemCode.ImportFailed, `importing ${manifest.entry} failed: ${causeText(e)}`, 'fix the error in the plugin entry (or rebuild it)', e);
+  }
+  const def = mod.default;
+  if (!isPluginDefinition(def)) {
+    return fail(PluginProblemCode.NotAPlugin, `${manifest.entry} does not default-export a plugin definition`, "end the entry with `export default definePlugin({...})` from '@mcp-host/sdk'");
+  }
+
+  const logger = options.logger.child({ plugin: info.id, version: info.version });
+  const container = options.root.createChildContainer();
+  container.register(LOGGER, { useValue: logger });
+  container.register(PLUGIN_CONFIG, { useValue: options.config ?? {} });
+  container.register(PLUGIN_INFO, { useValue: info });
+
+  const disposers: Array<() => unknown> = [];
+  const dispose = async () => {
+    // Clean-ups run last-registered-first, then the container goes, so services outlive their users.
+    for (const d of disposers.splice(0).reverse()) {
+      try {
+        await d();
+      } catch (e) {
+        logger.error({ err: e }, 'plugin dispose hook failed');
+      }
+    }
+    try {
+      await container.dispose();
+    } catch (e) {
+      logger.error({ err: e }, 'plugin container dispose failed');
+    }
+  };
+
+  try {
+    if (def.setup) {
+      const scope: PluginScope = { container, config: options.config ?? {}, logger, plugin: info, onDispose: (fn) => void disposers.push(fn) };
+      try {
+        await def.setup(scope);
+      } catch (e) {
+        fail(PluginProblemCode.SetupFailed, `setup() threw: ${causeText(e)}`, 'fix the plugin setup (see the cause in the log)', e);
+      }
+    }
+    const instances = new Map<Function, object>();
+    for (const cls of def.classes ?? []) {
+      try {
+        instances.set(cls, container.resolve(cls as never));
+      } catch (e) {
+        fail(PluginProblemCode.ConstructFailed, `constructing ${cls.name} failed: ${causeText(e)}`, 'check its constructor and that it is @injectable() with @inject(token) on parameters that are not classes', e);
+      }
+    }
+    let bindings: PluginBindings;
+    try {
+      bindings = buildBindings(def, instances, info, logger, options.prefix);
+    } catch (e) {
+      if (e instanceof DeclarationError) fail(PluginProblemCode.BadDeclaration, e.message, 'fix the declaration', e);
+      throw e;
+    }
+    return { info, bindings: bindings!, dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,11 @@
+import type { JsonRpcMessage } from './jsonrpc.js';
+
+/**
+ * Where the engine sends messages related to one request (progress, logs, server→client requests).
+ * On HTTP it is the POST's response stream (upgraded to SSE on first use); on stdio, stdout.
+ */
+export interface Channel {
+  send(message: JsonRpcMessage): void;
+  /** False when nothing can reach the client this way (e.g. a JSON-only HTTP client): server→client requests then fail fast. */
+  readonly canSend: boolean;
+}

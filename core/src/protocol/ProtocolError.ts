@@ -1,0 +1,20 @@
+import { McpError } from '@mcp-host/sdk';
+
+/** JSON-RPC error codes the engine emits. */
+export const RpcCode = {
+  ParseError: -32700,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+  /** Legacy era: the transport refused the request (no session, bad header). SDKs use it the same way. */
+  ConnectionClosed: -32000,
+  SessionNotFound: -32001,
+  ResourceNotFound: -32002,
+} as const;
+
+/** An error the engine turns into a JSON-RPC error response. Same class as plugins throw, so one path handles both. */
+export class ProtocolError extends McpError {}
+
+export const invalidParams = (message: string, data?: unknown) => new ProtocolError(RpcCode.InvalidParams, message, data);
+export const methodNotFound = (method: string) => new ProtocolError(RpcCode.MethodNotFound, `Method not found: ${method}`);

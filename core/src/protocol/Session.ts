@@ -1,0 +1,99 @@
+import type { ClientCapabilities, Implementation, LoggingLevel, Principal } from '@mcp-host/sdk';
+import type { Channel } from './Channel.js';
+import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
+import { ProtocolError, RpcCode } from './ProtocolError.js';
+
+const LEVELS: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
+export const levelRank = (l: LoggingLevel) => LEVELS.indexOf(l);
+export const isLoggingLevel = (v: unknown): v is LoggingLevel => typeof v === 'string' && LEVELS.includes(v as LoggingLevel);
+
+interface PendingRequest {
+  resolve(result: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', scopes: Object.freeze([]) as readonly string[] });
+
+/**
+ * The state of one legacy-era connection (an HTTP session or the stdio peer): what initialize
+ * negotiated, the log level, subscriptions, requests in flight both ways.
+ */
+export class Session {
+  initialized = false;
+  protocolVersion = '';
+  clientInfo: Implementation | undefined;
+  clientCapabilities: ClientCapabilities = {};
+  logLevel: LoggingLevel | undefined;
+  readonly subscriptions = new Set<string>();
+  lastSeen = Date.now();
+  closed = false;
+  /** Requests from the client being served, for `notifications/cancelled`. */
+  readonly inFlight = new Map<RequestId, AbortController>();
+  /** The channel for messages not related to a request (HTTP GET stream, stdio). */
+  standalone: Channel | undefined;
+  private readonly pending = new Map<RequestId, PendingRequest>();
+  private nextId = 0;
+
+  constructor(
+    /** The `Mcp-Session-Id` on HTTP; undefined on stdio. */
+    readonly id: string | undefined,
+    readonly principal: Principal = ANONYMOUS,
+  ) {}
+
+  /** Whether a log at `level` passes the level the client set (everything passes until it sets one). */
+  wantsLog(level: LoggingLevel): boolean {
+    return this.logLevel === undefined || levelRank(level) >= levelRank(this.logLevel);
+  }
+
+  /**
+   * Sends a request to the client and resolves with its result. Rejects on the client's error, on
+   * timeout and on `signal` (then the client is told with `notifications/cancelled`).
+   */
+  request(method: string, params: Record<string, unknown>, channel: Channel, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
+    if (this.closed) return Promise.reject(new ProtocolError(RpcCode.ConnectionClosed, 'session closed'));
+    if (!channel.canSend) return Promise.reject(new Error(`cannot send ${method}: the client's request did not accept a stream (Accept: text/event-stream)`));
+    const id = `mcp-host-${++this.nextId}`;
+    return new Promise((resolve, reject) => {
+      const cancel = (reason: string) => {
+        if (!this.pending.delete(id)) return;
+        clearTimeout(timer);
+        channel.send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } });
+        reject(new Error(`${method} ${reason}`));
+      };
+      const onAbort = () => cancel('cancelled: the originating request was cancelled');
+      const timer = setTimeout(() => cancel(`timed out after ${timeoutMs} ms`), timeoutMs);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: (r) => (signal.removeEventListener('abort', onAbort), resolve(r)),
+        reject: (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+        timer,
+      });
+      channel.send({ jsonrpc: '2.0', id, method, params });
+    });
+  }
+
+  /** Routes a response from the client to the request it answers. Returns false for unknown ids. */
+  settle(response: JsonRpcResponse): boolean {
+    const p = response.id === null ? undefined : this.pending.get(response.id);
+    if (!p) return false;
+    this.pending.delete(response.id!);
+    clearTimeout(p.timer);
+    if (response.error) p.reject(new ProtocolError(response.error.code, `client answered with an error: ${response.error.message}`, response.error.data));
+    else p.resolve(response.result);
+    return true;
+  }
+
+  /** Ends the session: aborts work in flight and fails requests waiting on the client. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const c of this.inFlight.values()) c.abort(new Error('session closed'));
+    this.inFlight.clear();
+    for (const p of this.pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new ProtocolError(RpcCode.ConnectionClosed, 'session closed'));
+    }
+    this.pending.clear();
+  }
+}

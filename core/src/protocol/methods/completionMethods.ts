@@ -1,0 +1,38 @@
+import type { CompleteFn } from '@mcp-host/sdk';
+import type { Logger } from 'pino';
+import { createRequestContext } from '../createRequestContext.js';
+import { invalidParams } from '../ProtocolError.js';
+import type { EngineDeps, MethodTable } from './MethodHandler.js';
+
+const MAX_VALUES = 100; // the protocol caps a completion result at 100 values
+
+/** completion/complete for prompt arguments and template variables. */
+export function completionMethods(deps: EngineDeps): MethodTable {
+  return {
+    async 'completion/complete'(call) {
+      const { ref, argument, context } = call.params as { ref?: Record<string, unknown>; argument?: Record<string, unknown>; context?: { arguments?: Record<string, string> } };
+      if (typeof ref !== 'object' || ref === null) throw invalidParams('completion/complete: "ref" must be an object');
+      if (typeof argument?.name !== 'string' || typeof argument.value !== 'string') throw invalidParams('completion/complete: "argument" needs string "name" and "value"');
+      const catalog = deps.catalog();
+      let completer: CompleteFn | undefined;
+      let logger: Logger;
+      if (ref.type === 'ref/prompt') {
+        const prompt = typeof ref.name === 'string' ? catalog.prompts.get(ref.name) : undefined;
+        if (!prompt) throw invalidParams(`completion/complete: unknown prompt ${JSON.stringify(ref.name)}`);
+        completer = prompt.complete.get(argument.name);
+        logger = prompt.logger;
+      } else if (ref.type === 'ref/resource') {
+        const template = catalog.templates.find((t) => t.descriptor.uriTemplate === ref.uri);
+        if (!template) throw invalidParams(`completion/complete: unknown resource template ${JSON.stringify(ref.uri)}`);
+        completer = template.complete.get(argument.name);
+        logger = template.logger;
+      } else {
+        throw invalidParams(`completion/complete: unknown ref type ${JSON.stringify(ref.type)}`);
+      }
+      if (!completer) return { completion: { values: [], hasMore: false } };
+      const ctx = createRequestContext(call, logger, deps.clientRequestTimeoutMs);
+      const values = await completer(argument.value, { ...ctx, arguments: context?.arguments ?? {} });
+      return { completion: { values: values.slice(0, MAX_VALUES), total: values.length, hasMore: values.length > MAX_VALUES } };
+    },
+  };
+}

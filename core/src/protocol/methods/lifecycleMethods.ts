@@ -1,0 +1,38 @@
+import { invalidParams } from '../ProtocolError.js';
+import { isLoggingLevel } from '../Session.js';
+import { negotiateVersion } from '../versions.js';
+import type { EngineDeps, MethodTable } from './MethodHandler.js';
+
+export const SERVER_CAPABILITIES = Object.freeze({
+  tools: { listChanged: true },
+  resources: { subscribe: true, listChanged: true },
+  prompts: { listChanged: true },
+  completions: {},
+  logging: {},
+});
+
+/** initialize, ping, logging/setLevel. */
+export function lifecycleMethods(deps: EngineDeps): MethodTable {
+  return {
+    initialize({ params, session }) {
+      if (typeof params.protocolVersion !== 'string') throw invalidParams('initialize: "protocolVersion" must be a string');
+      if (params.capabilities !== undefined && (typeof params.capabilities !== 'object' || params.capabilities === null)) throw invalidParams('initialize: "capabilities" must be an object');
+      session.protocolVersion = negotiateVersion(params.protocolVersion);
+      session.clientCapabilities = (params.capabilities as never) ?? {};
+      session.clientInfo = params.clientInfo as never;
+      session.initialized = true;
+      return {
+        protocolVersion: session.protocolVersion,
+        capabilities: SERVER_CAPABILITIES,
+        serverInfo: deps.serverInfo,
+        ...(deps.instructions ? { instructions: deps.instructions } : {}),
+      };
+    },
+    ping: () => ({}),
+    'logging/setLevel'({ params, session }) {
+      if (!isLoggingLevel(params.level)) throw invalidParams(`logging/setLevel: unknown level ${JSON.stringify(params.level)}`, { supported: ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] });
+      session.logLevel = params.level;
+      return {};
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { McpError, ToolError } from '@mcp-host/sdk';
+import { createRequestContext } from '../createRequestContext.js';
+import { invalidParams } from '../ProtocolError.js';
+import { OutputSchemaError, toolResult } from '../normalizeResults.js';
+import type { EngineDeps, MethodTable } from './MethodHandler.js';
+
+const errorResult = (text: string) => ({ content: [{ type: 'text', text }], isError: true });
+
+/** tools/list and tools/call. */
+export function toolMethods(deps: EngineDeps): MethodTable {
+  return {
+    'tools/list': ({ params }) => deps.catalog().listPage('tools', params.cursor),
+    async 'tools/call'(call) {
+      const { name, arguments: rawArgs } = call.params;
+      if (typeof name !== 'string') throw invalidParams('tools/call: "name" must be a string');
+      const binding = deps.catalog().tools.get(name);
+      if (!binding) throw invalidParams(`Unknown tool: ${name}`, { name });
+      if (rawArgs !== undefined && (typeof rawArgs !== 'object' || rawArgs === null || Array.isArray(rawArgs))) {
+        return errorResult(`Invalid arguments for tool ${name}: "arguments" must be an object`);
+      }
+      // Argument errors are tool errors (SEP-1303): the model reads them and can correct its call.
+      const checked = binding.input.validate(rawArgs ?? {});
+      if (!checked.ok) return errorResult(`Invalid arguments for tool ${name}: ${checked.message}`);
+      try {
+        const value = await binding.invoke(checked.value, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs));
+        return toolResult(value, binding);
+      } catch (e) {
+        if (e instanceof McpError) throw e;
+        if (e instanceof ToolError) return errorResult(e.message);
+        if (call.signal.aborted) throw e;
+        const err = e as Error;
+        binding.logger.error({ err, tool: name }, e instanceof OutputSchemaError ? 'tool broke its output schema' : 'tool handler threw');
+        return errorResult(e instanceof OutputSchemaError ? err.message : `Tool ${name} failed: ${err?.message ?? String(e)}`);
+      }
+    },
+  };
+}

@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { Engine } from '../../protocol/Engine.js';
+import { classify, type JsonRpcErrorObject } from '../../protocol/jsonrpc.js';
+import { RpcCode } from '../../protocol/ProtocolError.js';
+import { Session } from '../../protocol/Session.js';
+import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
+import { createOriginGuard } from './originGuard.js';
+import { PostChannel } from './PostChannel.js';
+import { startSse, writeSseMessage } from './sse.js';
+
+export interface HttpTransportOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly path: string;
+  readonly allowedHosts: readonly string[];
+  readonly allowedOrigins: readonly string[];
+  readonly bodyLimitBytes: number;
+  readonly sessionIdleTimeoutMs: number;
+  readonly maxSessions: number;
+}
+
+const KEEPALIVE_MS = 25_000;
+
+function rpcError(reply: FastifyReply, status: number, error: JsonRpcErrorObject, id: string | number | null = null) {
+  return reply.code(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id, error }));
+}
+
+const accepts = (req: FastifyRequest, type: string) => {
+  const a = req.headers.accept;
+  return a === undefined || a.includes(type) || a.includes('*/*');
+};
+
+/**
+ * Streamable HTTP (2025-11-25 and earlier) on fastify: POST for messages, GET for the session's
+ * stream of unrelated server messages, DELETE to end a session.
+ */
+export class HttpTransport {
+  readonly sessions = new Map<string, Session>();
+  private readonly app: FastifyInstance;
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: HttpTransportOptions,
+    private readonly logger: Logger,
+  ) {
+    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: true, return503OnClosing: true });
+    this.routes();
+  }
+
+  /** Starts listening; resolves with the endpoint URL. */
+  async listen(): Promise<string> {
+    await this.app.listen({ host: this.options.host, port: this.options.port });
+    const address = this.app.server.address();
+    const port = typeof address === 'object' && address ? address.port : this.options.port;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    const sweepEvery = Math.min(Math.max(this.options.sessionIdleTimeoutMs / 2, 500), 60_000);
+    this.sweepTimer = setInterval(() => this.sweep(), sweepEvery).unref();
+    return `http://${host}:${port}${this.options.path}`;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    for (const s of this.sessions.values()) s.close();
+    this.sessions.clear();
+    await this.app.close();
+  }
+
+  /** Ends sessions idle for longer than the timeout (no open stream, nothing in flight). */
+  private sweep(): void {
+    const cutoff = Date.now() - this.options.sessionIdleTimeoutMs;
+    for (const [id, s] of this.sessions) {
+      if (s.lastSeen < cutoff && !s.standalone && s.inFlight.size === 0) {
+        s.close();
+        this.sessions.delete(id);
+        this.logger.debug({ session: id }, 'idle session expired');
+      }
+    }
+  }
+
+  private routes(): void {
+    const app = this.app;
+    const guard = createOriginGuard({ allowedHosts: this.options.allowedHosts, allowedOrigins: this.options.allowedOrigins, boundHost: this.options.host });
+
+    // Bodies are parsed by the engine's path, so a parse error becomes a JSON-RPC -32700, not an HTML 400.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+    app.addHook('onRequest', async (req, reply) => {
+      const refused = guard(req.headers.host, req.headers.origin);
+      if (refused) return rpcError(reply, 403, { code: RpcCode.ConnectionClosed, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
+    });
+
+    app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
+      const status = err.statusCode ?? 500;
+      if (status >= 500) this.logger.error({ err }, 'HTTP request failed');
+      const message =
+        err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `Request body larger than ${this.options.bodyLimitBytes} bytes (server.bodyLimitBytes)`
+        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Unsupported Media Type: Content-Type must be application/json'
+        : err.message;
+      return rpcError(reply, status, { code: status === 413 || status === 415 ? RpcCode.InvalidRequest : RpcCode.InternalError, message });
+    });
+    app.setNotFoundHandler((req, reply) => rpcError(reply, 404, { code: RpcCode.InvalidRequest, message: `Not found: ${req.url} (the MCP endpoint is ${this.options.path})` }));
+
+    const path = this.options.path;
+    app.post(path, (req, reply) => this.post(req, reply));
+    app.get(path, (req, reply) => this.get(req, reply));
+    app.delete(path, (req, reply) => this.delete(req, reply));
+    for (const method of ['PUT', 'PATCH', 'OPTIONS'] as const) {
+      app.route({ method, url: path, handler: (_req, reply) => rpcError(reply.header('allow', 'GET, POST, DELETE'), 405, { code: RpcCode.ConnectionClosed, message: `Method Not Allowed: ${method}` }) });
+    }
+  }
+
+  /** Finds the request's session, or answers the error the spec gives (400 no header, 404 unknown, 400 bad version). */
+  private sessionOf(req: FastifyRequest, reply: FastifyReply): Session | undefined {
+    const id = req.headers['mcp-session-id'];
+    if (typeof id !== 'string' || id === '') {
+      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' });
+      return undefined;
+    }
+    const session = this.sessions.get(id);
+    if (!session) {
+      rpcError(reply, 404, { code: RpcCode.SessionNotFound, message: 'Session not found: it expired or was closed; initialize a new session' });
+      return undefined;
+    }
+    const version = req.headers['mcp-protocol-version'];
+    if (version !== undefined && !isLegacyVersion(version)) {
+      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)} (supported: ${LEGACY_VERSIONS.join(', ')})` });
+      return undefined;
+    }
+    return session;
+  }
+
+  private async post(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
+      return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(req.body as string);
+    } catch (e) {
+      return void rpcError(reply, 400, { code: RpcCode.ParseError, message: `Parse error: ${(e as Error).message}` });
+    }
+    if (Array.isArray(body)) {
+      return void rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: 'Invalid Request: JSON-RPC batches are not supported (removed in protocol 2025-06-18); send one message per POST' });
+    }
+    const msg = classify(body);
+    if (msg.kind === 'invalid') return void rpcError(reply, 400, msg.error, msg.id);
+
+    if (msg.kind === 'request' && msg.message.method === 'initialize') {
+      if (req.headers['mcp-session-id'] !== undefined) {
+        return void rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id' }, msg.message.id);
+      }
+      if (this.sessions.size >= this.options.maxSessions) {
+        return void rpcError(reply.header('retry-after', '5'), 503, { code: RpcCode.ConnectionClosed, message: `Service Unavailable: session limit (${this.options.maxSessions}) reached` }, msg.message.id);
+      }
+      const session = new Session(randomUUID());
+      const channel = new PostChannel(reply, accepts(req, 'text/event-stream'), { 'mcp-session-id': session.id! });
+      const response = await this.engine.handleRequest(msg.message, session, channel);
+      if (response && !response.error) this.sessions.set(session.id!, session);
+      return channel.finish(response);
+    }
+
+    const session = this.sessionOf(req, reply);
+    if (!session) return;
+    switch (msg.kind) {
+      case 'notification':
+        this.engine.handleNotification(msg.message, session);
+        return void reply.code(202).send();
+      case 'response':
+        this.engine.handleResponse(msg.message, session);
+        return void reply.code(202).send();
+      case 'request': {
+        const channel = new PostChannel(reply, accepts(req, 'text/event-stream'), {});
+        return channel.finish(await this.engine.handleRequest(msg.message, session, channel));
+      }
+    }
+  }
+
+  private get(req: FastifyRequest, reply: FastifyReply): void {
+    if (!req.headers.accept?.includes('text/event-stream')) {
+      return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
+    }
+    const session = this.sessionOf(req, reply);
+    if (!session) return;
+    if (session.standalone) {
+      return void rpcError(reply, 409, { code: RpcCode.ConnectionClosed, message: 'Conflict: this session already has an open GET stream' });
+    }
+    reply.hijack();
+    const res = reply.raw;
+    startSse(res, { 'mcp-session-id': session.id! });
+    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS).unref();
+    const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m) };
+    session.standalone = channel;
+    res.on('close', () => {
+      clearInterval(keepalive);
+      if (session.standalone === channel) session.standalone = undefined;
+      session.lastSeen = Date.now();
+    });
+  }
+
+  private delete(req: FastifyRequest, reply: FastifyReply): void {
+    const session = this.sessionOf(req, reply);
+    if (!session) return;
+    session.close();
+    this.sessions.delete(session.id!);
+    reply.code(200).send();
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Example plugin: decorated classes sharing one service through the plugin's own DI container.
+ */
+import { definePlugin } from '@mcp-host/sdk';
+import { parseNotesConfig } from './config.js';
+import { NotesResources } from './NotesResources.js';
+import { NotesService } from './NotesService.js';
+import { NotesTools } from './NotesTools.js';
+
+export default definePlugin({
+  classes: [NotesTools, NotesResources],
+  setup(scope) {
+    // Fail the load early, with a readable reason, when the config section is wrong.
+    const config = parseNotesConfig(scope.config);
+    // One NotesService per plugin generation, shared by NotesTools and NotesResources.
+    scope.container.registerSingleton(NotesService);
+    scope.logger.info({ plugin: scope.plugin.id, version: scope.plugin.version, maxNotes: config.maxNotes }, 'notes plugin set up');
+    scope.onDispose(() => {
+      scope.logger.info({ plugin: scope.plugin.id, version: scope.plugin.version }, 'notes plugin disposed; its notes are dropped');
+    });
+  },
+});
