@@ -1,0 +1,54 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost } from '../harness/index.js';
+
+const TOOLS = fileURLToPath(new URL('../conformance-tools/', import.meta.url));
+const NODE24 = join(TOOLS, 'node_modules/.bin/node');
+const CLI = join(TOOLS, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
+
+/** The 30 active server scenarios of @modelcontextprotocol/conformance@0.1.16 (checklist §D2). */
+const SCENARIOS = [
+  'server-initialize', 'logging-set-level', 'ping', 'completion-complete', 'tools-list', 'tools-call-simple-text',
+  'tools-call-image', 'tools-call-audio', 'tools-call-embedded-resource', 'tools-call-mixed-content', 'tools-call-with-logging',
+  'tools-call-error', 'tools-call-with-progress', 'tools-call-sampling', 'tools-call-elicitation', 'elicitation-sep1034-defaults',
+  'server-sse-multiple-streams', 'elicitation-sep1330-enums', 'resources-list', 'resources-read-text', 'resources-read-binary',
+  'resources-templates-read', 'resources-subscribe', 'resources-unsubscribe', 'prompts-list', 'prompts-get-simple',
+  'prompts-get-with-args', 'prompts-get-embedded-resource', 'prompts-get-with-image', 'dns-rebinding-protection',
+];
+
+describe('official conformance suite 0.1.16 over HTTP (no expected-failures file)', () => {
+  let host: TestHost;
+  let output = '';
+  let exitCode: number | null = null;
+  const results = new Map<string, { passed: number; failed: number }>();
+
+  beforeAll(async () => {
+    if (!existsSync(NODE24) || !existsSync(CLI)) throw new Error('conformance tools missing: run `pnpm test` (it installs test/conformance-tools)');
+    host = await startTestHost();
+    const outDir = mkdtempSync(join(tmpdir(), 'mcp-host-conformance-'));
+    const child = spawn(NODE24, [CLI, 'server', '--url', host.url, '-o', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    exitCode = await new Promise((resolve) => child.once('exit', resolve));
+    for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
+  }, 240_000);
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it('runs every active scenario and exits 0', () => {
+    expect([...results.keys()].sort(), output).toEqual([...SCENARIOS].sort());
+    expect(exitCode, output).toBe(0);
+  });
+
+  it.each(SCENARIOS)('%s passes', (scenario) => {
+    const r = results.get(scenario);
+    expect(r, `scenario ${scenario} did not run:\n${output}`).toBeDefined();
+    expect(r!.failed, output).toBe(0);
+    expect(r!.passed).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './startTestHost.js';
+export * from './clients.js';

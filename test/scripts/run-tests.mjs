@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// The whole test run: installs the conformance tools if needed, runs vitest (unit, end-to-end and
+// the official conformance suite) and prints one closing line `tests: N passed, M failed` taken
+// from vitest's own JSON report, so CI reads real counts.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tools = join(root, 'test/conformance-tools');
+
+if (!existsSync(join(tools, 'node_modules/.bin/node')) || !existsSync(join(tools, 'node_modules/@modelcontextprotocol/conformance'))) {
+  console.log('installing the conformance tools (official conformance CLI and the Node 24 it needs)…');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tools, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.log('tests: 0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+const report = join(mkdtempSync(join(tmpdir(), 'mcp-host-vitest-')), 'report.json');
+const vitest = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : process.env.FORCE_COLOR },
+});
+
+let passed = 0;
+let failed = 0;
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests + (r.numRuntimeErrors ?? 0);
+  // A suite that failed to load has no tests counted: count it as a failure, never as nothing.
+  failed += (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+}
+if (vitest.status !== 0 && failed === 0) failed = 1;
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
