@@ -40,6 +40,8 @@ export interface RequestContext {
   readonly signal: AbortSignal;
   /** The JSON-RPC id of the request being served. */
   readonly requestId: string | number;
+  /** The request's `_meta` (progress token, trace context, client-specific keys); `{}` when absent. */
+  readonly meta: Readonly<Record<string, unknown>>;
   /** The caller. */
   readonly principal: Principal;
   /** The client. */

@@ -6,7 +6,8 @@ import type {
   Icon,
   PromptMessage,
   ReadResourceResult,
-  ResourceContents,
+  TextResourceContents,
+  BlobResourceContents,
   ToolAnnotations,
   Annotations,
 } from './protocolTypes.js';
@@ -105,7 +106,10 @@ export interface PromptOptions extends BaseOptions {
 }
 
 /** What a resource handler may return: text, bytes, one contents entry, an array of them, or a full `ReadResourceResult`. */
-export type ResourceReturn = string | Uint8Array | ResourceContents | ResourceContents[] | ReadResourceResult;
+export type ResourceReturn = string | Uint8Array | ResourceContentsEntry | ResourceContentsEntry[] | ReadResourceResult;
+
+/** One entry of a resource's contents: text or a base64 blob. */
+export type ResourceContentsEntry = TextResourceContents | BlobResourceContents;
 
 /** What a prompt handler may return: one user message's text, a list of messages, or a full `GetPromptResult`. */
 export type PromptReturn = string | PromptMessage[] | GetPromptResult;

@@ -4,6 +4,8 @@ import type { Channel } from './Channel.js';
 import type { RequestId } from './jsonrpc.js';
 import type { Session } from './Session.js';
 
+const EMPTY_META: Readonly<Record<string, unknown>> = Object.freeze({});
+
 export interface CallScope {
   readonly id: RequestId;
   readonly params: Record<string, unknown>;
@@ -19,11 +21,12 @@ function requireCapability(session: Session, capability: 'elicitation' | 'sampli
 /** Builds the `RequestContext` handlers receive; on a legacy session its client requests are real JSON-RPC requests. */
 export function createRequestContext(call: CallScope, logger: Logger, clientRequestTimeoutMs: number): RequestContext {
   const { session, channel, signal } = call;
-  const meta = call.params._meta as Record<string, unknown> | undefined;
-  const progressToken = meta?.progressToken as string | number | undefined;
+  const meta = (call.params._meta as Record<string, unknown> | undefined) ?? EMPTY_META;
+  const progressToken = meta.progressToken as string | number | undefined;
   return {
     signal,
     requestId: call.id,
+    meta,
     principal: session.principal,
     client: { protocolVersion: session.protocolVersion, info: session.clientInfo, capabilities: session.clientCapabilities, sessionId: session.id },
     logger,
