@@ -10,4 +10,5 @@ export interface ConfigOverrides {
   stdio?: boolean;
   logLevel?: HostConfig['logLevel'];
   plugins?: { paths?: string[] };
+  protocol?: { requestStateSecret?: string };
 }

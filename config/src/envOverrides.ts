@@ -15,6 +15,7 @@ import type { ConfigOverrides } from './ConfigOverrides.js';
  * | `MCP_HOST_LOG_LEVEL`       | `logLevel`               |                                             |
  * | `MCP_HOST_STDIO`           | `stdio`                  | `1`, `true`, `0`, `false`                   |
  * | `MCP_HOST_PLUGINS`         | `plugins.paths`          | `path.delimiter` separated, against `cwd`   |
+ * | `MCP_HOST_REQUEST_STATE_SECRET` | `protocol.requestStateSecret` | (keeps the secret out of config files) |
  *
  * An empty variable counts as unset, so `MCP_HOST_PORT= mcp-host` does not fail. Only the format
  * is checked here (with the variable named in the error); values are checked by the schema later.
@@ -67,6 +68,9 @@ export function envOverrides(env: NodeJS.ProcessEnv = process.env, cwd: string =
 
   const plugins = list('MCP_HOST_PLUGINS', path.delimiter);
   if (plugins !== undefined) overrides.plugins = { paths: plugins.map((entry) => path.resolve(cwd, entry)) };
+
+  const secret = get('MCP_HOST_REQUEST_STATE_SECRET');
+  if (secret !== undefined) overrides.protocol = { requestStateSecret: secret };
 
   if (issues.length > 0) throw new ConfigError('invalid environment', issues, { code: 'ERR_CONFIG_ENV' });
   return overrides;

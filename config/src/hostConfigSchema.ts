@@ -44,12 +44,39 @@ const pluginsSchema = z
   })
   .strict();
 
+const protocolSchema = z
+  .object({
+    /**
+     * Key for sealing 2026-07-28 `requestState` (HMAC). Without it each process draws a random one,
+     * so states do not survive a restart or cross instances; set it (ideally through
+     * MCP_HOST_REQUEST_STATE_SECRET) when several hosts serve one endpoint.
+     */
+    requestStateSecret: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+    requestStateTtlMs: z.number().int().min(1000).default(600_000),
+    /** Bound on concurrently open `subscriptions/listen` streams. */
+    maxListenStreams: z.number().int().min(1).default(1000),
+    /** How long legacy server→client requests (elicitation, sampling, roots) wait for the client. */
+    clientRequestTimeoutMs: z.number().int().min(1000).default(300_000),
+    /** Cache hints (2026-07-28) for results whose plugin gives none. */
+    cache: z
+      .object({
+        listTtlMs: z.number().int().min(0).default(60_000),
+        readTtlMs: z.number().int().min(0).default(0),
+        discoverTtlMs: z.number().int().min(0).default(300_000),
+        scope: z.enum(['public', 'private']).default('private'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const hostConfigSchema = z
   .object({
     server: serverSchema.prefault({}),
     stdio: z.boolean().default(false),
+    protocol: protocolSchema.prefault({}),
     logLevel: z.enum(logLevels).default('info'),
     plugins: pluginsSchema.prefault({}),
   })

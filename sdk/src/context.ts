@@ -55,12 +55,26 @@ export interface RequestContext {
   progress(progress: number, total?: number, message?: string): Promise<void>;
   /** Sends a `notifications/message` log to the client, filtered by the level the client set. */
   log(level: LoggingLevel, data: unknown, logger?: string): Promise<void>;
-  /** Asks the user for input through the client (`elicitation/create`). Rejects when the client lacks the capability. */
-  elicit(params: ElicitRequestParams): Promise<ElicitResult>;
-  /** Asks the client's model for a completion (`sampling/createMessage`). Rejects when the client lacks the capability. */
-  sample(params: CreateMessageRequestParams): Promise<CreateMessageResult>;
-  /** Asks the client for its roots (`roots/list`). Rejects when the client lacks the capability. */
-  listRoots(): Promise<ListRootsResult>;
+  /**
+   * Asks the user for input through the client (`elicitation/create`). Rejects when the client
+   * lacks the capability. On a 2026-07-28 request the handler is suspended: the host answers
+   * `input_required` and runs the handler again when the client retries with the answer, so code
+   * before an `elicit` must be safe to run twice (read, don't write, before asking).
+   */
+  elicit(params: ElicitRequestParams, options?: InputRequestOptions): Promise<ElicitResult>;
+  /** Asks the client's model for a completion (`sampling/createMessage`). Same rules as `elicit`. */
+  sample(params: CreateMessageRequestParams, options?: InputRequestOptions): Promise<CreateMessageResult>;
+  /** Asks the client for its roots (`roots/list`). Same rules as `elicit`. */
+  listRoots(options?: InputRequestOptions): Promise<ListRootsResult>;
+}
+
+/** Options of a request to the client. */
+export interface InputRequestOptions {
+  /**
+   * The key of this question in a 2026-07-28 `inputRequests` map (default: derived from the call
+   * order, e.g. `elicitation-1`). Name it when clients or tests expect a fixed key.
+   */
+  readonly key?: string;
 }
 
 /** The context of a tool call. */

@@ -63,6 +63,15 @@ export interface ToolOptions extends BaseOptions {
   annotations?: ToolAnnotations;
 }
 
+/**
+ * How long a client may reuse a result (2026-07-28 caching): `ttlMs` of freshness, and whether a
+ * shared cache may keep it (`public`) or only the requesting user's (`private`).
+ */
+export interface CacheHint {
+  ttlMs?: number;
+  scope?: 'public' | 'private';
+}
+
 /** Declaration of a fixed resource. */
 export interface ResourceOptions extends BaseOptions {
   /** The resource URI. */
@@ -73,6 +82,8 @@ export interface ResourceOptions extends BaseOptions {
   /** Size in bytes, when known ahead. */
   size?: number;
   annotations?: Annotations;
+  /** Cache hint for `resources/read` results (default: the host's). */
+  cache?: CacheHint;
 }
 
 /** Declaration of a family of resources named by an RFC 6570 URI template. */
@@ -85,6 +96,8 @@ export interface ResourceTemplateOptions extends BaseOptions {
   annotations?: Annotations;
   /** Completion of template variables by name. */
   complete?: Record<string, Completer>;
+  /** Cache hint for `resources/read` results (default: the host's). */
+  cache?: CacheHint;
 }
 
 /** One argument of a prompt. */

@@ -2,9 +2,17 @@ import type { PluginGeneration } from '../plugins/loadPlugin.js';
 import { PluginProblemCode, type PluginProblem } from '../plugins/PluginProblem.js';
 import { RawJson } from '../protocol/RawJson.js';
 import { invalidParams } from '../protocol/ProtocolError.js';
+import type { Era } from '../protocol/CallScope.js';
 import type { PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from './bindings.js';
 
 export type ListKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
+
+export interface CatalogOptions {
+  readonly pageSize: number;
+  /** Serialized fields appended to every modern-era list page: resultType, cache hints, serverInfo. */
+  readonly modernListFields: string;
+}
+const DEFAULT_OPTIONS: CatalogOptions = { pageSize: 1000, modernListFields: '"resultType":"complete","ttlMs":0,"cacheScope":"private"' };
 
 /**
  * An immutable snapshot of everything the host serves, at one revision. Lookups are map reads; list
@@ -20,14 +28,14 @@ export class Catalog {
   private constructor(
     readonly revision: number,
     readonly generations: readonly PluginGeneration[],
-    private readonly pageSize: number,
+    private readonly options: CatalogOptions,
   ) {}
 
   /**
    * Builds a snapshot from loaded generations in order. A generation whose names collide with one
    * already taken is left out whole (serving half a plugin would be worse) and reported.
    */
-  static build(revision: number, generations: readonly PluginGeneration[], pageSize = 1000): { catalog: Catalog; rejected: Array<{ generation: PluginGeneration; problem: PluginProblem }> } {
+  static build(revision: number, generations: readonly PluginGeneration[], options: CatalogOptions = DEFAULT_OPTIONS): { catalog: Catalog; rejected: Array<{ generation: PluginGeneration; problem: PluginProblem }> } {
     const accepted: PluginGeneration[] = [];
     const rejected: Array<{ generation: PluginGeneration; problem: PluginProblem }> = [];
     const owners = new Map<string, string>();
@@ -57,7 +65,7 @@ export class Catalog {
       for (const k of keys) owners.set(k, g.info.id);
       accepted.push(g);
     }
-    const catalog = new Catalog(revision, accepted, pageSize);
+    const catalog = new Catalog(revision, accepted, options);
     for (const g of accepted) {
       for (const b of g.bindings.tools) catalog.tools.set(b.name, b);
       for (const b of g.bindings.resources) catalog.resources.set(b.uri, b);
@@ -68,8 +76,8 @@ export class Catalog {
   }
 
   /** One page of a list result, pre-serialized. `cursor` is the opaque value from a previous page's `nextCursor`. */
-  listPage(kind: ListKind, cursor: unknown): RawJson {
-    const key = `${kind}:${cursor ?? ''}`;
+  listPage(kind: ListKind, cursor: unknown, era: Era = 'legacy'): RawJson {
+    const key = `${era}:${kind}:${cursor ?? ''}`;
     const cached = this.pages.get(key);
     if (cached) return cached;
     let offset = 0;
@@ -78,9 +86,11 @@ export class Catalog {
       if (!Number.isInteger(offset) || offset < 0) throw invalidParams(`Invalid cursor: ${JSON.stringify(cursor)}`);
     }
     const all = this.descriptors(kind);
-    const items = all.slice(offset, offset + this.pageSize);
-    const next = offset + this.pageSize < all.length ? Buffer.from(String(offset + this.pageSize)).toString('base64url') : undefined;
-    const page = new RawJson(JSON.stringify({ [kind]: items, ...(next ? { nextCursor: next } : {}) }));
+    const { pageSize, modernListFields } = this.options;
+    const items = all.slice(offset, offset + pageSize);
+    const next = offset + pageSize < all.length ? Buffer.from(String(offset + pageSize)).toString('base64url') : undefined;
+    const json = JSON.stringify({ [kind]: items, ...(next ? { nextCursor: next } : {}) });
+    const page = new RawJson(era === 'modern' ? `${json.slice(0, -1)},${modernListFields}}` : json);
     // Only pages reached through valid cursors are cached, so the cache is bounded by the catalog size.
     this.pages.set(key, page);
     return page;

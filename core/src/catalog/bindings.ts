@@ -1,7 +1,8 @@
-import type { CompleteFn, PluginInfo, RequestContext } from '@mcp-host/sdk';
+import type { CacheHint, CompleteFn, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { CompiledSchema } from './compileSchema.js';
+import type { ParamHeader } from './findParamHeaders.js';
 
 /**
  * Bindings: one declared tool, resource, template or prompt of one plugin generation, with its
@@ -17,12 +18,15 @@ export interface ToolBinding {
   readonly descriptor: Record<string, unknown>;
   readonly input: CompiledSchema;
   readonly output: CompiledSchema | undefined;
+  /** Arguments mirrored as `Mcp-Param-*` HTTP headers (2026-07-28 `x-mcp-header`). */
+  readonly paramHeaders: readonly ParamHeader[];
   invoke(args: unknown, ctx: RequestContext): Promise<unknown>;
 }
 
 export interface ResourceBinding {
   readonly kind: 'resource';
   readonly uri: string;
+  readonly cache: CacheHint | undefined;
   readonly plugin: PluginInfo;
   /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
   readonly logger: Logger;
@@ -33,6 +37,7 @@ export interface ResourceBinding {
 export interface TemplateBinding {
   readonly kind: 'template';
   readonly name: string;
+  readonly cache: CacheHint | undefined;
   readonly plugin: PluginInfo;
   /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
   readonly logger: Logger;

@@ -7,6 +7,8 @@ import type { PluginGeneration } from '../plugins/loadPlugin.js';
 import { loadPlugins } from '../plugins/loadPlugins.js';
 import { formatProblem, type PluginProblem } from '../plugins/PluginProblem.js';
 import { Engine } from '../protocol/Engine.js';
+import { MetaKey } from '../protocol/modern/modernMeta.js';
+import { Notifier } from '../protocol/Notifier.js';
 import { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
@@ -55,7 +57,13 @@ export class Host {
     root.register(HOST_LOGGER, { useValue: logger });
 
     const { generations, problems } = await loadPlugins(config.plugins, { root, logger, hostVersion: HOST_VERSION });
-    const { catalog, rejected } = Catalog.build(1, generations);
+    const serverInfo = { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION };
+    const { cache } = config.protocol;
+    const catalogOptions = {
+      pageSize: 1000,
+      modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
+    };
+    const { catalog, rejected } = Catalog.build(1, generations, catalogOptions);
     for (const r of rejected) {
       problems.push(r.problem);
       await r.generation.dispose();
@@ -66,9 +74,14 @@ export class Host {
     let host: Host | undefined;
     const engine = new Engine({
       catalog: () => host!.current,
+      notifier: new Notifier(),
       logger,
-      serverInfo: { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION },
-      clientRequestTimeoutMs: 300_000,
+      serverInfo,
+      clientRequestTimeoutMs: config.protocol.clientRequestTimeoutMs,
+      cache: { listTtlMs: cache.listTtlMs, readTtlMs: cache.readTtlMs, discoverTtlMs: cache.discoverTtlMs, cacheScope: cache.scope },
+      maxListenStreams: config.protocol.maxListenStreams,
+      requestStateSecret: config.protocol.requestStateSecret,
+      requestStateTtlMs: config.protocol.requestStateTtlMs,
     });
     host = new Host(config, logger, root, catalog, problems, engine);
     try {
@@ -96,6 +109,7 @@ export class Host {
   /** Stops transports, then disposes plugin generations (last loaded first), then the root container. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      this.engine.close();
       this.stdio?.close();
       await this.http?.close();
       for (const g of [...this.current.generations].reverse()) await g.dispose();

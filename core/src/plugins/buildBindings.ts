@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
 import { compileSchema } from '../catalog/compileSchema.js';
+import { findParamHeaders } from '../catalog/findParamHeaders.js';
 
 type AnyFn = (...args: any[]) => unknown;
 
@@ -60,12 +61,12 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     }
     const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
     const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
-    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, descriptor, input, output, invoke: async (args, ctx) => fn.call(instance, args, ctx) };
+    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: async (args, ctx) => fn.call(instance, args, ctx) };
     out.tools.push(binding);
   };
   const resource = (opts: ResourceOptions, name: string, fn: AnyFn, instance?: object) => {
     const descriptor = { uri: opts.uri, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'size', 'annotations', 'icons', '_meta']) };
-    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, plugin, logger, descriptor, read: async (uri, ctx) => fn.call(instance, uri, ctx) };
+    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, descriptor, read: async (uri, ctx) => fn.call(instance, uri, ctx) };
     out.resources.push(binding);
   };
   const template = (opts: ResourceTemplateOptions, name: string, fn: AnyFn, instance?: object) => {
@@ -77,7 +78,7 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     }
     const descriptor = { uriTemplate: opts.uriTemplate, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'annotations', 'icons', '_meta']) };
     const binding: TemplateBinding = {
-      kind: 'template', name: prefix + name, plugin, logger, descriptor, template: parsed,
+      kind: 'template', name: prefix + name, cache: opts.cache, plugin, logger, descriptor, template: parsed,
       complete: completers(opts.complete, instance, `resource template "${name}"`),
       read: async (uri, vars, ctx) => fn.call(instance, uri, vars, ctx),
     };

@@ -17,7 +17,7 @@ export interface LoadPluginsOptions {
 /**
  * Discovers, checks and loads every configured plugin. Every manifest is read and checked before
  * any plugin code runs; plugins then load in parallel, and each failure is a problem record, not a
- * crash. Generations come back in folder order so the catalog is deterministic.
+ * crash. Generations come back in discovery order so the catalog is deterministic.
  */
 export async function loadPlugins(config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<{ generations: PluginGeneration[]; problems: PluginProblem[] }> {
   const problems: PluginProblem[] = [];
@@ -45,7 +45,9 @@ export async function loadPlugins(config: HostConfig['plugins'], options: LoadPl
   }
 
   registerSharedModules();
-  const manifests = [...byId.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+  // Discovery order (the order of plugins.paths, then folder names) decides who keeps a contested name.
+  const order = new Map(dirs.map((d, i) => [d, i]));
+  const manifests = [...byId.values()].sort((a, b) => order.get(a.dir)! - order.get(b.dir)!);
   const settled = await Promise.allSettled(
     manifests.map((m) => loadPlugin(m, { root: options.root, logger: options.logger, config: config.settings[m.id]?.config, prefix: config.settings[m.id]?.prefix })),
   );

@@ -1,39 +1,80 @@
-import { McpError } from '@mcp-host/sdk';
+import { McpError, type Principal } from '@mcp-host/sdk';
+import type { CallScope, Era } from './CallScope.js';
 import type { Channel } from './Channel.js';
-import type { CallScope } from './createRequestContext.js';
 import { errorResponse, resultResponse, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';
 import { completionMethods } from './methods/completionMethods.js';
 import { lifecycleMethods } from './methods/lifecycleMethods.js';
 import type { EngineDeps, MethodHandler } from './methods/MethodHandler.js';
 import { promptMethods } from './methods/promptMethods.js';
-import { resourceMethods } from './methods/resourceMethods.js';
+import { legacySubscriptionMethods, resourceMethods } from './methods/resourceMethods.js';
 import { toolMethods } from './methods/toolMethods.js';
-import { RpcCode } from './ProtocolError.js';
-import type { Session } from './Session.js';
+import { MetaKey, readModernMeta, type ModernMeta } from './modern/modernMeta.js';
+import { modernMethods } from './modern/modernMethods.js';
+import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
+import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
+import { ProtocolError, RpcCode } from './ProtocolError.js';
+import { RawJson } from './RawJson.js';
+import { ANONYMOUS, type Session } from './Session.js';
 
 const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+/** Methods that may answer `input_required` (2026-07-28 MRTR). */
+const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
+
+export interface EngineOptions extends EngineDeps {
+  /** Secret for sealing `requestState` (random per process when absent). */
+  readonly requestStateSecret?: string;
+  readonly requestStateTtlMs: number;
+}
 
 /**
- * The MCP engine of the legacy (2025-11-25 and earlier) era: one method table shared by every
- * session and transport. Transports hand it parsed messages; it never touches sockets.
+ * The MCP engine of both eras, shared by every transport: the legacy era (2025-11-25 and earlier:
+ * sessions, server→client requests) and the modern era (2026-07-28: stateless, per-request
+ * `_meta`, multi-round-trip requests). Transports hand it parsed messages; it never touches sockets.
  */
 export class Engine {
-  private readonly methods: Map<string, MethodHandler>;
+  private readonly legacy: Map<string, MethodHandler>;
+  private readonly modern: Map<string, MethodHandler>;
+  private readonly shutdown = new AbortController();
+  private readonly sealer: RequestStateSealer;
+  private readonly serverInfoMeta: Record<string, unknown>;
 
-  constructor(private readonly deps: EngineDeps) {
-    this.methods = new Map(
-      Object.entries({ ...lifecycleMethods(deps), ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps) }),
-    );
+  constructor(private readonly deps: EngineOptions) {
+    const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps) };
+    this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(), ...common }));
+    this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));
+    this.sealer = new RequestStateSealer(deps.requestStateSecret, deps.requestStateTtlMs);
+    this.serverInfoMeta = { [MetaKey.serverInfo]: deps.serverInfo };
   }
 
+  get notifier() {
+    return this.deps.notifier;
+  }
+
+  /** The tool binding serving `name` now (transports check its `Mcp-Param-*` headers). */
+  tool(name: string) {
+    return this.deps.catalog().tools.get(name);
+  }
+
+  /** Whether `method` exists in an era (transports answer 404 for unknown modern methods). */
+  hasMethod(era: Era, method: string): boolean {
+    return (era === 'modern' ? this.modern : this.legacy).has(method);
+  }
+
+  /** Ends long-lived requests (listen streams) gracefully. */
+  close(): void {
+    this.shutdown.abort();
+  }
+
+  // ---- legacy era -------------------------------------------------------------------------------
+
   /**
-   * Serves one request. Returns its response, or undefined when the client cancelled it (the
-   * protocol says no response is sent then).
+   * Serves one legacy request on a session. Returns its response, or undefined when the client
+   * cancelled it (the protocol says no response is sent then).
    */
   async handleRequest(request: JsonRpcRequest, session: Session, channel: Channel): Promise<JsonRpcResponse | undefined> {
     const { id, method } = request;
     session.lastSeen = Date.now();
-    const handler = this.methods.get(method);
+    const handler = this.legacy.get(method);
     if (!handler) return errorResponse(id, { code: RpcCode.MethodNotFound, message: `Method not found: ${method}` });
     if (!session.initialized && method !== 'initialize' && method !== 'ping') {
       return errorResponse(id, { code: RpcCode.InvalidRequest, message: `Session not initialized: send "initialize" before "${method}"` });
@@ -44,32 +85,26 @@ export class Engine {
     if (session.inFlight.has(id)) return errorResponse(id, { code: RpcCode.InvalidRequest, message: `Request id ${JSON.stringify(id)} is already in flight` });
     const controller = new AbortController();
     session.inFlight.set(id, controller);
-    const call: CallScope = { id, params: request.params ?? NO_PARAMS, session, channel, signal: controller.signal };
+    const call: CallScope = {
+      era: 'legacy', id, method, params: request.params ?? NO_PARAMS, channel, signal: controller.signal,
+      client: session.client, principal: session.principal, logLevel: session.logLevel, session, mrtr: undefined,
+    };
     try {
       const result = await handler(call);
-      if (controller.signal.aborted) return undefined;
-      return resultResponse(id, result);
+      return controller.signal.aborted ? undefined : resultResponse(id, result);
     } catch (e) {
-      if (controller.signal.aborted) return undefined;
-      if (e instanceof McpError) return errorResponse(id, { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) });
-      this.deps.logger.error({ err: e, method }, 'request failed');
-      return errorResponse(id, { code: RpcCode.InternalError, message: `Internal error: ${(e as Error)?.message ?? String(e)}` });
+      return controller.signal.aborted ? undefined : this.errorFor(id, method, e);
     } finally {
       session.inFlight.delete(id);
     }
   }
 
-  /** Handles a notification from the client (initialized, cancelled, roots changed…); unknown ones are ignored as the spec asks. */
+  /** Handles a legacy notification (initialized, cancelled…); unknown ones are ignored as the spec asks. */
   handleNotification(notification: JsonRpcNotification, session: Session): void {
     session.lastSeen = Date.now();
-    switch (notification.method) {
-      case 'notifications/cancelled': {
-        const requestId = notification.params?.requestId as string | number | undefined;
-        if (requestId !== undefined) session.inFlight.get(requestId)?.abort(new Error(String(notification.params?.reason ?? 'cancelled by the client')));
-        return;
-      }
-      default:
-        return;
+    if (notification.method === 'notifications/cancelled') {
+      const requestId = notification.params?.requestId as string | number | undefined;
+      if (requestId !== undefined) session.inFlight.get(requestId)?.abort(new Error(String(notification.params?.reason ?? 'cancelled by the client')));
     }
   }
 
@@ -77,5 +112,82 @@ export class Engine {
   handleResponse(response: JsonRpcResponse, session: Session): void {
     session.lastSeen = Date.now();
     if (!session.settle(response)) this.deps.logger.debug({ id: response.id }, 'response to an unknown request id ignored');
+  }
+
+  // ---- modern era -------------------------------------------------------------------------------
+
+  /**
+   * Serves one modern (2026-07-28) request: everything the server needs is in the request itself.
+   * `signal` is the request's lifetime (closing its HTTP stream cancels it).
+   */
+  async handleModernRequest(request: JsonRpcRequest, channel: Channel, signal: AbortSignal, principal: Principal = ANONYMOUS): Promise<JsonRpcResponse | undefined> {
+    const { id, method } = request;
+    const params = request.params ?? NO_PARAMS;
+    let meta: ModernMeta;
+    try {
+      meta = readModernMeta(params);
+    } catch (e) {
+      return this.errorFor(id, method, e);
+    }
+    const handler = this.modern.get(method);
+    if (!handler) return errorResponse(id, { code: RpcCode.MethodNotFound, message: `Method not found: ${method}${this.legacy.has(method) ? ' (it does not exist in protocol 2026-07-28)' : ''}` });
+    try {
+      const mrtr = MRTR_METHODS.has(method) ? this.openRound(method, params, principal) : undefined;
+      const call: CallScope = {
+        era: 'modern', id, method, params, channel, signal,
+        client: { protocolVersion: meta.protocolVersion, info: meta.info, capabilities: meta.capabilities },
+        principal,
+        // 2026-07-28: no log notifications unless the request opted in with a level.
+        logLevel: meta.logLevel ?? 'off',
+        session: undefined,
+        mrtr: mrtr?.state,
+      };
+      let result: unknown;
+      try {
+        result = await handler(call);
+      } catch (e) {
+        if (!(e instanceof InputRequiredSignal)) throw e;
+      }
+      if (signal.aborted && method !== 'subscriptions/listen') return undefined;
+      if (mrtr?.state.hasPending) {
+        const inputRequests = mrtr.state.pending;
+        const requestState = this.sealer.seal({ answers: mrtr.state.answers as Record<string, unknown>, asked: Object.keys(inputRequests), principal: principal.id, digest: mrtr.digest });
+        return resultResponse(id, { resultType: 'input_required', inputRequests, requestState, _meta: this.serverInfoMeta });
+      }
+      if (result instanceof RawJson) return resultResponse(id, result);
+      const r = result as Record<string, unknown>;
+      return resultResponse(id, { ...r, resultType: r.resultType ?? 'complete', _meta: r._meta ? { ...(r._meta as object), ...this.serverInfoMeta } : this.serverInfoMeta });
+    } catch (e) {
+      return signal.aborted ? undefined : this.errorFor(id, method, e);
+    }
+  }
+
+  /** Opens one MRTR round: verifies the echoed `requestState` and gathers the answers so far. */
+  private openRound(method: string, params: Record<string, unknown>, principal: Principal): { state: MrtrState; digest: string } {
+    const digest = RequestStateSealer.digest(method, params);
+    let answers: Record<string, unknown> = {};
+    let asked: string[] | undefined;
+    if (params.requestState !== undefined) {
+      try {
+        ({ answers, asked } = this.sealer.open(params.requestState, principal.id, digest));
+      } catch (e) {
+        if (e instanceof RequestStateError || e instanceof SyntaxError) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: ${e.message}`);
+        throw e;
+      }
+    }
+    const responses = params.inputResponses;
+    if (responses !== undefined) {
+      if (typeof responses !== 'object' || responses === null || Array.isArray(responses)) throw new ProtocolError(RpcCode.InvalidParams, 'Invalid params: "inputResponses" must be an object keyed like inputRequests');
+      answers = { ...answers };
+      // Only answers to questions actually asked are taken; extra keys are ignored, as the spec advises.
+      for (const [key, value] of Object.entries(responses)) if (!asked || asked.includes(key)) answers[key] = value;
+    }
+    return { state: new MrtrState(answers), digest };
+  }
+
+  private errorFor(id: JsonRpcRequest['id'], method: string, e: unknown): JsonRpcResponse {
+    if (e instanceof McpError) return errorResponse(id, { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) });
+    this.deps.logger.error({ err: e, method }, 'request failed');
+    return errorResponse(id, { code: RpcCode.InternalError, message: `Internal error: ${(e as Error)?.message ?? String(e)}` });
   }
 }

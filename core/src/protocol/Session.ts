@@ -1,4 +1,4 @@
-import type { ClientCapabilities, Implementation, LoggingLevel, Principal } from '@mcp-host/sdk';
+import type { ClientCapabilities, ClientInfo, Implementation, LoggingLevel, Principal } from '@mcp-host/sdk';
 import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
@@ -40,6 +40,15 @@ export class Session {
     readonly id: string | undefined,
     readonly principal: Principal = ANONYMOUS,
   ) {}
+
+  private view: ClientInfo | undefined;
+
+  /** The client as handlers see it (fixed once initialize has run). */
+  get client(): ClientInfo {
+    const view = { protocolVersion: this.protocolVersion, info: this.clientInfo, capabilities: this.clientCapabilities, sessionId: this.id };
+    // Cached only once initialize has filled it in; before that (the initialize call itself) it is built fresh.
+    return this.initialized ? (this.view ??= view) : view;
+  }
 
   /** Whether a log at `level` passes the level the client set (everything passes until it sets one). */
   wantsLog(level: LoggingLevel): boolean {

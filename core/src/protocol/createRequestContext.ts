@@ -1,54 +1,58 @@
-import type { LoggingLevel, RequestContext } from '@mcp-host/sdk';
+import { McpError, type LoggingLevel, type RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
-import type { Channel } from './Channel.js';
-import type { RequestId } from './jsonrpc.js';
-import type { Session } from './Session.js';
+import type { CallScope } from './CallScope.js';
+import { levelRank } from './Session.js';
 
 const EMPTY_META: Readonly<Record<string, unknown>> = Object.freeze({});
 
-export interface CallScope {
-  readonly id: RequestId;
-  readonly params: Record<string, unknown>;
-  readonly session: Session;
-  readonly channel: Channel;
-  readonly signal: AbortSignal;
-}
+/** -32021 (2026-07-28): the request needs a capability the client did not declare. */
+export const MISSING_CAPABILITY = -32021;
 
-function requireCapability(session: Session, capability: 'elicitation' | 'sampling' | 'roots', method: string): void {
-  if (!session.clientCapabilities[capability]) throw new Error(`the client did not declare the "${capability}" capability, so ${method} cannot be sent`);
-}
+/** What a handler may ask of the client, by the capability it needs. */
+const CLIENT_REQUESTS = {
+  elicitation: 'elicitation/create',
+  sampling: 'sampling/createMessage',
+  roots: 'roots/list',
+} as const;
 
-/** Builds the `RequestContext` handlers receive; on a legacy session its client requests are real JSON-RPC requests. */
+/**
+ * Builds the `RequestContext` handlers receive. The same handler code serves both eras: on a
+ * legacy session `elicit`/`sample`/`listRoots` send real requests to the client; on a modern
+ * request they are answered from the request's input responses, or end this round with
+ * `input_required` (the handler runs again when the client retries with the answers).
+ */
 export function createRequestContext(call: CallScope, logger: Logger, clientRequestTimeoutMs: number): RequestContext {
-  const { session, channel, signal } = call;
+  const { channel, signal } = call;
   const meta = (call.params._meta as Record<string, unknown> | undefined) ?? EMPTY_META;
   const progressToken = meta.progressToken as string | number | undefined;
+  const ask = (capability: keyof typeof CLIENT_REQUESTS, params: Record<string, unknown>, key: string | undefined): Promise<any> => {
+    const method = CLIENT_REQUESTS[capability];
+    if (!call.client.capabilities[capability]) {
+      const message = `the client did not declare the "${capability}" capability, so ${method} cannot be sent`;
+      // Modern era: a protocol error the client can act on (-32021); legacy era: the tool fails with the reason.
+      return Promise.reject(call.mrtr ? new McpError(MISSING_CAPABILITY, message, { requiredCapabilities: { [capability]: {} } }) : new Error(message));
+    }
+    if (call.mrtr) return call.mrtr.ask(method, params, key);
+    return call.session!.request(method, params, channel, signal, clientRequestTimeoutMs);
+  };
   return {
     signal,
     requestId: call.id,
     meta,
-    principal: session.principal,
-    client: { protocolVersion: session.protocolVersion, info: session.clientInfo, capabilities: session.clientCapabilities, sessionId: session.id },
+    principal: call.principal,
+    client: call.client,
     logger,
     async progress(progress: number, total?: number, message?: string) {
       if (progressToken === undefined || signal.aborted) return;
       channel.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) } });
     },
     async log(level: LoggingLevel, data: unknown, loggerName?: string) {
-      if (!session.wantsLog(level) || signal.aborted) return;
+      const min = call.logLevel;
+      if (min === 'off' || (min !== undefined && levelRank(level) < levelRank(min)) || signal.aborted) return;
       channel.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level, ...(loggerName ? { logger: loggerName } : {}), data } });
     },
-    async elicit(params) {
-      requireCapability(session, 'elicitation', 'elicitation/create');
-      return (await session.request('elicitation/create', params as never, channel, signal, clientRequestTimeoutMs)) as never;
-    },
-    async sample(params) {
-      requireCapability(session, 'sampling', 'sampling/createMessage');
-      return (await session.request('sampling/createMessage', params as never, channel, signal, clientRequestTimeoutMs)) as never;
-    },
-    async listRoots() {
-      requireCapability(session, 'roots', 'roots/list');
-      return (await session.request('roots/list', {}, channel, signal, clientRequestTimeoutMs)) as never;
-    },
+    elicit: (params, options) => ask('elicitation', params as never, options?.key),
+    sample: (params, options) => ask('sampling', params as never, options?.key),
+    listRoots: (options) => ask('roots', {}, options?.key),
   };
 }

@@ -14,9 +14,9 @@ export default definePlugin({
     const config = parseNotesConfig(scope.config);
     // One NotesService per plugin generation, shared by NotesTools and NotesResources.
     scope.container.registerSingleton(NotesService);
-    scope.logger.info({ plugin: scope.plugin.id, version: scope.plugin.version, maxNotes: config.maxNotes }, 'notes plugin set up');
+    scope.logger.info({ maxNotes: config.maxNotes }, 'notes plugin set up'); // the logger already carries plugin id and version
     scope.onDispose(() => {
-      scope.logger.info({ plugin: scope.plugin.id, version: scope.plugin.version }, 'notes plugin disposed; its notes are dropped');
+      scope.logger.info('notes plugin disposed; its notes are dropped');
     });
   },
 });

@@ -1,16 +1,29 @@
 import type { Implementation } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { Catalog } from '../../catalog/Catalog.js';
-import type { CallScope } from '../createRequestContext.js';
+import type { CallScope } from '../CallScope.js';
+import type { Notifier } from '../Notifier.js';
+
+/** Cache hints of the modern era for results that have none of their own. */
+export interface CacheDefaults {
+  readonly listTtlMs: number;
+  readonly readTtlMs: number;
+  readonly discoverTtlMs: number;
+  readonly cacheScope: 'public' | 'private';
+}
 
 /** What method handlers may use of the host. */
 export interface EngineDeps {
   catalog(): Catalog;
+  readonly notifier: Notifier;
   readonly logger: Logger;
   readonly serverInfo: Implementation;
   readonly instructions?: string;
   /** How long a server→client request (elicitation, sampling, roots) may wait for the client. */
   readonly clientRequestTimeoutMs: number;
+  readonly cache: CacheDefaults;
+  /** Upper bound of concurrently open `subscriptions/listen` streams. */
+  readonly maxListenStreams: number;
 }
 
 /** Serves one request method; returns the result (or a RawJson) or throws a ProtocolError. */

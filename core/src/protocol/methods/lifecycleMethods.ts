@@ -11,10 +11,11 @@ export const SERVER_CAPABILITIES = Object.freeze({
   logging: {},
 });
 
-/** initialize, ping, logging/setLevel. */
+/** The legacy era's lifecycle: initialize, ping, logging/setLevel. */
 export function lifecycleMethods(deps: EngineDeps): MethodTable {
   return {
-    initialize({ params, session }) {
+    initialize({ params, session: s }) {
+      const session = s!;
       if (typeof params.protocolVersion !== 'string') throw invalidParams('initialize: "protocolVersion" must be a string');
       if (params.capabilities !== undefined && (typeof params.capabilities !== 'object' || params.capabilities === null)) throw invalidParams('initialize: "capabilities" must be an object');
       session.protocolVersion = negotiateVersion(params.protocolVersion);
@@ -30,6 +31,7 @@ export function lifecycleMethods(deps: EngineDeps): MethodTable {
     },
     ping: () => ({}),
     'logging/setLevel'({ params, session }) {
+      if (!session) throw invalidParams('logging/setLevel needs a session');
       if (!isLoggingLevel(params.level)) throw invalidParams(`logging/setLevel: unknown level ${JSON.stringify(params.level)}`, { supported: ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] });
       session.logLevel = params.level;
       return {};

@@ -6,7 +6,7 @@ import type { EngineDeps, MethodTable } from './MethodHandler.js';
 /** prompts/list and prompts/get. */
 export function promptMethods(deps: EngineDeps): MethodTable {
   return {
-    'prompts/list': ({ params }) => deps.catalog().listPage('prompts', params.cursor),
+    'prompts/list': ({ params, era }) => deps.catalog().listPage('prompts', params.cursor, era),
     async 'prompts/get'(call) {
       const { name, arguments: args = {} } = call.params as { name?: unknown; arguments?: unknown };
       if (typeof name !== 'string') throw invalidParams('prompts/get: "name" must be a string');

@@ -1,5 +1,6 @@
 import { McpError, ToolError } from '@mcp-host/sdk';
 import { createRequestContext } from '../createRequestContext.js';
+import { InputRequiredSignal } from '../modern/MrtrState.js';
 import { invalidParams } from '../ProtocolError.js';
 import { OutputSchemaError, toolResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
@@ -9,7 +10,7 @@ const errorResult = (text: string) => ({ content: [{ type: 'text', text }], isEr
 /** tools/list and tools/call. */
 export function toolMethods(deps: EngineDeps): MethodTable {
   return {
-    'tools/list': ({ params }) => deps.catalog().listPage('tools', params.cursor),
+    'tools/list': ({ params, era }) => deps.catalog().listPage('tools', params.cursor, era),
     async 'tools/call'(call) {
       const { name, arguments: rawArgs } = call.params;
       if (typeof name !== 'string') throw invalidParams('tools/call: "name" must be a string');
@@ -25,7 +26,7 @@ export function toolMethods(deps: EngineDeps): MethodTable {
         const value = await binding.invoke(checked.value, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs));
         return toolResult(value, binding);
       } catch (e) {
-        if (e instanceof McpError) throw e;
+        if (e instanceof McpError || e instanceof InputRequiredSignal) throw e;
         if (e instanceof ToolError) return errorResult(e.message);
         if (call.signal.aborted) throw e;
         const err = e as Error;

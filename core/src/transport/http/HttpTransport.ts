@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Engine } from '../../protocol/Engine.js';
-import { classify, type JsonRpcErrorObject } from '../../protocol/jsonrpc.js';
-import { RpcCode } from '../../protocol/ProtocolError.js';
+import { classify, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
+import { hasModernMeta, isModernVersion, ModernCode } from '../../protocol/modern/modernMeta.js';
+import { checkModernHeaders } from './modernHeaders.js';
+import { RpcCode, type ProtocolError } from '../../protocol/ProtocolError.js';
 import { Session } from '../../protocol/Session.js';
 import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
 import { createOriginGuard } from './originGuard.js';
@@ -25,6 +27,15 @@ const KEEPALIVE_MS = 25_000;
 
 function rpcError(reply: FastifyReply, status: number, error: JsonRpcErrorObject, id: string | number | null = null) {
   return reply.code(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id, error }));
+}
+
+/** HTTP statuses of modern-era errors: 404 for unknown methods, 400 for bad params, headers, versions, capabilities. */
+function modernStatus(response: JsonRpcResponse | undefined): number {
+  const code = response?.error?.code;
+  if (code === undefined) return 200;
+  if (code === RpcCode.MethodNotFound) return 404;
+  if (code === RpcCode.InvalidParams || code === RpcCode.InvalidRequest || code === ModernCode.HeaderMismatch || code === ModernCode.MissingRequiredClientCapability || code === ModernCode.UnsupportedProtocolVersion) return 400;
+  return 200;
 }
 
 const accepts = (req: FastifyRequest, type: string) => {
@@ -63,8 +74,7 @@ export class HttpTransport {
 
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
-    for (const s of this.sessions.values()) s.close();
-    this.sessions.clear();
+    for (const s of [...this.sessions.values()]) this.endSession(s);
     await this.app.close();
   }
 
@@ -73,11 +83,16 @@ export class HttpTransport {
     const cutoff = Date.now() - this.options.sessionIdleTimeoutMs;
     for (const [id, s] of this.sessions) {
       if (s.lastSeen < cutoff && !s.standalone && s.inFlight.size === 0) {
-        s.close();
-        this.sessions.delete(id);
+        this.endSession(s);
         this.logger.debug({ session: id }, 'idle session expired');
       }
     }
+  }
+
+  private endSession(session: Session): void {
+    session.close();
+    this.sessions.delete(session.id!);
+    this.engine.notifier.sessions.delete(session);
   }
 
   private routes(): void {
@@ -149,6 +164,8 @@ export class HttpTransport {
     const msg = classify(body);
     if (msg.kind === 'invalid') return void rpcError(reply, 400, msg.error, msg.id);
 
+    if (msg.kind !== 'response' && this.isModern(req, msg.message.params)) return this.postModern(req, reply, msg.message);
+
     if (msg.kind === 'request' && msg.message.method === 'initialize') {
       if (req.headers['mcp-session-id'] !== undefined) {
         return void rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id' }, msg.message.id);
@@ -159,7 +176,10 @@ export class HttpTransport {
       const session = new Session(randomUUID());
       const channel = new PostChannel(reply, accepts(req, 'text/event-stream'), { 'mcp-session-id': session.id! });
       const response = await this.engine.handleRequest(msg.message, session, channel);
-      if (response && !response.error) this.sessions.set(session.id!, session);
+      if (response && !response.error) {
+        this.sessions.set(session.id!, session);
+        this.engine.notifier.sessions.add(session);
+      }
       return channel.finish(response);
     }
 
@@ -177,6 +197,33 @@ export class HttpTransport {
         return channel.finish(await this.engine.handleRequest(msg.message, session, channel));
       }
     }
+  }
+
+  /** A message is modern (2026-07-28) when it carries the per-request protocol version, in `_meta` or the header. */
+  private isModern(req: FastifyRequest, params: Record<string, unknown> | undefined): boolean {
+    return hasModernMeta(params) || isModernVersion(req.headers['mcp-protocol-version']);
+  }
+
+  /** Serves a stateless 2026-07-28 message: headers checked against the body, errors with the statuses the spec gives. */
+  private async postModern(req: FastifyRequest, reply: FastifyReply, message: JsonRpcRequest | JsonRpcNotification): Promise<void> {
+    const id = 'id' in message ? message.id : null;
+    if (req.headers['mcp-session-id'] !== undefined) {
+      return void rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: 'Invalid Request: Mcp-Session-Id belongs to 2025-11-25 sessions; 2026-07-28 requests are stateless and must not carry it' }, id);
+    }
+    if (!('id' in message)) return void reply.code(202).send(); // modern notifications over HTTP carry nothing the server acts on
+    const params = message.params ?? {};
+    try {
+      const tool = message.method === 'tools/call' && typeof params.name === 'string' ? this.engine.tool(params.name) : undefined;
+      checkModernHeaders(req.headers, message.method, params, tool?.paramHeaders);
+    } catch (e) {
+      const err = e as ProtocolError;
+      return void rpcError(reply, 400, { code: err.code, message: err.message, data: err.data }, id);
+    }
+    const controller = new AbortController();
+    const channel = new PostChannel(reply, accepts(req, 'text/event-stream'), {});
+    channel.abortOnClose(controller);
+    const response = await this.engine.handleModernRequest(message, channel, controller.signal);
+    channel.finish(response, modernStatus(response));
   }
 
   private get(req: FastifyRequest, reply: FastifyReply): void {
@@ -204,8 +251,7 @@ export class HttpTransport {
   private delete(req: FastifyRequest, reply: FastifyReply): void {
     const session = this.sessionOf(req, reply);
     if (!session) return;
-    session.close();
-    this.sessions.delete(session.id!);
+    this.endSession(session);
     reply.code(200).send();
   }
 }

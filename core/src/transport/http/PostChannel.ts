@@ -4,13 +4,18 @@ import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js'
 import { serializeMessage } from '../../protocol/RawJson.js';
 import { startSse, writeSseMessage } from './sse.js';
 
+const KEEPALIVE_MS = 25_000;
+
 /**
  * The response of one POSTed request. It answers with plain JSON unless the handler sends a related
- * message first (progress, log, a request to the client); then, if the client accepts SSE, it
- * switches to an SSE stream and ends it after the response. Most calls never pay for a stream.
+ * message first (progress, log, a request to the client, a listen acknowledgement); then, if the
+ * client accepts SSE, it switches to an SSE stream and ends it after the response. Most calls never
+ * pay for a stream.
  */
 export class PostChannel implements Channel {
   private streaming = false;
+  private finished = false;
+  private keepalive: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly reply: FastifyReply,
@@ -18,27 +23,40 @@ export class PostChannel implements Channel {
     private readonly headers: Record<string, string>,
   ) {}
 
+  /** Aborts `controller` if the client goes away before the response is sent (2026-07-28: that is cancellation). */
+  abortOnClose(controller: AbortController): void {
+    this.reply.raw.once('close', () => {
+      if (!this.finished) controller.abort(new Error('the client closed the response stream'));
+    });
+  }
+
   send(message: JsonRpcMessage): void {
-    if (!this.canSend) return;
+    if (!this.canSend || this.finished) return;
+    const res = this.reply.raw;
     if (!this.streaming) {
       this.streaming = true;
       this.reply.hijack();
-      startSse(this.reply.raw, this.headers);
+      startSse(res, this.headers);
+      // Long streams (listen) stay open for hours; comments keep proxies from timing them out.
+      this.keepalive = setInterval(() => !res.writableEnded && res.write(': keepalive\n\n'), KEEPALIVE_MS).unref();
     }
-    writeSseMessage(this.reply.raw, message);
+    writeSseMessage(res, message);
   }
 
-  /** Sends the final response (JSON, or as the stream's last event); undefined (cancelled) ends quietly. */
-  finish(response: JsonRpcResponse | undefined): void {
+  /** Sends the final response (JSON with `status`, or as the stream's last event); undefined (cancelled) ends quietly. */
+  finish(response: JsonRpcResponse | undefined, status = 200): void {
+    this.finished = true;
+    clearInterval(this.keepalive);
     if (this.streaming) {
       if (response) writeSseMessage(this.reply.raw, response);
       this.reply.raw.end();
       return;
     }
+    if (this.reply.raw.destroyed) return;
     if (!response) {
       this.reply.code(202).headers(this.headers).send(); // cancelled: nothing to answer, the SDK clients treat 202 as "no body"
       return;
     }
-    this.reply.code(200).headers(this.headers).type('application/json').send(serializeMessage(response as never));
+    this.reply.code(status).headers(this.headers).type('application/json').send(serializeMessage(response as never));
   }
 }

@@ -4,7 +4,7 @@ import type { JsonRpcMessage } from '../../protocol/jsonrpc.js';
 
 /** Starts an SSE response on a raw Node response. */
 export function startSse(res: ServerResponse, headers: Record<string, string>): void {
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', ...headers });
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', ...headers });
   res.flushHeaders();
 }
 

@@ -3,7 +3,8 @@ import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
-import { classify, errorResponse, type JsonRpcMessage } from '../../protocol/jsonrpc.js';
+import { classify, errorResponse, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
+import { hasModernMeta } from '../../protocol/modern/modernMeta.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
 import { Session } from '../../protocol/Session.js';
@@ -16,6 +17,7 @@ import { Session } from '../../protocol/Session.js';
 export class StdioTransport {
   readonly session = new Session(undefined);
   private readonly channel: Channel;
+  private readonly modernInFlight = new Map<RequestId, AbortController>();
   private ended!: Promise<void>;
 
   constructor(
@@ -26,6 +28,7 @@ export class StdioTransport {
   ) {
     this.channel = { canSend: true, send: (m) => this.write(m) };
     this.session.standalone = this.channel;
+    engine.notifier.sessions.add(this.session);
   }
 
   private write(message: JsonRpcMessage): void {
@@ -57,10 +60,12 @@ export class StdioTransport {
       case 'invalid':
         return this.write(errorResponse(msg.id, msg.error));
       case 'notification':
+        if (msg.message.method === 'notifications/cancelled') this.modernInFlight.get(msg.message.params?.requestId as RequestId)?.abort(new Error('cancelled by the client'));
         return this.engine.handleNotification(msg.message, this.session);
       case 'response':
         return this.engine.handleResponse(msg.message, this.session);
       case 'request':
+        if (hasModernMeta(msg.message.params)) return this.serveModern(msg.message);
         this.engine.handleRequest(msg.message, this.session, this.channel).then(
           (response) => response && this.write(response),
           (err) => this.logger.error({ err }, 'stdio request failed'),
@@ -68,7 +73,19 @@ export class StdioTransport {
     }
   }
 
+  /** A 2026-07-28 request: stateless, cancelled by `notifications/cancelled` with its id. */
+  private serveModern(request: JsonRpcRequest): void {
+    const controller = new AbortController();
+    this.modernInFlight.set(request.id, controller);
+    this.engine.handleModernRequest(request, this.channel, controller.signal).then(
+      (response) => response && this.write(response),
+      (err) => this.logger.error({ err }, 'stdio request failed'),
+    ).finally(() => this.modernInFlight.delete(request.id));
+  }
+
   close(): void {
+    for (const c of this.modernInFlight.values()) c.abort(new Error('host shutting down'));
+    this.engine.notifier.sessions.delete(this.session);
     this.session.close();
   }
 }

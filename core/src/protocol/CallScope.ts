@@ -1,0 +1,28 @@
+import type { ClientInfo, LoggingLevel, Principal } from '@mcp-host/sdk';
+import type { Channel } from './Channel.js';
+import type { RequestId } from './jsonrpc.js';
+import type { MrtrState } from './modern/MrtrState.js';
+import type { Session } from './Session.js';
+
+/**
+ * One request being served, in either era. Method handlers read the client through `client` and
+ * never care which era they serve; only era-specific methods touch `session` or `mrtr`.
+ */
+export type Era = 'legacy' | 'modern';
+
+export interface CallScope {
+  readonly era: Era;
+  readonly id: RequestId;
+  readonly method: string;
+  readonly params: Record<string, unknown>;
+  readonly channel: Channel;
+  readonly signal: AbortSignal;
+  readonly client: ClientInfo;
+  readonly principal: Principal;
+  /** Logs pass at or above this level; `undefined` means every level, `'off'` none. */
+  readonly logLevel: LoggingLevel | 'off' | undefined;
+  /** Legacy era: the session (server→client requests are real requests on it). */
+  readonly session: Session | undefined;
+  /** Modern era: the multi-round-trip state of this request (answers so far, questions to ask). */
+  readonly mrtr: MrtrState | undefined;
+}

@@ -1,0 +1,53 @@
+import type { Channel } from './Channel.js';
+import type { JsonRpcNotification, RequestId } from './jsonrpc.js';
+import { MetaKey } from './modern/modernMeta.js';
+import type { Session } from './Session.js';
+
+export type ListChange = 'tools' | 'prompts' | 'resources';
+
+/** What a modern `subscriptions/listen` stream asked for. */
+export interface ListenFilter {
+  readonly toolsListChanged?: boolean;
+  readonly promptsListChanged?: boolean;
+  readonly resourcesListChanged?: boolean;
+  readonly resourceSubscriptions?: readonly string[];
+}
+
+export interface Listener {
+  readonly subscriptionId: RequestId;
+  readonly filter: ListenFilter;
+  readonly channel: Channel;
+}
+
+const FLAG: Record<ListChange, keyof ListenFilter> = { tools: 'toolsListChanged', prompts: 'promptsListChanged', resources: 'resourcesListChanged' };
+
+/**
+ * Delivers change notifications to every connected client of either era: legacy sessions on their
+ * standalone channel (GET stream, stdio), modern listeners on their listen stream, each only for
+ * what it asked for.
+ */
+export class Notifier {
+  readonly sessions = new Set<Session>();
+  readonly listeners = new Set<Listener>();
+
+  /** Sends `notifications/<kind>/list_changed` once per kind to every client that should hear it. */
+  listChanged(kinds: Iterable<ListChange>): void {
+    for (const kind of kinds) {
+      const method = `notifications/${kind}/list_changed`;
+      for (const s of this.sessions) if (s.initialized && !s.closed) s.standalone?.send({ jsonrpc: '2.0', method });
+      for (const l of this.listeners) if (l.filter[FLAG[kind]] === true) l.channel.send(tagged(method, {}, l.subscriptionId));
+    }
+  }
+
+  /** Sends `notifications/resources/updated` to subscribers of `uri`. */
+  resourceUpdated(uri: string): void {
+    const params = { uri };
+    for (const s of this.sessions) if (s.subscriptions.has(uri) && !s.closed) s.standalone?.send({ jsonrpc: '2.0', method: 'notifications/resources/updated', params });
+    for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri)) l.channel.send(tagged('notifications/resources/updated', params, l.subscriptionId));
+  }
+}
+
+/** A notification on a listen stream carries the stream's subscription id in `_meta`. */
+export function tagged(method: string, params: Record<string, unknown>, subscriptionId: RequestId): JsonRpcNotification {
+  return { jsonrpc: '2.0', method, params: { ...params, _meta: { [MetaKey.subscriptionId]: subscriptionId } } };
+}

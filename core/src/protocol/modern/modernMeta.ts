@@ -1,0 +1,62 @@
+import type { ClientCapabilities, Implementation, LoggingLevel } from '@mcp-host/sdk';
+import { isLoggingLevel } from '../Session.js';
+import { ProtocolError, RpcCode } from '../ProtocolError.js';
+
+/** Protocol versions of the modern (stateless, per-request `_meta`) era. */
+export const MODERN_VERSIONS = ['2026-07-28'] as const;
+const modern = new Set<string>(MODERN_VERSIONS);
+export const isModernVersion = (v: unknown): v is string => typeof v === 'string' && modern.has(v);
+
+/** Reserved `_meta` keys of 2026-07-28. */
+export const MetaKey = {
+  protocolVersion: 'io.modelcontextprotocol/protocolVersion',
+  clientCapabilities: 'io.modelcontextprotocol/clientCapabilities',
+  clientInfo: 'io.modelcontextprotocol/clientInfo',
+  logLevel: 'io.modelcontextprotocol/logLevel',
+  serverInfo: 'io.modelcontextprotocol/serverInfo',
+  subscriptionId: 'io.modelcontextprotocol/subscriptionId',
+} as const;
+
+/** Modern-era error codes (2026-07-28 partition). */
+export const ModernCode = {
+  HeaderMismatch: -32020,
+  MissingRequiredClientCapability: -32021,
+  UnsupportedProtocolVersion: -32022,
+} as const;
+
+export interface ModernMeta {
+  readonly protocolVersion: string;
+  readonly capabilities: ClientCapabilities;
+  readonly info: Implementation | undefined;
+  readonly logLevel: LoggingLevel | undefined;
+}
+
+/** True when a request carries the modern era's per-request protocol version. */
+export function hasModernMeta(params: Record<string, unknown> | undefined): boolean {
+  const meta = params?._meta;
+  return typeof meta === 'object' && meta !== null && MetaKey.protocolVersion in meta;
+}
+
+/** Reads and checks a modern request's `_meta`; throws the error the spec names for each problem. */
+export function readModernMeta(params: Record<string, unknown> | undefined, supported: readonly string[] = MODERN_VERSIONS): ModernMeta {
+  const meta = params?._meta as Record<string, unknown> | undefined;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: 2026-07-28 requests need params._meta with "${MetaKey.protocolVersion}" and "${MetaKey.clientCapabilities}"`);
+  }
+  const version = meta[MetaKey.protocolVersion];
+  const capabilities = meta[MetaKey.clientCapabilities];
+  const missing = [version === undefined && MetaKey.protocolVersion, capabilities === undefined && MetaKey.clientCapabilities].filter(Boolean);
+  if (missing.length > 0) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta is missing ${missing.join(' and ')}`, { missing });
+  if (typeof version !== 'string') throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta["${MetaKey.protocolVersion}"] must be a string`);
+  if (!supported.includes(version)) {
+    throw new ProtocolError(ModernCode.UnsupportedProtocolVersion, `Unsupported protocol version ${JSON.stringify(version)}`, { supported: [...supported], requested: version });
+  }
+  if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
+    throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta["${MetaKey.clientCapabilities}"] must be an object`);
+  }
+  const info = meta[MetaKey.clientInfo];
+  if (info !== undefined && (typeof info !== 'object' || info === null)) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta["${MetaKey.clientInfo}"] must be an object`);
+  const logLevel = meta[MetaKey.logLevel];
+  if (logLevel !== undefined && !isLoggingLevel(logLevel)) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta["${MetaKey.logLevel}"] ${JSON.stringify(logLevel)} is not a log level`);
+  return { protocolVersion: version, capabilities: capabilities as ClientCapabilities, info: info as Implementation | undefined, logLevel: logLevel as LoggingLevel | undefined };
+}

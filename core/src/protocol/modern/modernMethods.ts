@@ -1,0 +1,61 @@
+import type { EngineDeps, MethodTable } from '../methods/MethodHandler.js';
+import { SERVER_CAPABILITIES } from '../methods/lifecycleMethods.js';
+import { tagged, type Listener, type ListenFilter } from '../Notifier.js';
+import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
+import { LEGACY_VERSIONS } from '../versions.js';
+import { MetaKey, MODERN_VERSIONS } from './modernMeta.js';
+
+const FILTER_FLAGS = ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const;
+
+function readFilter(params: Record<string, unknown>): ListenFilter {
+  const n = params.notifications;
+  if (typeof n !== 'object' || n === null || Array.isArray(n)) throw invalidParams('subscriptions/listen: "notifications" must be an object');
+  const filter: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(n)) {
+    if ((FILTER_FLAGS as readonly string[]).includes(key)) {
+      if (typeof value !== 'boolean') throw invalidParams(`subscriptions/listen: notifications.${key} must be a boolean`);
+      if (value) filter[key] = true;
+    } else if (key === 'resourceSubscriptions') {
+      if (!Array.isArray(value) || value.some((u) => typeof u !== 'string')) throw invalidParams('subscriptions/listen: notifications.resourceSubscriptions must be an array of URIs');
+      filter[key] = [...new Set(value as string[])];
+    } else {
+      throw invalidParams(`subscriptions/listen: unknown notification kind "${key}" (known: ${[...FILTER_FLAGS, 'resourceSubscriptions'].join(', ')})`, { unknown: key });
+    }
+  }
+  return filter as ListenFilter;
+}
+
+/** The modern era's own methods: server/discover and subscriptions/listen. */
+export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTable {
+  return {
+    'server/discover': () => ({
+      supportedVersions: [...MODERN_VERSIONS, ...LEGACY_VERSIONS],
+      capabilities: SERVER_CAPABILITIES,
+      ...(deps.instructions ? { instructions: deps.instructions } : {}),
+      ttlMs: deps.cache.discoverTtlMs,
+      cacheScope: deps.cache.cacheScope,
+    }),
+    async 'subscriptions/listen'({ id, params, channel, signal }) {
+      const filter = readFilter(params);
+      if (!channel.canSend) throw new ProtocolError(RpcCode.InvalidRequest, 'subscriptions/listen needs a stream: send Accept: text/event-stream');
+      if (deps.notifier.listeners.size >= deps.maxListenStreams) {
+        throw new ProtocolError(RpcCode.InternalError, `Too many open listen streams (limit ${deps.maxListenStreams}); retry later`, { limit: deps.maxListenStreams });
+      }
+      // The acknowledgement comes first and names exactly what this stream will carry.
+      channel.send(tagged('notifications/subscriptions/acknowledged', { notifications: filter }, id));
+      const listener: Listener = { subscriptionId: id, filter, channel };
+      deps.notifier.listeners.add(listener);
+      try {
+        await new Promise<void>((resolve) => {
+          if (signal.aborted || shutdown.aborted) return resolve();
+          signal.addEventListener('abort', () => resolve(), { once: true });
+          shutdown.addEventListener('abort', () => resolve(), { once: true });
+        });
+      } finally {
+        deps.notifier.listeners.delete(listener);
+      }
+      // A graceful end (host shutdown) answers the listen request; a client that left gets nothing.
+      return { _meta: { [MetaKey.subscriptionId]: id } };
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { ProtocolError } from '../../protocol/ProtocolError.js';
+import { ModernCode, MetaKey } from '../../protocol/modern/modernMeta.js';
+import type { ParamHeader } from '../../catalog/findParamHeaders.js';
+
+/** Decodes a header value that may use the `=?base64?…?=` form (for values that are not plain ASCII tokens). */
+export function decodeHeaderValue(value: string): string {
+  const m = /^=\?base64\?(.*)\?=$/i.exec(value);
+  return m ? Buffer.from(m[1], 'base64').toString('utf8') : value;
+}
+
+const mismatch = (message: string, data?: unknown) => new ProtocolError(ModernCode.HeaderMismatch, `Header mismatch: ${message}`, data);
+
+function valueAt(args: unknown, path: readonly string[]): unknown {
+  let v = args;
+  for (const p of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[p];
+  }
+  return v;
+}
+
+/**
+ * Checks a modern request's HTTP headers against its body (2026-07-28 Streamable HTTP):
+ * MCP-Protocol-Version = _meta protocol version, Mcp-Method = method, Mcp-Name = name or URI, and
+ * every Mcp-Param-* = the argument it mirrors. Any disagreement is a -32020 HeaderMismatch.
+ */
+export function checkModernHeaders(headers: IncomingHttpHeaders, method: string, params: Record<string, unknown>, paramHeaders: readonly ParamHeader[] | undefined): void {
+  const version = headers['mcp-protocol-version'];
+  const bodyVersion = (params._meta as Record<string, unknown> | undefined)?.[MetaKey.protocolVersion];
+  if (version !== undefined && bodyVersion !== undefined && version !== bodyVersion) {
+    throw mismatch(`MCP-Protocol-Version is ${JSON.stringify(version)} but _meta says ${JSON.stringify(bodyVersion)}`, { header: 'MCP-Protocol-Version' });
+  }
+  const mcpMethod = headers['mcp-method'];
+  if (mcpMethod !== undefined && decodeHeaderValue(String(mcpMethod)) !== method) {
+    throw mismatch(`Mcp-Method is ${JSON.stringify(mcpMethod)} but the body's method is ${JSON.stringify(method)}`, { header: 'Mcp-Method' });
+  }
+  const name = method === 'resources/read' ? params.uri : method === 'tools/call' || method === 'prompts/get' ? params.name : undefined;
+  const mcpName = headers['mcp-name'];
+  if (mcpName !== undefined && name !== undefined && decodeHeaderValue(String(mcpName)) !== name) {
+    throw mismatch(`Mcp-Name is ${JSON.stringify(mcpName)} but the body names ${JSON.stringify(name)}`, { header: 'Mcp-Name' });
+  }
+  if (!paramHeaders) return;
+  for (const p of paramHeaders) {
+    const headerName = `mcp-param-${p.header.toLowerCase()}`;
+    const raw = headers[headerName];
+    const body = valueAt(params.arguments, p.path);
+    if (raw === undefined) {
+      if (body !== undefined && body !== null) throw mismatch(`Mcp-Param-${p.header} is missing but the arguments carry ${p.path.join('.')}`, { header: `Mcp-Param-${p.header}` });
+      continue;
+    }
+    const value = decodeHeaderValue(String(raw));
+    const same =
+      p.type === 'integer' ? /^-?\d+$/.test(value) && Number(value) === body
+      : p.type === 'boolean' ? (value === 'true' || value === 'false') && (value === 'true') === body
+      : value === body;
+    if (!same) throw mismatch(`Mcp-Param-${p.header} is ${JSON.stringify(value)} but arguments.${p.path.join('.')} is ${JSON.stringify(body)}`, { header: `Mcp-Param-${p.header}` });
+  }
+}
