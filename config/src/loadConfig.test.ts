@@ -48,10 +48,22 @@ describe('loadConfig', () => {
         maxSessions: 10000,
       },
       stdio: false,
+      protocol: {
+        requestStateTtlMs: 600000,
+        maxListenStreams: 1000,
+        clientRequestTimeoutMs: 300000,
+        cache: { listTtlMs: 60000, readTtlMs: 0, discoverTtlMs: 300000, scope: 'private' },
+      },
       logLevel: 'info',
       plugins: { paths: [], settings: {} },
     });
     expect(hostConfigSchema.parse({})).toEqual(config);
+  });
+
+  it('takes the requestState secret from MCP_HOST_REQUEST_STATE_SECRET and refuses a short one', async () => {
+    const config = await loadConfig({ env: { MCP_HOST_REQUEST_STATE_SECRET: 'a-long-enough-secret-value' } });
+    expect(config.protocol.requestStateSecret).toBe('a-long-enough-secret-value');
+    await expect(loadConfig({ env: { MCP_HOST_REQUEST_STATE_SECRET: 'short' } })).rejects.toThrow(/protocol\.requestStateSecret/);
   });
 
   it('uses the embedded default, pointing at the repository plugins, when no file is given', async () => {
