@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Logger } from 'pino';
 import type { PromptDefinition, ResourceDefinition, ResourceTemplateDefinition, ToolDefinition } from './declarations.js';
 import { PLUGIN_BRAND } from './metadataKeys.js';
-import type { PluginInfo } from './tokens.js';
+import type { HostNotifications, PluginInfo } from './tokens.js';
 
 /** A class the host can construct through the plugin's container. */
 export type PluginClass = new (...args: any[]) => object;
@@ -17,6 +17,8 @@ export interface PluginScope {
   readonly logger: Logger;
   /** The plugin's identity. */
   readonly plugin: PluginInfo;
+  /** Change announcements to connected clients (also injectable with `@inject(NOTIFICATIONS)`). */
+  readonly notifications: HostNotifications;
   /** Registers a clean-up to run when this generation is disposed (last registered runs first). */
   onDispose(fn: () => void | Promise<void>): void;
 }

@@ -12,7 +12,7 @@ export { readMembers, type MemberRecord } from './decorators/recordMember.js';
 export { definePlugin, isPluginDefinition, type PluginDefinition, type PluginOptions, type PluginScope, type PluginClass } from './definePlugin.js';
 export type * from './declarations.js';
 export type { RequestContext, ToolContext, Principal, ClientInfo, InputRequestOptions } from './context.js';
-export { LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, type PluginInfo } from './tokens.js';
+export { LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, NOTIFICATIONS, type PluginInfo, type HostNotifications } from './tokens.js';
 export { McpError, ToolError, ResourceNotFoundError, ErrorCode } from './errors.js';
 export { isZodSchema, type JsonSchema, type SchemaLike } from './schema.js';
 export { text, image, audio, embeddedText } from './content.js';

@@ -23,3 +23,17 @@ export interface PluginInfo {
   /** Absolute path of the plugin folder. */
   readonly root: string;
 }
+
+/**
+ * Change announcements to connected clients. Type: `HostNotifications`. Use it when what a plugin
+ * serves changes without a reload (a file behind a resource changed, a dynamic tool list grew).
+ */
+export const NOTIFICATIONS = Symbol.for('mcp-host:token:notifications');
+
+/** Announces changes to every client that asked to hear about them, in both protocol eras. */
+export interface HostNotifications {
+  /** Tells subscribers of `uri` (legacy `resources/subscribe`, modern `resourceSubscriptions`) that it changed. */
+  resourceUpdated(uri: string): void;
+  /** Tells listening clients that a list changed (`notifications/<kind>/list_changed`). */
+  listChanged(kind: 'tools' | 'prompts' | 'resources'): void;
+}

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import type { HostConfig } from '@mcp-host/config';
+import type { HostNotifications } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { container as globalContainer, type DependencyContainer } from 'tsyringe';
 import { Catalog } from '../catalog/Catalog.js';
@@ -56,7 +57,9 @@ export class Host {
     root.register(HOST_CONFIG, { useValue: config });
     root.register(HOST_LOGGER, { useValue: logger });
 
-    const { generations, problems } = await loadPlugins(config.plugins, { root, logger, hostVersion: HOST_VERSION });
+    const notifier = new Notifier();
+    const notifications: HostNotifications = { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.listChanged([kind]) };
+    const { generations, problems } = await loadPlugins(config.plugins, { root, logger, hostVersion: HOST_VERSION, notifications });
     const serverInfo = { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION };
     const { cache } = config.protocol;
     const catalogOptions = {
@@ -74,7 +77,7 @@ export class Host {
     let host: Host | undefined;
     const engine = new Engine({
       catalog: () => host!.current,
-      notifier: new Notifier(),
+      notifier,
       logger,
       serverInfo,
       clientRequestTimeoutMs: config.protocol.clientRequestTimeoutMs,

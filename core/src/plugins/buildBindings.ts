@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
 import { compileSchema } from '../catalog/compileSchema.js';
+import type { Drain } from './Drain.js';
 import { findParamHeaders } from '../catalog/findParamHeaders.js';
 
 type AnyFn = (...args: any[]) => unknown;
@@ -47,7 +48,7 @@ function completers(spec: Record<string, Completer> | undefined, instance: objec
  * Turns a plugin's declarations (decorated methods of its resolved class instances, and plain
  * objects) into bindings: descriptors built and schemas compiled here, once per generation.
  */
-export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Function, object>, plugin: PluginInfo, logger: Logger, prefix = ''): PluginBindings {
+export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Function, object>, plugin: PluginInfo, logger: Logger, drain: Drain, prefix = ''): PluginBindings {
   const out: PluginBindings = { tools: [], resources: [], templates: [], prompts: [] };
 
   const tool = (opts: ToolOptions & { inputSchema?: unknown; outputSchema?: unknown }, name: string, fn: AnyFn, instance?: object) => {
@@ -61,12 +62,12 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     }
     const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
     const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
-    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: async (args, ctx) => fn.call(instance, args, ctx) };
+    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => drain.run(() => fn.call(instance, args, ctx)) };
     out.tools.push(binding);
   };
   const resource = (opts: ResourceOptions, name: string, fn: AnyFn, instance?: object) => {
     const descriptor = { uri: opts.uri, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'size', 'annotations', 'icons', '_meta']) };
-    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, descriptor, read: async (uri, ctx) => fn.call(instance, uri, ctx) };
+    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, descriptor, read: (uri, ctx) => drain.run(() => fn.call(instance, uri, ctx)) };
     out.resources.push(binding);
   };
   const template = (opts: ResourceTemplateOptions, name: string, fn: AnyFn, instance?: object) => {
@@ -80,7 +81,7 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     const binding: TemplateBinding = {
       kind: 'template', name: prefix + name, cache: opts.cache, plugin, logger, descriptor, template: parsed,
       complete: completers(opts.complete, instance, `resource template "${name}"`),
-      read: async (uri, vars, ctx) => fn.call(instance, uri, vars, ctx),
+      read: (uri, vars, ctx) => drain.run(() => fn.call(instance, uri, vars, ctx)),
     };
     out.templates.push(binding);
   };
@@ -91,7 +92,7 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
       kind: 'prompt', name: prefix + name, plugin, logger, descriptor,
       requiredArguments: (opts.arguments ?? []).filter((a) => a.required).map((a) => a.name),
       complete: completers(opts.complete, instance, `prompt "${name}"`),
-      get: async (a, ctx) => fn.call(instance, a, ctx),
+      get: (a, ctx) => drain.run(() => fn.call(instance, a, ctx)),
     };
     out.prompts.push(binding);
   };

@@ -1,24 +1,31 @@
 import { pathToFileURL } from 'node:url';
-import { isPluginDefinition, LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, type PluginInfo, type PluginScope } from '@mcp-host/sdk';
+import { isPluginDefinition, LOGGER, NOTIFICATIONS, PLUGIN_CONFIG, PLUGIN_INFO, type HostNotifications, type PluginInfo, type PluginScope } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import type { PluginBindings } from '../catalog/bindings.js';
 import { buildBindings, DeclarationError } from './buildBindings.js';
+import { Drain } from './Drain.js';
 import { PluginLoadError, PluginProblemCode } from './PluginProblem.js';
 import type { PluginManifest } from './readManifest.js';
 
 /** One loaded version of one plugin: its bindings, its child container, and its clean-ups. */
 export interface PluginGeneration {
   readonly info: PluginInfo;
+  readonly manifest: PluginManifest;
   readonly bindings: PluginBindings;
+  /** Calls running in this generation (a replaced generation is disposed once they finish). */
+  readonly drain: Drain;
   dispose(): Promise<void>;
 }
+
+let generationCounter = 0;
 
 export interface LoadPluginOptions {
   readonly root: DependencyContainer;
   readonly logger: Logger;
   readonly config: unknown;
   readonly prefix?: string;
+  readonly notifications: HostNotifications;
 }
 
 /**
@@ -35,7 +42,8 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
 
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(manifest.entry).href);
+    // Each generation imports its own copy of the plugin's modules (see sdkResolveHooks).
+    mod = await import(`${pathToFileURL(manifest.entry).href}?mcp-host-generation=${++generationCounter}`);
   } catch (e) {
     return fail(PluginProblemCode.ImportFailed, `importing ${manifest.entry} failed: ${causeText(e)}`, 'fix the error in the plugin entry (or rebuild it)', e);
   }
@@ -49,7 +57,9 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
   container.register(LOGGER, { useValue: logger });
   container.register(PLUGIN_CONFIG, { useValue: options.config ?? {} });
   container.register(PLUGIN_INFO, { useValue: info });
+  container.register(NOTIFICATIONS, { useValue: options.notifications });
 
+  const drain = new Drain();
   const disposers: Array<() => unknown> = [];
   const dispose = async () => {
     // Clean-ups run last-registered-first, then the container goes, so services outlive their users.
@@ -69,7 +79,7 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
 
   try {
     if (def.setup) {
-      const scope: PluginScope = { container, config: options.config ?? {}, logger, plugin: info, onDispose: (fn) => void disposers.push(fn) };
+      const scope: PluginScope = { container, config: options.config ?? {}, logger, plugin: info, notifications: options.notifications, onDispose: (fn) => void disposers.push(fn) };
       try {
         await def.setup(scope);
       } catch (e) {
@@ -86,12 +96,12 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
     }
     let bindings: PluginBindings;
     try {
-      bindings = buildBindings(def, instances, info, logger, options.prefix);
+      bindings = buildBindings(def, instances, info, logger, drain, options.prefix);
     } catch (e) {
       if (e instanceof DeclarationError) fail(PluginProblemCode.BadDeclaration, e.message, 'fix the declaration', e);
       throw e;
     }
-    return { info, bindings: bindings!, dispose };
+    return { info, manifest, bindings: bindings!, drain, dispose };
   } catch (e) {
     await dispose();
     throw e;

@@ -1,4 +1,5 @@
 import type { HostConfig } from '@mcp-host/config';
+import type { HostNotifications } from '@mcp-host/sdk';
 import semver from 'semver';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
@@ -12,6 +13,7 @@ export interface LoadPluginsOptions {
   readonly root: DependencyContainer;
   readonly logger: Logger;
   readonly hostVersion: string;
+  readonly notifications: HostNotifications;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function loadPlugins(config: HostConfig['plugins'], options: LoadPl
   const order = new Map(dirs.map((d, i) => [d, i]));
   const manifests = [...byId.values()].sort((a, b) => order.get(a.dir)! - order.get(b.dir)!);
   const settled = await Promise.allSettled(
-    manifests.map((m) => loadPlugin(m, { root: options.root, logger: options.logger, config: config.settings[m.id]?.config, prefix: config.settings[m.id]?.prefix })),
+    manifests.map((m) => loadPlugin(m, { root: options.root, logger: options.logger, notifications: options.notifications, config: config.settings[m.id]?.config, prefix: config.settings[m.id]?.prefix })),
   );
   const generations: PluginGeneration[] = [];
   settled.forEach((s, i) => {

@@ -174,9 +174,12 @@ export class HttpTransport {
         return void rpcError(reply.header('retry-after', '5'), 503, { code: RpcCode.ConnectionClosed, message: `Service Unavailable: session limit (${this.options.maxSessions}) reached` }, msg.message.id);
       }
       const session = new Session(randomUUID());
-      const channel = new PostChannel(reply, accepts(req, 'text/event-stream'), { 'mcp-session-id': session.id! });
+      const headers: Record<string, string> = {};
+      const channel = this.channelFor(req, reply, headers);
       const response = await this.engine.handleRequest(msg.message, session, channel);
       if (response && !response.error) {
+        // The id goes out only with a successful InitializeResult: a failed initialize creates no session.
+        headers['mcp-session-id'] = session.id!;
         this.sessions.set(session.id!, session);
         this.engine.notifier.sessions.add(session);
       }
@@ -193,10 +196,17 @@ export class HttpTransport {
         this.engine.handleResponse(msg.message, session);
         return void reply.code(202).send();
       case 'request': {
-        const channel = new PostChannel(reply, accepts(req, 'text/event-stream'), {});
+        const channel = this.channelFor(req, reply, {});
         return channel.finish(await this.engine.handleRequest(msg.message, session, channel));
       }
     }
+  }
+
+  private channelFor(req: FastifyRequest, reply: FastifyReply, headers: Record<string, string>): PostChannel {
+    const accept = req.headers.accept;
+    const sse = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
+    const json = accept === undefined || accept.includes('application/json') || accept.includes('*/*');
+    return new PostChannel(reply, sse, headers, json);
   }
 
   /** A message is modern (2026-07-28) when it carries the per-request protocol version, in `_meta` or the header. */
@@ -220,7 +230,7 @@ export class HttpTransport {
       return void rpcError(reply, 400, { code: err.code, message: err.message, data: err.data }, id);
     }
     const controller = new AbortController();
-    const channel = new PostChannel(reply, accepts(req, 'text/event-stream'), {});
+    const channel = this.channelFor(req, reply, {});
     channel.abortOnClose(controller);
     const response = await this.engine.handleModernRequest(message, channel, controller.signal);
     channel.finish(response, modernStatus(response));

@@ -21,6 +21,8 @@ export class PostChannel implements Channel {
     private readonly reply: FastifyReply,
     readonly canSend: boolean,
     private readonly headers: Record<string, string>,
+    /** False when the client accepts only SSE: the response then always comes as a stream. */
+    private readonly jsonAccepted = true,
   ) {}
 
   /** Aborts `controller` if the client goes away before the response is sent (2026-07-28: that is cancellation). */
@@ -32,6 +34,10 @@ export class PostChannel implements Channel {
 
   send(message: JsonRpcMessage): void {
     if (!this.canSend || this.finished) return;
+    this.write(message);
+  }
+
+  private write(message: JsonRpcMessage): void {
     const res = this.reply.raw;
     if (!this.streaming) {
       this.streaming = true;
@@ -45,6 +51,7 @@ export class PostChannel implements Channel {
 
   /** Sends the final response (JSON with `status`, or as the stream's last event); undefined (cancelled) ends quietly. */
   finish(response: JsonRpcResponse | undefined, status = 200): void {
+    if (response && !this.streaming && !this.jsonAccepted && this.canSend && !this.reply.raw.destroyed) this.write(response), (response = undefined);
     this.finished = true;
     clearInterval(this.keepalive);
     if (this.streaming) {
