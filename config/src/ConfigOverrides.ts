@@ -9,6 +9,6 @@ export interface ConfigOverrides {
   server?: Partial<HostConfig['server']>;
   stdio?: boolean;
   logLevel?: HostConfig['logLevel'];
-  plugins?: { paths?: string[] };
+  plugins?: { paths?: string[]; watch?: boolean };
   protocol?: { requestStateSecret?: string };
 }

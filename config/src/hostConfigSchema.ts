@@ -41,6 +41,12 @@ const pluginsSchema = z
     paths: z.array(z.string()).default([]),
     /** Keyed by plugin id. */
     settings: z.record(z.string(), pluginSettingsSchema).default({}),
+    /** Hot reload: watch the plugin paths and reload a plugin when its code or manifest changes. */
+    watch: z.boolean().default(true),
+    /** Quiet time after the last change before a plugin reloads (coalesces builds and atomic saves). */
+    watchDebounceMs: z.number().int().min(0).max(10_000).default(100),
+    /** How long a replaced generation's in-flight calls may run before it is disposed anyway. */
+    drainTimeoutMs: z.number().int().min(0).default(30_000),
   })
   .strict();
 

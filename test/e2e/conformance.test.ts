@@ -8,7 +8,8 @@ import { startTestHost, type TestHost } from '../harness/index.js';
 
 const TOOLS = fileURLToPath(new URL('../conformance-tools/', import.meta.url));
 const NODE24 = join(TOOLS, 'node_modules/.bin/node');
-const CLI = join(TOOLS, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
+const CLI_2025 = join(TOOLS, 'node_modules/@modelcontextprotocol/conformance/dist/index.js');
+const CLI_2026 = join(TOOLS, 'node_modules/conformance-2026/dist/index.js');
 
 /** The 30 active server scenarios of @modelcontextprotocol/conformance@0.1.16 (checklist §D2). */
 const SCENARIOS = [
@@ -20,35 +21,54 @@ const SCENARIOS = [
   'prompts-get-with-args', 'prompts-get-embedded-resource', 'prompts-get-with-image', 'dns-rebinding-protection',
 ];
 
-describe('official conformance suite 0.1.16 over HTTP (no expected-failures file)', () => {
-  let host: TestHost;
-  let output = '';
-  let exitCode: number | null = null;
-  const results = new Map<string, { passed: number; failed: number }>();
+/** The 37 required server scenarios of `conformance@0.2.0-alpha.12 --requirements 2026-07-28` (checklist §D3). */
+const SCENARIOS_2026 = [
+  'server-stateless', 'completion-complete', 'tools-list', 'tools-call-simple-text', 'tools-call-image', 'tools-call-audio',
+  'tools-call-embedded-resource', 'tools-call-mixed-content', 'tools-call-error', 'tools-call-with-progress', 'server-sse-multiple-streams',
+  'resources-list', 'resources-read-text', 'resources-read-binary', 'resources-templates-read', 'sep-2164-resource-not-found', 'prompts-list',
+  'prompts-get-simple', 'prompts-get-with-args', 'prompts-get-embedded-resource', 'prompts-get-with-image', 'dns-rebinding-protection', 'caching',
+  ...['basic-elicitation', 'basic-sampling', 'basic-list-roots', 'request-state', 'multiple-input-requests', 'multi-round', 'missing-input-response',
+    'non-tool-request', 'result-type', 'unsupported-methods', 'tampered-state', 'capability-check', 'ignore-extra-params', 'validate-input'].map((s) => `input-required-result-${s}`),
+];
 
-  beforeAll(async () => {
-    if (!existsSync(NODE24) || !existsSync(CLI)) throw new Error('conformance tools missing: run `pnpm test` (it installs test/conformance-tools)');
-    host = await startTestHost();
-    const outDir = mkdtempSync(join(tmpdir(), 'mcp-host-conformance-'));
-    const child = spawn(NODE24, [CLI, 'server', '--url', host.url, '-o', outDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    exitCode = await new Promise((resolve) => child.once('exit', resolve));
-    for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
-  }, 240_000);
-  afterAll(async () => {
-    await host?.stop();
-  });
+/**
+ * Runs one official conformance CLI against a fresh host serving plugins/conformance and checks
+ * that every listed scenario ran and passed. Both eras are served by the same host and endpoint.
+ */
+function conformanceSuite(title: string, cli: string, args: string[], scenarios: string[]) {
+  describe(title, () => {
+    let host: TestHost;
+    let output = '';
+    let exitCode: number | null = null;
+    const results = new Map<string, { passed: number; failed: number }>();
 
-  it('runs every active scenario and exits 0', () => {
-    expect([...results.keys()].sort(), output).toEqual([...SCENARIOS].sort());
-    expect(exitCode, output).toBe(0);
-  });
+    beforeAll(async () => {
+      if (!existsSync(NODE24) || !existsSync(cli)) throw new Error('conformance tools missing: run `pnpm test` (it installs test/conformance-tools)');
+      host = await startTestHost();
+      const outDir = mkdtempSync(join(tmpdir(), 'mcp-host-conformance-'));
+      const child = spawn(NODE24, [cli, 'server', '--url', host.url, '-o', outDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      exitCode = await new Promise((resolve) => child.once('exit', resolve));
+      for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
+    }, 300_000);
+    afterAll(async () => {
+      await host?.stop();
+    });
 
-  it.each(SCENARIOS)('%s passes', (scenario) => {
-    const r = results.get(scenario);
-    expect(r, `scenario ${scenario} did not run:\n${output}`).toBeDefined();
-    expect(r!.failed, output).toBe(0);
-    expect(r!.passed).toBeGreaterThan(0);
+    it('runs every required scenario and exits 0', () => {
+      for (const s of scenarios) expect(results.has(s), `scenario ${s} did not run:\n${output}`).toBe(true);
+      expect(exitCode, output).toBe(0);
+    });
+
+    it.each(scenarios)('%s passes', (scenario) => {
+      const r = results.get(scenario);
+      expect(r, `scenario ${scenario} did not run:\n${output}`).toBeDefined();
+      expect(r!.failed, output).toBe(0);
+      expect(r!.passed).toBeGreaterThan(0);
+    });
   });
-});
+}
+
+conformanceSuite('official conformance suite 0.1.16 (2025-11-25) over HTTP, no expected-failures file', CLI_2025, [], SCENARIOS);
+conformanceSuite('official conformance suite 0.2.0-alpha.12 --requirements 2026-07-28 over HTTP, no expected-failures file', CLI_2026, ['--requirements', '2026-07-28'], SCENARIOS_2026);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tools = join(root, 'test/conformance-tools');
 
-if (!existsSync(join(tools, 'node_modules/.bin/node')) || !existsSync(join(tools, 'node_modules/@modelcontextprotocol/conformance'))) {
+if (!['.bin/node', '@modelcontextprotocol/conformance', 'conformance-2026'].every((p) => existsSync(join(tools, 'node_modules', p)))) {
   console.log('installing the conformance tools (official conformance CLI and the Node 24 it needs)…');
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: tools, stdio: 'inherit' });
   if (r.status !== 0) {

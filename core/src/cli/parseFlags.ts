@@ -23,6 +23,7 @@ export function parseFlags(argv: string[]): ParsedFlags {
         port: { type: 'string' },
         host: { type: 'string' },
         stdio: { type: 'boolean' },
+        'no-watch': { type: 'boolean' },
         plugins: { type: 'string', multiple: true },
         config: { type: 'string' },
         'log-level': { type: 'string' },
@@ -46,7 +47,7 @@ export function parseFlags(argv: string[]): ParsedFlags {
       server: { port, host: values.host },
       stdio: values.stdio,
       logLevel: values['log-level'] as LogLevel | undefined,
-      plugins: values.plugins ? { paths: values.plugins } : undefined,
+      plugins: values.plugins || values['no-watch'] ? { paths: values.plugins, watch: values['no-watch'] ? false : undefined } : undefined,
     },
   };
 }

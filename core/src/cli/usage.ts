@@ -8,6 +8,7 @@ Options:
   --stdio             serve one client on stdin/stdout instead of HTTP (logs go to stderr)
   --plugins <path>    a plugin folder, or a folder of plugin folders (repeatable;
                       replaces the config's plugins.paths)
+  --no-watch          do not reload plugins when their files change
   --config <file>     config file (YAML or JSON); without it the embedded default
                       config serves the example plugins
   --log-level <lvl>   fatal | error | warn | info | debug | trace | silent

@@ -3,9 +3,9 @@ import type { HostConfig } from '@mcp-host/config';
 import type { HostNotifications } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { container as globalContainer, type DependencyContainer } from 'tsyringe';
-import { Catalog } from '../catalog/Catalog.js';
-import type { PluginGeneration } from '../plugins/loadPlugin.js';
-import { loadPlugins } from '../plugins/loadPlugins.js';
+import type { Catalog } from '../catalog/Catalog.js';
+import { PluginSupervisor } from '../plugins/PluginSupervisor.js';
+import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { formatProblem, type PluginProblem } from '../plugins/PluginProblem.js';
 import { Engine } from '../protocol/Engine.js';
 import { MetaKey } from '../protocol/modern/modernMeta.js';
@@ -26,7 +26,7 @@ export interface StartHostOptions {
 
 /**
  * The running host. Boot order: logger → root container with host services → plugins (manifests
- * checked, then loaded in parallel) → catalog → engine → transport. Shutdown runs it backwards.
+ * checked, then loaded in parallel) → catalog → engine → watcher → transport. Shutdown runs it backwards.
  */
 export class Host {
   /** The HTTP endpoint, when serving HTTP. */
@@ -35,18 +35,24 @@ export class Host {
   private stdio: StdioTransport | undefined;
   private closing: Promise<void> | undefined;
 
+  private watcher: PluginWatcher | undefined;
+
   private constructor(
     readonly config: HostConfig,
     readonly logger: Logger,
     readonly root: DependencyContainer,
-    private current: Catalog,
-    /** Every plugin problem found while loading (the host serves the rest). */
-    readonly problems: readonly PluginProblem[],
+    /** The plugin generations and their reloads. */
+    readonly plugins: PluginSupervisor,
     readonly engine: Engine,
   ) {}
 
   get catalog(): Catalog {
-    return this.current;
+    return this.plugins.catalog;
+  }
+
+  /** Every plugin problem found by the first load (the host serves the rest). */
+  get problems(): readonly PluginProblem[] {
+    return this.plugins.problems;
   }
 
   static async start(options: StartHostOptions): Promise<Host> {
@@ -59,24 +65,26 @@ export class Host {
 
     const notifier = new Notifier();
     const notifications: HostNotifications = { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.listChanged([kind]) };
-    const { generations, problems } = await loadPlugins(config.plugins, { root, logger, hostVersion: HOST_VERSION, notifications });
     const serverInfo = { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION };
     const { cache } = config.protocol;
     const catalogOptions = {
       pageSize: 1000,
       modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
     };
-    const { catalog, rejected } = Catalog.build(1, generations, catalogOptions);
-    for (const r of rejected) {
-      problems.push(r.problem);
-      await r.generation.dispose();
-    }
+    const supervisor = new PluginSupervisor({
+      config: config.plugins, root, logger, hostVersion: HOST_VERSION, notifications, catalogOptions,
+      drainTimeoutMs: config.plugins.drainTimeoutMs,
+      // Republish: one notification per changed list, to the clients that asked for it.
+      onSwap: (changed) => notifier.listChanged(changed),
+    });
+    await supervisor.start();
+    const { catalog, problems } = supervisor;
     for (const p of problems) logger.warn({ code: p.code, plugin: p.pluginId, path: p.path, err: p.cause }, formatProblem(p));
     for (const g of catalog.generations) logger.info({ plugin: g.info.id, version: g.info.version, tools: g.bindings.tools.length, resources: g.bindings.resources.length, templates: g.bindings.templates.length, prompts: g.bindings.prompts.length }, 'plugin loaded');
 
     let host: Host | undefined;
     const engine = new Engine({
-      catalog: () => host!.current,
+      catalog: () => supervisor.catalog,
       notifier,
       logger,
       serverInfo,
@@ -86,8 +94,12 @@ export class Host {
       requestStateSecret: config.protocol.requestStateSecret,
       requestStateTtlMs: config.protocol.requestStateTtlMs,
     });
-    host = new Host(config, logger, root, catalog, problems, engine);
+    host = new Host(config, logger, root, supervisor, engine);
     try {
+      if (config.plugins.watch && config.plugins.paths.length > 0) {
+        host.watcher = new PluginWatcher(config.plugins.paths, config.plugins.watchDebounceMs, (dir) => void supervisor.reload(dir), logger);
+        await host.watcher.start();
+      }
       if (config.stdio) {
         host.stdio = new StdioTransport(engine, (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger);
       } else {
@@ -105,17 +117,18 @@ export class Host {
   /** stdio mode: serve until stdin closes. */
   async serveStdio(): Promise<void> {
     if (!this.stdio) throw new Error('not in stdio mode');
-    this.logger.info({ plugins: this.current.generations.length, problems: this.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
+    this.logger.info({ plugins: this.catalog.generations.length, problems: this.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
     await this.stdio.start();
   }
 
-  /** Stops transports, then disposes plugin generations (last loaded first), then the root container. */
+  /** Stops the watcher and transports, then disposes plugin generations (last loaded first), then the root container. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      await this.watcher?.close();
       this.engine.close();
       this.stdio?.close();
       await this.http?.close();
-      for (const g of [...this.current.generations].reverse()) await g.dispose();
+      await this.plugins.close();
       await this.root.dispose();
       this.logger.flush?.();
     })();

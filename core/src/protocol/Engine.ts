@@ -10,6 +10,7 @@ import { legacySubscriptionMethods, resourceMethods } from './methods/resourceMe
 import { toolMethods } from './methods/toolMethods.js';
 import { MetaKey, readModernMeta, type ModernMeta } from './modern/modernMeta.js';
 import { modernMethods } from './modern/modernMethods.js';
+import { methodNotFoundModern } from './modern/methodNotFoundModern.js';
 import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
 import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
@@ -116,21 +117,25 @@ export class Engine {
 
   // ---- modern era -------------------------------------------------------------------------------
 
+  /** Checks a modern request's envelope (`_meta`); throws the ProtocolError to answer (HTTP 400). */
+  readEnvelope(request: JsonRpcRequest): ModernMeta {
+    return readModernMeta(request.params);
+  }
+
+  /** The JSON-RPC error response for a thrown error. */
+  errorResponse(id: JsonRpcRequest['id'], method: string, e: unknown): JsonRpcResponse {
+    return this.errorFor(id, method, e);
+  }
+
   /**
-   * Serves one modern (2026-07-28) request: everything the server needs is in the request itself.
+   * Serves one modern (2026-07-28) request whose envelope `readEnvelope` accepted: everything the server needs is in the request itself.
    * `signal` is the request's lifetime (closing its HTTP stream cancels it).
    */
-  async handleModernRequest(request: JsonRpcRequest, channel: Channel, signal: AbortSignal, principal: Principal = ANONYMOUS): Promise<JsonRpcResponse | undefined> {
+  async handleModernRequest(request: JsonRpcRequest, meta: ModernMeta, channel: Channel, signal: AbortSignal, principal: Principal = ANONYMOUS): Promise<JsonRpcResponse | undefined> {
     const { id, method } = request;
     const params = request.params ?? NO_PARAMS;
-    let meta: ModernMeta;
-    try {
-      meta = readModernMeta(params);
-    } catch (e) {
-      return this.errorFor(id, method, e);
-    }
     const handler = this.modern.get(method);
-    if (!handler) return errorResponse(id, { code: RpcCode.MethodNotFound, message: `Method not found: ${method}${this.legacy.has(method) ? ' (it does not exist in protocol 2026-07-28)' : ''}` });
+    if (!handler) return this.errorFor(id, method, methodNotFoundModern(method, this.legacy.has(method)));
     try {
       const mrtr = MRTR_METHODS.has(method) ? this.openRound(method, params, principal) : undefined;
       const call: CallScope = {

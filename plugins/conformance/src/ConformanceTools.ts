@@ -11,7 +11,15 @@ import {
   type ElicitRequestFormParams,
   type ToolContext,
 } from '@mcp-host/sdk';
-import { JSON_SCHEMA_2020_12_INPUT_SCHEMA, TEST_AUDIO_BASE64, TEST_IMAGE_BASE64, TEXTS, errorMessage, sleep } from './fixtures.js';
+import {
+  JSON_SCHEMA_2020_12_INPUT_SCHEMA,
+  TEST_AUDIO_BASE64,
+  TEST_IMAGE_BASE64,
+  TEXTS,
+  errorMessage,
+  samplingText,
+  sleep,
+} from './fixtures.js';
 
 /** `test_elicitation`: the form the `tools-call-elicitation` scenario describes. */
 const USER_INFO_SCHEMA: ElicitRequestFormParams['requestedSchema'] = {
@@ -84,17 +92,6 @@ const ENUMS_SCHEMA: ElicitRequestFormParams['requestedSchema'] = {
   },
   required: [],
 };
-
-/** The text of the model's answer in a `sampling/createMessage` result (single block or array). */
-function samplingText(result: { content: unknown }): string {
-  const blocks = Array.isArray(result.content) ? result.content : [result.content];
-  for (const block of blocks) {
-    if (block && typeof block === 'object' && (block as { type?: unknown }).type === 'text') {
-      return String((block as { text?: unknown }).text ?? '');
-    }
-  }
-  return 'No response';
-}
 
 /** The tool fixtures of conformance 0.1.16 (`tools-*`, `elicitation-*`, `json-schema-2020-12`, `server-sse-polling`). */
 @injectable()

@@ -74,3 +74,14 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** The text of the model's answer in a `sampling/createMessage` result (single block or array). */
+export function samplingText(result: { content: unknown }): string {
+  const blocks = Array.isArray(result.content) ? result.content : [result.content];
+  for (const block of blocks) {
+    if (block && typeof block === 'object' && (block as { type?: unknown }).type === 'text') {
+      return String((block as { text?: unknown }).text ?? '');
+    }
+  }
+  return 'No response';
+}

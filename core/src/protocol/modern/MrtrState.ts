@@ -1,3 +1,5 @@
+import { ProtocolError, RpcCode } from '../ProtocolError.js';
+
 /** Thrown inside a handler to end a modern-era round: the host answers `input_required`. */
 export class InputRequiredSignal extends Error {
   constructor() {
@@ -5,6 +7,15 @@ export class InputRequiredSignal extends Error {
     this.name = 'InputRequiredSignal';
   }
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Minimal shape checks of the answers, per request kind (what a handler relies on). */
+const RESULT_CHECKS: Record<string, (v: unknown) => string | undefined> = {
+  'elicitation/create': (v) => (isObject(v) && ['accept', 'decline', 'cancel'].includes(v.action as string) && (v.content === undefined || isObject(v.content)) ? undefined : 'is not an ElicitResult ({ action: "accept" | "decline" | "cancel", content? })'),
+  'sampling/createMessage': (v) => (isObject(v) && typeof v.role === 'string' && (isObject(v.content) || Array.isArray(v.content)) && typeof v.model === 'string' ? undefined : 'is not a CreateMessageResult ({ role, content, model })'),
+  'roots/list': (v) => (isObject(v) && Array.isArray(v.roots) ? undefined : 'is not a ListRootsResult ({ roots: [...] })'),
+};
 
 const SHORT: Record<string, string> = { 'elicitation/create': 'elicitation', 'sampling/createMessage': 'sampling', 'roots/list': 'roots' };
 
@@ -23,7 +34,13 @@ export class MrtrState {
 
   ask(method: string, params: Record<string, unknown>, key?: string): Promise<unknown> {
     const k = key ?? `${SHORT[method] ?? method}-${++this.calls}`;
-    if (Object.hasOwn(this.answers, k)) return Promise.resolve(this.answers[k]);
+    if (Object.hasOwn(this.answers, k)) {
+      const answer = this.answers[k];
+      const problem = RESULT_CHECKS[method]?.(answer);
+      // A malformed answer is the client's mistake: a JSON-RPC error, not a crash inside the handler.
+      if (problem) return Promise.reject(new ProtocolError(RpcCode.InvalidParams, `Invalid params: inputResponses.${k} ${problem}`, { key: k }));
+      return Promise.resolve(answer);
+    }
     this.pending[k] = { method, params };
     return Promise.reject(new InputRequiredSignal());
   }

@@ -37,20 +37,33 @@ export function hasModernMeta(params: Record<string, unknown> | undefined): bool
   return typeof meta === 'object' && meta !== null && MetaKey.protocolVersion in meta;
 }
 
-/** Reads and checks a modern request's `_meta`; throws the error the spec names for each problem. */
-export function readModernMeta(params: Record<string, unknown> | undefined, supported: readonly string[] = MODERN_VERSIONS): ModernMeta {
+/**
+ * The request's claim to be modern: `_meta` with a string protocol version. Checked first, before
+ * the HTTP headers are compared with the body (a request without it gets -32602).
+ */
+export function readProtocolClaim(params: Record<string, unknown> | undefined): string {
   const meta = params?._meta as Record<string, unknown> | undefined;
   if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
-    throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: 2026-07-28 requests need params._meta with "${MetaKey.protocolVersion}" and "${MetaKey.clientCapabilities}"`);
+    throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: 2026-07-28 requests need params._meta with "${MetaKey.protocolVersion}" and "${MetaKey.clientCapabilities}"`, { missing: [MetaKey.protocolVersion, MetaKey.clientCapabilities] });
   }
   const version = meta[MetaKey.protocolVersion];
-  const capabilities = meta[MetaKey.clientCapabilities];
-  const missing = [version === undefined && MetaKey.protocolVersion, capabilities === undefined && MetaKey.clientCapabilities].filter(Boolean);
-  if (missing.length > 0) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta is missing ${missing.join(' and ')}`, { missing });
+  if (version === undefined) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta is missing "${MetaKey.protocolVersion}"`, { missing: [MetaKey.protocolVersion] });
   if (typeof version !== 'string') throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta["${MetaKey.protocolVersion}"] must be a string`);
+  return version;
+}
+
+/**
+ * Reads and checks a modern request's `_meta`, in the order the spec's errors rank: the claim
+ * (-32602), the version (-32022 with what is supported), then the capabilities (-32602).
+ */
+export function readModernMeta(params: Record<string, unknown> | undefined, supported: readonly string[] = MODERN_VERSIONS): ModernMeta {
+  const version = readProtocolClaim(params);
   if (!supported.includes(version)) {
     throw new ProtocolError(ModernCode.UnsupportedProtocolVersion, `Unsupported protocol version ${JSON.stringify(version)}`, { supported: [...supported], requested: version });
   }
+  const meta = params!._meta as Record<string, unknown>;
+  const capabilities = meta[MetaKey.clientCapabilities];
+  if (capabilities === undefined) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta is missing "${MetaKey.clientCapabilities}"`, { missing: [MetaKey.clientCapabilities] });
   if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) {
     throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: _meta["${MetaKey.clientCapabilities}"] must be an object`);
   }

@@ -2,7 +2,6 @@ import type { EngineDeps, MethodTable } from '../methods/MethodHandler.js';
 import { SERVER_CAPABILITIES } from '../methods/lifecycleMethods.js';
 import { tagged, type Listener, type ListenFilter } from '../Notifier.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
-import { LEGACY_VERSIONS } from '../versions.js';
 import { MetaKey, MODERN_VERSIONS } from './modernMeta.js';
 
 const FILTER_FLAGS = ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const;
@@ -29,7 +28,8 @@ function readFilter(params: Record<string, unknown>): ListenFilter {
 export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTable {
   return {
     'server/discover': () => ({
-      supportedVersions: [...MODERN_VERSIONS, ...LEGACY_VERSIONS],
+      // Modern versions only: a legacy client finds this server through initialize, not discover.
+      supportedVersions: [...MODERN_VERSIONS],
       capabilities: SERVER_CAPABILITIES,
       ...(deps.instructions ? { instructions: deps.instructions } : {}),
       ttlMs: deps.cache.discoverTtlMs,

@@ -3,9 +3,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import type { Engine } from '../../protocol/Engine.js';
 import { classify, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
-import { hasModernMeta, isModernVersion, ModernCode } from '../../protocol/modern/modernMeta.js';
+import { hasModernMeta, ModernCode, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
+import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
 import { checkModernHeaders } from './modernHeaders.js';
-import { RpcCode, type ProtocolError } from '../../protocol/ProtocolError.js';
+import { RpcCode } from '../../protocol/ProtocolError.js';
 import { Session } from '../../protocol/Session.js';
 import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
 import { createOriginGuard } from './originGuard.js';
@@ -27,15 +28,6 @@ const KEEPALIVE_MS = 25_000;
 
 function rpcError(reply: FastifyReply, status: number, error: JsonRpcErrorObject, id: string | number | null = null) {
   return reply.code(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id, error }));
-}
-
-/** HTTP statuses of modern-era errors: 404 for unknown methods, 400 for bad params, headers, versions, capabilities. */
-function modernStatus(response: JsonRpcResponse | undefined): number {
-  const code = response?.error?.code;
-  if (code === undefined) return 200;
-  if (code === RpcCode.MethodNotFound) return 404;
-  if (code === RpcCode.InvalidParams || code === RpcCode.InvalidRequest || code === ModernCode.HeaderMismatch || code === ModernCode.MissingRequiredClientCapability || code === ModernCode.UnsupportedProtocolVersion) return 400;
-  return 200;
 }
 
 const accepts = (req: FastifyRequest, type: string) => {
@@ -164,7 +156,7 @@ export class HttpTransport {
     const msg = classify(body);
     if (msg.kind === 'invalid') return void rpcError(reply, 400, msg.error, msg.id);
 
-    if (msg.kind !== 'response' && this.isModern(req, msg.message.params)) return this.postModern(req, reply, msg.message);
+    if (msg.kind !== 'response' && this.isModern(req, msg.message.method, msg.message.params)) return this.postModern(req, reply, msg.message);
 
     if (msg.kind === 'request' && msg.message.method === 'initialize') {
       if (req.headers['mcp-session-id'] !== undefined) {
@@ -209,31 +201,47 @@ export class HttpTransport {
     return new PostChannel(reply, sse, headers, json);
   }
 
-  /** A message is modern (2026-07-28) when it carries the per-request protocol version, in `_meta` or the header. */
-  private isModern(req: FastifyRequest, params: Record<string, unknown> | undefined): boolean {
-    return hasModernMeta(params) || isModernVersion(req.headers['mcp-protocol-version']);
+  /**
+   * A message is modern (2026-07-28) when its body claims the modern protocol version, or when it
+   * names a non-legacy version in the header without a session (it then fails the envelope check).
+   */
+  private isModern(req: FastifyRequest, method: string, params: Record<string, unknown> | undefined): boolean {
+    if (hasModernMeta(params)) return true;
+    const header = req.headers['mcp-protocol-version'];
+    return method !== 'initialize' && header !== undefined && req.headers['mcp-session-id'] === undefined && !isLegacyVersion(header);
   }
 
-  /** Serves a stateless 2026-07-28 message: headers checked against the body, errors with the statuses the spec gives. */
+  /**
+   * Serves a stateless 2026-07-28 message. Checks run in the order the spec ranks its errors: the
+   * `_meta` claim (-32602), headers against the body (-32020), version and capabilities (-32022,
+   * -32602), unknown method (404). A legacy `Mcp-Session-Id` is ignored, as the spec asks.
+   */
   private async postModern(req: FastifyRequest, reply: FastifyReply, message: JsonRpcRequest | JsonRpcNotification): Promise<void> {
-    const id = 'id' in message ? message.id : null;
-    if (req.headers['mcp-session-id'] !== undefined) {
-      return void rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: 'Invalid Request: Mcp-Session-Id belongs to 2025-11-25 sessions; 2026-07-28 requests are stateless and must not carry it' }, id);
-    }
-    if (!('id' in message)) return void reply.code(202).send(); // modern notifications over HTTP carry nothing the server acts on
+    if (!('id' in message)) return void reply.code(202).send(); // e.g. notifications/cancelled after a closed listen stream: nothing to do
+    const { id, method } = message;
     const params = message.params ?? {};
+    let meta: ModernMeta;
     try {
-      const tool = message.method === 'tools/call' && typeof params.name === 'string' ? this.engine.tool(params.name) : undefined;
-      checkModernHeaders(req.headers, message.method, params, tool?.paramHeaders);
+      readProtocolClaim(params);
+      const tool = method === 'tools/call' && typeof params.name === 'string' ? this.engine.tool(params.name) : undefined;
+      checkModernHeaders(req.headers, method, params, tool?.paramHeaders);
+      meta = this.engine.readEnvelope(message);
     } catch (e) {
-      const err = e as ProtocolError;
-      return void rpcError(reply, 400, { code: err.code, message: err.message, data: err.data }, id);
+      return void this.sendJson(reply, 400, this.engine.errorResponse(id, method, e));
+    }
+    if (!this.engine.hasMethod('modern', method)) {
+      return void this.sendJson(reply, 404, this.engine.errorResponse(id, method, methodNotFoundModern(method, this.engine.hasMethod('legacy', method))));
     }
     const controller = new AbortController();
     const channel = this.channelFor(req, reply, {});
     channel.abortOnClose(controller);
-    const response = await this.engine.handleModernRequest(message, channel, controller.signal);
-    channel.finish(response, modernStatus(response));
+    const response = await this.engine.handleModernRequest(message, meta, channel, controller.signal);
+    // -32021 is a 400 even when a handler raises it (the client must declare the capability and retry).
+    channel.finish(response, response?.error?.code === ModernCode.MissingRequiredClientCapability ? 400 : 200);
+  }
+
+  private sendJson(reply: FastifyReply, status: number, body: JsonRpcResponse): void {
+    reply.code(status).type('application/json').send(JSON.stringify(body));
   }
 
   private get(req: FastifyRequest, reply: FastifyReply): void {

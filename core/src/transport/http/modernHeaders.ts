@@ -28,17 +28,18 @@ function valueAt(args: unknown, path: readonly string[]): unknown {
 export function checkModernHeaders(headers: IncomingHttpHeaders, method: string, params: Record<string, unknown>, paramHeaders: readonly ParamHeader[] | undefined): void {
   const version = headers['mcp-protocol-version'];
   const bodyVersion = (params._meta as Record<string, unknown> | undefined)?.[MetaKey.protocolVersion];
-  if (version !== undefined && bodyVersion !== undefined && version !== bodyVersion) {
-    throw mismatch(`MCP-Protocol-Version is ${JSON.stringify(version)} but _meta says ${JSON.stringify(bodyVersion)}`, { header: 'MCP-Protocol-Version' });
-  }
+  if (version === undefined) throw mismatch('MCP-Protocol-Version header is required on 2026-07-28 requests', { header: 'MCP-Protocol-Version' });
+  if (version !== bodyVersion) throw mismatch(`MCP-Protocol-Version is ${JSON.stringify(version)} but _meta says ${JSON.stringify(bodyVersion)}`, { header: 'MCP-Protocol-Version' });
   const mcpMethod = headers['mcp-method'];
-  if (mcpMethod !== undefined && decodeHeaderValue(String(mcpMethod)) !== method) {
+  if (mcpMethod === undefined) throw mismatch('Mcp-Method header is required on 2026-07-28 requests', { header: 'Mcp-Method' });
+  if (decodeHeaderValue(String(mcpMethod).trim()) !== method) {
     throw mismatch(`Mcp-Method is ${JSON.stringify(mcpMethod)} but the body's method is ${JSON.stringify(method)}`, { header: 'Mcp-Method' });
   }
   const name = method === 'resources/read' ? params.uri : method === 'tools/call' || method === 'prompts/get' ? params.name : undefined;
-  const mcpName = headers['mcp-name'];
-  if (mcpName !== undefined && name !== undefined && decodeHeaderValue(String(mcpName)) !== name) {
-    throw mismatch(`Mcp-Name is ${JSON.stringify(mcpName)} but the body names ${JSON.stringify(name)}`, { header: 'Mcp-Name' });
+  if (name !== undefined) {
+    const mcpName = headers['mcp-name'];
+    if (mcpName === undefined) throw mismatch(`Mcp-Name header is required on ${method}`, { header: 'Mcp-Name' });
+    if (decodeHeaderValue(String(mcpName).trim()) !== name) throw mismatch(`Mcp-Name is ${JSON.stringify(mcpName)} but the body names ${JSON.stringify(name)}`, { header: 'Mcp-Name' });
   }
   if (!paramHeaders) return;
   for (const p of paramHeaders) {
@@ -49,7 +50,7 @@ export function checkModernHeaders(headers: IncomingHttpHeaders, method: string,
       if (body !== undefined && body !== null) throw mismatch(`Mcp-Param-${p.header} is missing but the arguments carry ${p.path.join('.')}`, { header: `Mcp-Param-${p.header}` });
       continue;
     }
-    const value = decodeHeaderValue(String(raw));
+    const value = decodeHeaderValue(String(raw).trim());
     const same =
       p.type === 'integer' ? /^-?\d+$/.test(value) && Number(value) === body
       : p.type === 'boolean' ? (value === 'true' || value === 'false') && (value === 'true') === body

@@ -75,9 +75,15 @@ export class StdioTransport {
 
   /** A 2026-07-28 request: stateless, cancelled by `notifications/cancelled` with its id. */
   private serveModern(request: JsonRpcRequest): void {
+    let meta;
+    try {
+      meta = this.engine.readEnvelope(request);
+    } catch (e) {
+      return this.write(this.engine.errorResponse(request.id, request.method, e));
+    }
     const controller = new AbortController();
     this.modernInFlight.set(request.id, controller);
-    this.engine.handleModernRequest(request, this.channel, controller.signal).then(
+    this.engine.handleModernRequest(request, meta, this.channel, controller.signal).then(
       (response) => response && this.write(response),
       (err) => this.logger.error({ err }, 'stdio request failed'),
     ).finally(() => this.modernInFlight.delete(request.id));

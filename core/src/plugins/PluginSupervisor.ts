@@ -1,0 +1,151 @@
+import type { HostConfig } from '@mcp-host/config';
+import type { HostNotifications } from '@mcp-host/sdk';
+import type { Logger } from 'pino';
+import type { DependencyContainer } from 'tsyringe';
+import { Catalog, type CatalogOptions } from '../catalog/Catalog.js';
+import { diffCatalogs } from '../catalog/diffCatalogs.js';
+import type { ListChange } from '../protocol/Notifier.js';
+import { loadPlugin, type PluginGeneration } from './loadPlugin.js';
+import { loadPlugins } from './loadPlugins.js';
+import { formatProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
+import { readManifest } from './readManifest.js';
+
+/** One reload attempt, kept in the reload history. */
+export interface ReloadRecord {
+  readonly at: string;
+  readonly path: string;
+  readonly pluginId?: string;
+  readonly version?: string;
+  readonly outcome: 'loaded' | 'replaced' | 'unloaded' | 'failed' | 'unchanged';
+  readonly problems: readonly PluginProblem[];
+  readonly revision: number;
+}
+
+export interface PluginSupervisorOptions {
+  readonly config: HostConfig['plugins'];
+  readonly root: DependencyContainer;
+  readonly logger: Logger;
+  readonly hostVersion: string;
+  readonly notifications: HostNotifications;
+  readonly catalogOptions: CatalogOptions;
+  /** Called after every catalog swap with the lists that changed. */
+  readonly onSwap: (changed: Set<ListChange>, catalog: Catalog) => void;
+  /** How long a replaced generation's in-flight calls may run before it is disposed anyway. */
+  readonly drainTimeoutMs: number;
+}
+
+const HISTORY = 100;
+
+/**
+ * Owns the plugin generations: the first load, and every reload after it. A reload builds the new
+ * generation beside the old one, swaps the catalog atomically when it is ready, then drains and
+ * disposes the old one. Any failure leaves the old generation serving and is recorded with the
+ * plugin id, version, path and cause. Reloads of one folder are serialized.
+ */
+export class PluginSupervisor {
+  private generations: PluginGeneration[] = [];
+  private current!: Catalog;
+  private revision = 0;
+  private readonly queues = new Map<string, Promise<unknown>>();
+  readonly history: ReloadRecord[] = [];
+  problems: PluginProblem[] = [];
+
+  constructor(private readonly options: PluginSupervisorOptions) {}
+
+  get catalog(): Catalog {
+    return this.current;
+  }
+
+  /** The first load of every configured plugin. */
+  async start(): Promise<void> {
+    const { generations, problems } = await loadPlugins(this.options.config, this.options);
+    const { catalog, rejected } = Catalog.build(++this.revision, generations, this.options.catalogOptions);
+    for (const r of rejected) {
+      problems.push(r.problem);
+      await r.generation.dispose();
+    }
+    this.generations = [...catalog.generations];
+    this.current = catalog;
+    this.problems = problems;
+  }
+
+  /** Loads, replaces or unloads the plugin in `dir` (by whether it holds a plugin now). Queued per folder. */
+  reload(dir: string): Promise<ReloadRecord> {
+    const previous = this.queues.get(dir) ?? Promise.resolve();
+    const next = previous.then(() => this.reloadNow(dir));
+    this.queues.set(dir, next.catch(() => undefined));
+    return next;
+  }
+
+  private async reloadNow(dir: string): Promise<ReloadRecord> {
+    const { logger } = this.options;
+    const old = this.generations.find((g) => g.manifest.dir === dir);
+    const { manifest, problems } = await readManifest(dir, this.options.hostVersion);
+    if (!manifest) {
+      if (problems[0]?.code === PluginProblemCode.NoManifest && old) return this.unload(old, dir);
+      return this.record({ path: dir, pluginId: old?.info.id, outcome: 'failed', problems });
+    }
+    const settings = this.options.config.settings[manifest.id];
+    if (settings?.enabled === false) return old ? this.unload(old, dir) : this.record({ path: dir, pluginId: manifest.id, outcome: 'unchanged', problems: [] });
+    const clash = this.generations.find((g) => g.info.id === manifest.id && g.manifest.dir !== dir);
+    if (clash) {
+      const problem: PluginProblem = { code: PluginProblemCode.DuplicateId, pluginId: manifest.id, path: dir, message: `plugin id "${manifest.id}" is already served from ${clash.manifest.dir}`, fix: 'remove one copy, or give this one a different mcpHost.id' };
+      return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: 'failed', problems: [problem] });
+    }
+    let fresh: PluginGeneration;
+    try {
+      fresh = await loadPlugin(manifest, { root: this.options.root, logger, notifications: this.options.notifications, config: settings?.config, prefix: settings?.prefix });
+    } catch (e) {
+      const problem = e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: dir, message: String(e), fix: 'see the cause in the log', cause: e };
+      return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: 'failed', problems: [problem] });
+    }
+    const next = old ? this.generations.map((g) => (g === old ? fresh : g)) : [...this.generations, fresh];
+    const { catalog, rejected } = Catalog.build(this.revision + 1, next, this.options.catalogOptions);
+    const refused = rejected.find((r) => r.generation === fresh);
+    if (refused) {
+      await fresh.dispose();
+      return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: 'failed', problems: [refused.problem] });
+    }
+    this.swap(catalog);
+    if (old) void this.retire(old);
+    return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: old ? 'replaced' : 'loaded', problems: [] });
+  }
+
+  private async unload(old: PluginGeneration, dir: string): Promise<ReloadRecord> {
+    const { catalog } = Catalog.build(this.revision + 1, this.generations.filter((g) => g !== old), this.options.catalogOptions);
+    this.swap(catalog);
+    void this.retire(old);
+    return this.record({ path: dir, pluginId: old.info.id, version: old.info.version, outcome: 'unloaded', problems: [] });
+  }
+
+  private swap(catalog: Catalog): void {
+    const before = this.current;
+    this.revision = catalog.revision;
+    this.generations = [...catalog.generations];
+    this.current = catalog;
+    this.options.onSwap(diffCatalogs(before, catalog), catalog);
+  }
+
+  /** Lets a replaced generation finish its in-flight calls, then disposes it. */
+  private async retire(old: PluginGeneration): Promise<void> {
+    const drained = await old.drain.idle(this.options.drainTimeoutMs);
+    if (!drained) this.options.logger.warn({ plugin: old.info.id, version: old.info.version, inFlight: old.drain.inFlight }, 'replaced plugin generation did not drain in time; disposing it anyway');
+    await old.dispose();
+  }
+
+  private record(r: Omit<ReloadRecord, 'at' | 'revision'>): ReloadRecord {
+    const record: ReloadRecord = { ...r, at: new Date().toISOString(), revision: this.revision };
+    this.history.push(record);
+    if (this.history.length > HISTORY) this.history.shift();
+    const log = { plugin: r.pluginId, version: r.version, path: r.path, outcome: r.outcome, revision: this.revision };
+    if (r.outcome === 'failed') for (const p of r.problems) this.options.logger.error({ ...log, code: p.code, err: p.cause }, `reload failed, the previous generation keeps serving: ${formatProblem(p)}`);
+    else this.options.logger.info(log, `plugin ${r.outcome}`);
+    return record;
+  }
+
+  /** Disposes every generation, last loaded first. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.queues.values());
+    for (const g of [...this.generations].reverse()) await g.dispose();
+  }
+}

@@ -1,0 +1,65 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Logger } from 'pino';
+
+/** Files whose change reloads a plugin: code and manifests. Sources (.ts), docs and data do not. */
+const RELOADING = /\.(m?js|cjs|json)$/;
+const IGNORED = /(^|[\\/])(node_modules|\.[^\\/]+)([\\/]|$)/;
+
+/**
+ * Watches the configured plugin paths and asks for a reload of the plugin folder a change belongs
+ * to, debounced per folder: an editor's atomic save or a build writing many files is one reload,
+ * and a half-written file that fails to import is followed by the reload of its final version.
+ */
+export class PluginWatcher {
+  private watcher: FSWatcher | undefined;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly paths: readonly string[],
+    private readonly debounceMs: number,
+    private readonly onChange: (pluginDir: string) => void,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Resolves once the initial scan is done, so changes after it are seen. */
+  start(): Promise<void> {
+    this.watcher = watch([...this.paths], { ignoreInitial: true, ignored: (p) => IGNORED.test(p), persistent: true });
+    this.watcher.on('all', (event, path) => {
+      if ((event === 'add' || event === 'change' || event === 'unlink') && !RELOADING.test(path)) return;
+      const dir = this.pluginDirOf(resolve(path));
+      if (dir) this.schedule(dir);
+    });
+    this.watcher.on('error', (err) => this.logger.error({ err }, 'plugin watcher error'));
+    return new Promise((ready) => this.watcher!.once('ready', () => ready()));
+  }
+
+  /** The plugin folder a path belongs to: a configured plugin folder, or a direct child of a configured folder of plugins. */
+  private pluginDirOf(path: string): string | undefined {
+    for (const root of this.paths.map((p) => resolve(p))) {
+      if (path !== root && !path.startsWith(root + sep)) continue;
+      if (existsSync(join(root, 'package.json')) && statSync(root).isDirectory()) return root;
+      const first = relative(root, path).split(sep)[0];
+      return first ? join(root, first) : undefined;
+    }
+    return undefined;
+  }
+
+  private schedule(dir: string): void {
+    clearTimeout(this.timers.get(dir));
+    this.timers.set(
+      dir,
+      setTimeout(() => {
+        this.timers.delete(dir);
+        this.onChange(dir);
+      }, this.debounceMs),
+    );
+  }
+
+  async close(): Promise<void> {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await this.watcher?.close();
+  }
+}
