@@ -1,3 +1,4 @@
+import semver from 'semver';
 import { z } from 'zod';
 
 /*
@@ -30,6 +31,11 @@ const pluginSettingsSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]*$/, { error: 'may contain only letters, digits, "_", "." and "-"' })
       .optional(),
+    /** Serve only versions in this semver range (e.g. "^1.4.0"); the highest satisfying version wins. */
+    version: z
+      .string()
+      .refine((v) => semver.validRange(v) !== null, { error: 'must be a semver range, e.g. "^1.4.0"' })
+      .optional(),
     /** Handed to the plugin as-is; the plugin validates it against its own schema. */
     config: z.unknown().default({}),
   })
@@ -45,6 +51,11 @@ const pluginsSchema = z
     watch: z.boolean().default(true),
     /** Quiet time after the last change before a plugin reloads (coalesces builds and atomic saves). */
     watchDebounceMs: z.number().int().min(0).max(10_000).default(100),
+    /**
+     * A reload whose tools break existing callers (tool removed, required argument added, argument
+     * removed, type narrowed) without a major version bump is refused, or only logged with "warn".
+     */
+    breakingChanges: z.enum(['refuse', 'warn']).default('refuse'),
     /** How long a replaced generation's in-flight calls may run before it is disposed anyway. */
     drainTimeoutMs: z.number().int().min(0).default(30_000),
   })

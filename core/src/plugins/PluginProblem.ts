@@ -15,6 +15,9 @@ export const PluginProblemCode = {
   BadDeclaration: 'MCPH_PLUGIN_BAD_DECLARATION',
   DuplicateName: 'MCPH_PLUGIN_DUPLICATE_NAME',
   DuplicateId: 'MCPH_PLUGIN_DUPLICATE_ID',
+  VersionPinned: 'MCPH_PLUGIN_VERSION_PINNED',
+  NotNewer: 'MCPH_PLUGIN_NOT_NEWER',
+  BreakingChange: 'MCPH_PLUGIN_BREAKING_CHANGE',
 } as const;
 export type PluginProblemCode = (typeof PluginProblemCode)[keyof typeof PluginProblemCode];
 

@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
 import { Catalog, type CatalogOptions } from '../catalog/Catalog.js';
 import { diffCatalogs } from '../catalog/diffCatalogs.js';
+import { findBreakingChanges } from '../catalog/findBreakingChanges.js';
+import semver from 'semver';
 import type { ListChange } from '../protocol/Notifier.js';
-import { loadPlugin, type PluginGeneration } from './loadPlugin.js';
-import { loadPlugins } from './loadPlugins.js';
+import type { PluginGeneration } from './loadPlugin.js';
+import { loadConfigured, loadPlugins, refusal } from './loadPlugins.js';
 import { formatProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 import { readManifest } from './readManifest.js';
 
@@ -78,37 +80,60 @@ export class PluginSupervisor {
   }
 
   private async reloadNow(dir: string): Promise<ReloadRecord> {
-    const { logger } = this.options;
-    const old = this.generations.find((g) => g.manifest.dir === dir);
+    const { config } = this.options;
+    let old = this.generations.find((g) => g.manifest.dir === dir);
     const { manifest, problems } = await readManifest(dir, this.options.hostVersion);
     if (!manifest) {
       if (problems[0]?.code === PluginProblemCode.NoManifest && old) return this.unload(old, dir);
       return this.record({ path: dir, pluginId: old?.info.id, outcome: 'failed', problems });
     }
-    const settings = this.options.config.settings[manifest.id];
-    if (settings?.enabled === false) return old ? this.unload(old, dir) : this.record({ path: dir, pluginId: manifest.id, outcome: 'unchanged', problems: [] });
-    const clash = this.generations.find((g) => g.info.id === manifest.id && g.manifest.dir !== dir);
-    if (clash) {
-      const problem: PluginProblem = { code: PluginProblemCode.DuplicateId, pluginId: manifest.id, path: dir, message: `plugin id "${manifest.id}" is already served from ${clash.manifest.dir}`, fix: 'remove one copy, or give this one a different mcpHost.id' };
-      return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: 'failed', problems: [problem] });
+    const about = { path: dir, pluginId: manifest.id, version: manifest.version };
+    const refused = refusal(manifest, config);
+    if (refused === 'disabled') return old ? this.unload(old, dir) : this.record({ ...about, outcome: 'unchanged', problems: [] });
+    if (refused) return this.record({ ...about, outcome: 'failed', problems: [refused] });
+
+    // A new version dropped beside the serving one (another folder, same id) replaces it only if it is newer.
+    const serving = this.generations.find((g) => g.info.id === manifest.id && g.manifest.dir !== dir);
+    if (serving) {
+      if (!semver.gt(manifest.version, serving.info.version)) {
+        const problem: PluginProblem = { code: PluginProblemCode.NotNewer, pluginId: manifest.id, path: dir, message: `version ${manifest.version} is not newer than the serving ${serving.info.version} (${serving.manifest.dir})`, fix: 'bump the version, or remove the serving copy' };
+        return this.record({ ...about, outcome: 'unchanged', problems: [problem] });
+      }
+      old = serving;
     }
+
     let fresh: PluginGeneration;
     try {
-      fresh = await loadPlugin(manifest, { root: this.options.root, logger, notifications: this.options.notifications, config: settings?.config, prefix: settings?.prefix });
+      fresh = await loadConfigured(manifest, config, this.options);
     } catch (e) {
       const problem = e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: dir, message: String(e), fix: 'see the cause in the log', cause: e };
-      return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: 'failed', problems: [problem] });
+      return this.record({ ...about, outcome: 'failed', problems: [problem] });
+    }
+    if (old && semver.major(fresh.info.version) <= semver.major(old.info.version)) {
+      const breaking = findBreakingChanges(old.bindings.tools, fresh.bindings.tools);
+      if (breaking.length > 0) {
+        const problem: PluginProblem = {
+          code: PluginProblemCode.BreakingChange, pluginId: manifest.id, path: dir,
+          message: `${old.info.version} → ${fresh.info.version} breaks existing callers without a major version bump: ${breaking.join('; ')}`,
+          fix: `release it as ${semver.major(old.info.version) + 1}.0.0, keep the old contract, or set plugins.breakingChanges: warn`,
+        };
+        if (config.breakingChanges === 'refuse') {
+          await fresh.dispose();
+          return this.record({ ...about, outcome: 'failed', problems: [problem] });
+        }
+        this.options.logger.warn({ plugin: manifest.id, version: manifest.version, code: problem.code }, formatProblem(problem));
+      }
     }
     const next = old ? this.generations.map((g) => (g === old ? fresh : g)) : [...this.generations, fresh];
     const { catalog, rejected } = Catalog.build(this.revision + 1, next, this.options.catalogOptions);
-    const refused = rejected.find((r) => r.generation === fresh);
-    if (refused) {
+    const clash = rejected.find((r) => r.generation === fresh);
+    if (clash) {
       await fresh.dispose();
-      return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: 'failed', problems: [refused.problem] });
+      return this.record({ ...about, outcome: 'failed', problems: [clash.problem] });
     }
     this.swap(catalog);
     if (old) void this.retire(old);
-    return this.record({ path: dir, pluginId: manifest.id, version: manifest.version, outcome: old ? 'replaced' : 'loaded', problems: [] });
+    return this.record({ ...about, outcome: old ? 'replaced' : 'loaded', problems: [] });
   }
 
   private async unload(old: PluginGeneration, dir: string): Promise<ReloadRecord> {

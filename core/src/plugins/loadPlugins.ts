@@ -16,10 +16,32 @@ export interface LoadPluginsOptions {
   readonly notifications: HostNotifications;
 }
 
+/** Why a manifest may not serve under the config (disabled, or outside a pinned range), or undefined. */
+export function refusal(manifest: PluginManifest, config: HostConfig['plugins']): PluginProblem | 'disabled' | undefined {
+  const settings = config.settings[manifest.id];
+  if (settings?.enabled === false) return 'disabled';
+  if (settings?.version && !semver.satisfies(manifest.version, settings.version, { includePrerelease: true })) {
+    return { code: PluginProblemCode.VersionPinned, pluginId: manifest.id, path: manifest.dir, message: `version ${manifest.version} is outside the pinned range ${settings.version}`, fix: `change plugins.settings.${manifest.id}.version, or install a version in that range` };
+  }
+  return undefined;
+}
+
+/** Loads one generation with the plugin's settings from the config. */
+export function loadConfigured(manifest: PluginManifest, config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<PluginGeneration> {
+  const settings = config.settings[manifest.id];
+  return loadPlugin(manifest, { root: options.root, logger: options.logger, notifications: options.notifications, config: settings?.config, prefix: settings?.prefix });
+}
+
+function asProblem(e: unknown, m: PluginManifest): PluginProblem {
+  return e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: m.id, path: m.dir, message: String(e), fix: 'see the cause in the log', cause: e };
+}
+
 /**
  * Discovers, checks and loads every configured plugin. Every manifest is read and checked before
- * any plugin code runs; plugins then load in parallel, and each failure is a problem record, not a
- * crash. Generations come back in discovery order so the catalog is deterministic.
+ * any plugin code runs. Where several folders hold versions of one plugin id, the highest version
+ * allowed by the engine range and the config's pin serves; if it fails to load, the next one is
+ * tried. Plugins load in parallel, and each failure is a problem record, not a crash. Generations
+ * come back in discovery order so the catalog is deterministic.
  */
 export async function loadPlugins(config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<{ generations: PluginGeneration[]; problems: PluginProblem[] }> {
   const problems: PluginProblem[] = [];
@@ -27,37 +49,42 @@ export async function loadPlugins(config: HostConfig['plugins'], options: LoadPl
   for (const path of missing) problems.push({ code: PluginProblemCode.PathNotFound, path, message: 'plugin path does not exist or is not a folder', fix: 'correct plugins.paths / --plugins' });
 
   const checked = await Promise.all(dirs.map((d) => readManifest(d, options.hostVersion)));
-  const byId = new Map<string, PluginManifest>();
+  const candidates = new Map<string, PluginManifest[]>();
   for (const { manifest, problems: p } of checked) {
     problems.push(...p);
     if (!manifest) continue;
-    if (config.settings[manifest.id]?.enabled === false) {
+    const refused = refusal(manifest, config);
+    if (refused === 'disabled') {
       options.logger.info({ plugin: manifest.id, path: manifest.dir }, 'plugin disabled in config');
       continue;
     }
-    const other = byId.get(manifest.id);
-    if (other) {
-      // Two folders with one id: the highest version serves; the other is reported.
-      const [keep, drop] = semver.gte(manifest.version, other.version) ? [manifest, other] : [other, manifest];
-      byId.set(manifest.id, keep);
-      problems.push({ code: PluginProblemCode.DuplicateId, pluginId: drop.id, path: drop.dir, message: `another folder (${keep.dir}) holds version ${keep.version} of the same plugin id; ${drop.version} is not loaded`, fix: 'remove the older copy, or give it a different mcpHost.id' });
+    if (refused) {
+      problems.push(refused);
       continue;
     }
-    byId.set(manifest.id, manifest);
+    candidates.set(manifest.id, [...(candidates.get(manifest.id) ?? []), manifest]);
   }
 
   registerSharedModules();
-  // Discovery order (the order of plugins.paths, then folder names) decides who keeps a contested name.
   const order = new Map(dirs.map((d, i) => [d, i]));
-  const manifests = [...byId.values()].sort((a, b) => order.get(a.dir)! - order.get(b.dir)!);
-  const settled = await Promise.allSettled(
-    manifests.map((m) => loadPlugin(m, { root: options.root, logger: options.logger, notifications: options.notifications, config: config.settings[m.id]?.config, prefix: config.settings[m.id]?.prefix })),
+  const loaded = await Promise.all(
+    [...candidates.values()].map(async (versions) => {
+      versions.sort((a, b) => semver.rcompare(a.version, b.version));
+      for (const [i, m] of versions.entries()) {
+        try {
+          const generation = await loadConfigured(m, config, options);
+          for (const other of versions.slice(i + 1)) {
+            problems.push({ code: PluginProblemCode.DuplicateId, pluginId: other.id, path: other.dir, message: `version ${m.version} in ${m.dir} serves instead of ${other.version}`, fix: 'remove the copy that should not serve, or pin a version in plugins.settings.<id>.version' });
+          }
+          return generation;
+        } catch (e) {
+          problems.push(asProblem(e, m));
+        }
+      }
+      return undefined;
+    }),
   );
-  const generations: PluginGeneration[] = [];
-  settled.forEach((s, i) => {
-    if (s.status === 'fulfilled') generations.push(s.value);
-    else if (s.reason instanceof PluginLoadError) problems.push(s.reason.problem);
-    else problems.push({ code: PluginProblemCode.ImportFailed, pluginId: manifests[i].id, path: manifests[i].dir, message: String(s.reason), fix: 'see the cause in the log', cause: s.reason });
-  });
+  // Discovery order (the order of plugins.paths, then folder names) decides who keeps a contested name.
+  const generations = loaded.filter((g): g is PluginGeneration => g !== undefined).sort((a, b) => order.get(a.manifest.dir)! - order.get(b.manifest.dir)!);
   return { generations, problems };
 }
