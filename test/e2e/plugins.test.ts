@@ -305,8 +305,7 @@ describe('several folders holding one plugin id', () => {
     ]);
     for (const p of problems) {
       expect(p.level).toBe(WARN);
-      expect(p.msg).toContain(`${join(root, 'copy-b')}) holds version 1.10.0`);
-      expect(p.msg).toContain(`${copies[p.path.endsWith('copy-a') ? 'copy-a' : 'copy-c']} is not loaded`);
+      expect(p.msg).toContain(`version 1.10.0 in ${join(root, 'copy-b')} serves instead of ${copies[p.path.endsWith('copy-a') ? 'copy-a' : 'copy-c']}`);
     }
   });
 });
