@@ -31,6 +31,8 @@ const pluginSettingsSchema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]*$/, { error: 'may contain only letters, digits, "_", "." and "-"' })
       .optional(),
+    /** Overrides plugins.isolation for this plugin ("in-process" for trusted, lowest-latency plugins). */
+    isolation: z.enum(['worker', 'in-process']).optional(),
     /** Serve only versions in this semver range (e.g. "^1.4.0"); the highest satisfying version wins. */
     version: z
       .string()
@@ -47,6 +49,18 @@ const pluginsSchema = z
     paths: z.array(z.string()).default([]),
     /** Keyed by plugin id. */
     settings: z.record(z.string(), pluginSettingsSchema).default({}),
+    /**
+     * Where plugin code runs: "worker" (default) gives each generation its own worker thread, so a
+     * reload frees the old code and a plugin that crashes, hangs or exhausts memory fails alone;
+     * "in-process" is for trusted plugins that want the lowest latency.
+     */
+    isolation: z.enum(['worker', 'in-process']).default('worker'),
+    /** A plugin call without an answer after this long fails (and a worker that stopped answering is restarted). */
+    callTimeoutMs: z.number().int().min(100).default(60_000),
+    /** Loading a plugin (import, setup, constructors) must finish within this long. */
+    loadTimeoutMs: z.number().int().min(100).default(30_000),
+    /** Heap limit of each plugin worker. */
+    workerMemoryMb: z.number().int().min(16).default(512),
     /** Hot reload: watch the plugin paths and reload a plugin when its code or manifest changes. */
     watch: z.boolean().default(true),
     /** Quiet time after the last change before a plugin reloads (coalesces builds and atomic saves). */

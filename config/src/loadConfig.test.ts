@@ -55,7 +55,7 @@ describe('loadConfig', () => {
         cache: { listTtlMs: 60000, readTtlMs: 0, discoverTtlMs: 300000, scope: 'private' },
       },
       logLevel: 'info',
-      plugins: { paths: [], settings: {}, watch: true, watchDebounceMs: 100, breakingChanges: 'refuse', drainTimeoutMs: 30000 },
+      plugins: { paths: [], settings: {}, isolation: 'worker', callTimeoutMs: 60000, loadTimeoutMs: 30000, workerMemoryMb: 512, watch: true, watchDebounceMs: 100, breakingChanges: 'refuse', drainTimeoutMs: 30000 },
     });
     expect(hostConfigSchema.parse({})).toEqual(config);
   });

@@ -1,2 +1,3 @@
 export * from './startTestHost.js';
 export * from './clients.js';
+export * from './modernClients.js';

@@ -72,7 +72,7 @@ export class Host {
       modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
     };
     const supervisor = new PluginSupervisor({
-      config: config.plugins, root, logger, hostVersion: HOST_VERSION, notifications, catalogOptions,
+      config: config.plugins, root, logger, logLevel: config.logLevel, hostVersion: HOST_VERSION, notifications, catalogOptions,
       drainTimeoutMs: config.plugins.drainTimeoutMs,
       // Republish: one notification per changed list, to the clients that asked for it.
       onSwap: (changed) => notifier.listChanged(changed),

@@ -8,7 +8,7 @@ import { findBreakingChanges } from '../catalog/findBreakingChanges.js';
 import semver from 'semver';
 import type { ListChange } from '../protocol/Notifier.js';
 import type { PluginGeneration } from './loadPlugin.js';
-import { loadConfigured, loadPlugins, refusal } from './loadPlugins.js';
+import { loadConfigured, loadPlugins, refusal, type LoadPluginsOptions } from './loadPlugins.js';
 import { formatProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 import { readManifest } from './readManifest.js';
 
@@ -27,6 +27,7 @@ export interface PluginSupervisorOptions {
   readonly config: HostConfig['plugins'];
   readonly root: DependencyContainer;
   readonly logger: Logger;
+  readonly logLevel: string;
   readonly hostVersion: string;
   readonly notifications: HostNotifications;
   readonly catalogOptions: CatalogOptions;
@@ -52,7 +53,31 @@ export class PluginSupervisor {
   readonly history: ReloadRecord[] = [];
   problems: PluginProblem[] = [];
 
-  constructor(private readonly options: PluginSupervisorOptions) {}
+  private readonly options: PluginSupervisorOptions & LoadPluginsOptions;
+  private readonly crashes = new Map<string, { count: number; last: number }>();
+  private closed = false;
+
+  constructor(options: PluginSupervisorOptions) {
+    this.options = { ...options, onCrash: (generation) => this.restart(generation) };
+  }
+
+  /**
+   * Restarts a generation whose worker died, with exponential backoff (0.5 s doubling to 30 s; the
+   * count resets after a minute without a crash). Calls meanwhile fail with the reason.
+   */
+  private restart(generation: PluginGeneration): void {
+    if (this.closed || !this.generations.includes(generation)) return;
+    const dir = generation.manifest.dir;
+    const now = Date.now();
+    const prior = this.crashes.get(dir);
+    const count = prior && now - prior.last < 60_000 ? prior.count + 1 : 1;
+    this.crashes.set(dir, { count, last: now });
+    const delay = Math.min(30_000, 500 * 2 ** (count - 1));
+    this.options.logger.warn({ plugin: generation.info.id, version: generation.info.version, attempt: count, delayMs: delay }, 'restarting crashed plugin');
+    setTimeout(() => {
+      if (!this.closed && this.generations.includes(generation)) void this.reload(dir);
+    }, delay).unref();
+  }
 
   get catalog(): Catalog {
     return this.current;
@@ -170,6 +195,7 @@ export class PluginSupervisor {
 
   /** Disposes every generation, last loaded first. */
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.allSettled(this.queues.values());
     for (const g of [...this.generations].reverse()) await g.dispose();
   }

@@ -25,7 +25,10 @@ export class PluginWatcher {
 
   /** Resolves once the initial scan is done, so changes after it are seen. */
   start(): Promise<void> {
-    this.watcher = watch([...this.paths], { ignoreInitial: true, ignored: (p) => IGNORED.test(p), persistent: true });
+    const roots = this.paths.map((p) => resolve(p));
+    // Only what lies below a configured path is filtered, so plugins may live under a dot-folder (~/.config/…).
+    const ignored = (p: string) => roots.some((root) => p.startsWith(root + sep) && IGNORED.test(p.slice(root.length)));
+    this.watcher = watch([...this.paths], { ignoreInitial: true, ignored, persistent: true });
     this.watcher.on('all', (event, path) => {
       if ((event === 'add' || event === 'change' || event === 'unlink') && !RELOADING.test(path)) return;
       const dir = this.pluginDirOf(resolve(path));

@@ -13,6 +13,8 @@ export interface PluginGeneration {
   readonly info: PluginInfo;
   readonly manifest: PluginManifest;
   readonly bindings: PluginBindings;
+  /** The plugin's logger (a child of the host's, bound to plugin id and version). */
+  readonly logger: Logger;
   /** Calls running in this generation (a replaced generation is disposed once they finish). */
   readonly drain: Drain;
   dispose(): Promise<void>;
@@ -101,7 +103,7 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
       if (e instanceof DeclarationError) fail(PluginProblemCode.BadDeclaration, e.message, 'fix the declaration', e);
       throw e;
     }
-    return { info, manifest, bindings: bindings!, drain, dispose };
+    return { info, manifest, bindings: bindings!, logger, drain, dispose };
   } catch (e) {
     await dispose();
     throw e;

@@ -8,12 +8,16 @@ import { loadPlugin, type PluginGeneration } from './loadPlugin.js';
 import { PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 import { readManifest, type PluginManifest } from './readManifest.js';
 import { registerSharedModules } from './registerSharedModules.js';
+import { startWorkerGeneration } from './runtime/WorkerGeneration.js';
 
 export interface LoadPluginsOptions {
   readonly root: DependencyContainer;
   readonly logger: Logger;
+  readonly logLevel: string;
   readonly hostVersion: string;
   readonly notifications: HostNotifications;
+  /** A worker generation died after loading (the supervisor restarts it). */
+  readonly onCrash: (generation: PluginGeneration, reason: string) => void;
 }
 
 /** Why a manifest may not serve under the config (disabled, or outside a pinned range), or undefined. */
@@ -26,10 +30,22 @@ export function refusal(manifest: PluginManifest, config: HostConfig['plugins'])
   return undefined;
 }
 
-/** Loads one generation with the plugin's settings from the config. */
+/** Loads one generation with the plugin's settings from the config, in a worker unless it runs in-process. */
 export function loadConfigured(manifest: PluginManifest, config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<PluginGeneration> {
   const settings = config.settings[manifest.id];
-  return loadPlugin(manifest, { root: options.root, logger: options.logger, notifications: options.notifications, config: settings?.config, prefix: settings?.prefix });
+  const common = { logger: options.logger, notifications: options.notifications, config: settings?.config, prefix: settings?.prefix };
+  if ((settings?.isolation ?? config.isolation) === 'in-process') {
+    registerSharedModules();
+    return loadPlugin(manifest, { ...common, root: options.root });
+  }
+  return startWorkerGeneration(manifest, {
+    ...common,
+    logLevel: options.logLevel,
+    callTimeoutMs: config.callTimeoutMs,
+    loadTimeoutMs: config.loadTimeoutMs,
+    memoryMb: config.workerMemoryMb,
+    onCrash: options.onCrash,
+  });
 }
 
 function asProblem(e: unknown, m: PluginManifest): PluginProblem {
@@ -65,7 +81,6 @@ export async function loadPlugins(config: HostConfig['plugins'], options: LoadPl
     candidates.set(manifest.id, [...(candidates.get(manifest.id) ?? []), manifest]);
   }
 
-  registerSharedModules();
   const order = new Map(dirs.map((d, i) => [d, i]));
   const loaded = await Promise.all(
     [...candidates.values()].map(async (versions) => {

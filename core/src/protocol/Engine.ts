@@ -153,7 +153,10 @@ export class Engine {
       } catch (e) {
         if (!(e instanceof InputRequiredSignal)) throw e;
       }
-      if (signal.aborted && method !== 'subscriptions/listen') return undefined;
+      // A request the client cancelled gets no answer (a listen ended by host shutdown still does: its signal is not aborted).
+      if (signal.aborted) return undefined;
+      // A protocol error met inside the handler (a malformed answer, a missing capability) stands even if the handler caught it.
+      if (mrtr?.state.error) throw mrtr.state.error;
       if (mrtr?.state.hasPending) {
         const inputRequests = mrtr.state.pending;
         const requestState = this.sealer.seal({ answers: mrtr.state.answers as Record<string, unknown>, asked: Object.keys(inputRequests), principal: principal.id, digest: mrtr.digest });

@@ -29,8 +29,9 @@ export function createRequestContext(call: CallScope, logger: Logger, clientRequ
     const method = CLIENT_REQUESTS[capability];
     if (!call.client.capabilities[capability]) {
       const message = `the client did not declare the "${capability}" capability, so ${method} cannot be sent`;
-      // Modern era: a protocol error the client can act on (-32021); legacy era: the tool fails with the reason.
-      return Promise.reject(call.mrtr ? new McpError(MISSING_CAPABILITY, message, { requiredCapabilities: { [capability]: {} } }) : new Error(message));
+      // Modern era: a protocol error the client can act on (-32021), even if the handler catches it; legacy era: the tool fails with the reason.
+      if (call.mrtr) return call.mrtr.fail(new McpError(MISSING_CAPABILITY, message, { requiredCapabilities: { [capability]: {} } }));
+      return Promise.reject(new Error(message));
     }
     if (call.mrtr) return call.mrtr.ask(method, params, key);
     return call.session!.request(method, params, channel, signal, clientRequestTimeoutMs);

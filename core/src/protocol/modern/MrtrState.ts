@@ -1,3 +1,4 @@
+import type { McpError } from '@mcp-host/sdk';
 import { ProtocolError, RpcCode } from '../ProtocolError.js';
 
 /** Thrown inside a handler to end a modern-era round: the host answers `input_required`. */
@@ -28,7 +29,15 @@ const SHORT: Record<string, string> = { 'elicitation/create': 'elicitation', 'sa
 export class MrtrState {
   /** Questions asked this round that have no answer yet, by key. */
   readonly pending: Record<string, { method: string; params: Record<string, unknown> }> = {};
+  /** The first protocol error met while answering the handler's questions; it decides the response. */
+  error: ProtocolError | McpError | undefined;
   private calls = 0;
+
+  /** Records a protocol error and returns the rejection the handler sees. */
+  fail(error: McpError): Promise<never> {
+    this.error ??= error;
+    return Promise.reject(error);
+  }
 
   constructor(readonly answers: Readonly<Record<string, unknown>>) {}
 
@@ -38,7 +47,7 @@ export class MrtrState {
       const answer = this.answers[k];
       const problem = RESULT_CHECKS[method]?.(answer);
       // A malformed answer is the client's mistake: a JSON-RPC error, not a crash inside the handler.
-      if (problem) return Promise.reject(new ProtocolError(RpcCode.InvalidParams, `Invalid params: inputResponses.${k} ${problem}`, { key: k }));
+      if (problem) return this.fail(new ProtocolError(RpcCode.InvalidParams, `Invalid params: inputResponses.${k} ${problem}`, { key: k }));
       return Promise.resolve(answer);
     }
     this.pending[k] = { method, params };

@@ -1,0 +1,189 @@
+import { Worker } from 'node:worker_threads';
+import type { CompleteFn, HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import type { Logger } from 'pino';
+import type { PluginBindings } from '../../catalog/bindings.js';
+import { compileSchema } from '../../catalog/compileSchema.js';
+import { Drain } from '../Drain.js';
+import type { PluginGeneration } from '../loadPlugin.js';
+import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
+import type { PluginManifest } from '../readManifest.js';
+import { fromWire, toWire } from './wireErrors.js';
+import type { CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
+
+export interface WorkerGenerationOptions {
+  readonly logger: Logger;
+  readonly logLevel: string;
+  readonly config: unknown;
+  readonly prefix?: string;
+  readonly notifications: HostNotifications;
+  /** A call without an answer after this long fails; if the worker also misses a ping, it is terminated. */
+  readonly callTimeoutMs: number;
+  readonly loadTimeoutMs: number;
+  readonly memoryMb: number;
+  /** Called once when the worker dies (crash, exit, out of memory, terminated while hung). */
+  readonly onCrash: (generation: PluginGeneration, reason: string) => void;
+}
+
+interface PendingCall {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  ctx: RequestContext;
+  timer: NodeJS.Timeout;
+  onAbort: () => void;
+}
+
+const PING_GRACE_MS = 1000;
+
+/**
+ * A plugin generation running in its own worker thread: its code, module graph and DI container
+ * live and die with the thread, so a reload frees them, and a plugin that throws, hangs, exhausts
+ * its memory or exits takes down only its worker. The host side holds proxy bindings built from
+ * the worker's descriptors; calls, contexts and errors cross as messages.
+ */
+export async function startWorkerGeneration(manifest: PluginManifest, options: WorkerGenerationOptions): Promise<PluginGeneration> {
+  const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel };
+  const worker = new Worker(new URL('./workerMain.js', import.meta.url), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: options.memoryMb } });
+  const logger = options.logger.child({ plugin: manifest.id, version: manifest.version });
+  const fail = (message: string, cause?: unknown): never => {
+    throw new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message, fix: 'fix the plugin (see the cause in the log)', cause });
+  };
+
+  // Handshake: the worker answers ready (with its bindings) or failed (with the problem), or dies trying.
+  const ready = await new Promise<Extract<WorkerToHost, { type: 'ready' }>>((resolve, reject) => {
+    const timer = setTimeout(() => (void worker.terminate(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `loading did not finish within ${options.loadTimeoutMs} ms (a hang at import or in setup?)`, fix: 'fix the plugin start-up' }))), options.loadTimeoutMs);
+    const done = () => (clearTimeout(timer), worker.off('message', onMessage), worker.off('error', onError), worker.off('exit', onExit));
+    const onMessage = (m: WorkerToHost) => {
+      if (m.type === 'ready') done(), resolve(m);
+      else if (m.type === 'failed') done(), void worker.terminate(), reject(new PluginLoadError(m.problem));
+    };
+    const onError = (e: Error) => (done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `worker failed while loading: ${e.message}`, fix: 'fix the plugin start-up', cause: e })));
+    const onExit = (code: number) => (done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `worker exited with code ${code} while loading`, fix: 'do not call process.exit in a plugin' })));
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
+  }).catch((e) => (e instanceof PluginLoadError ? Promise.reject(e) : fail(String(e), e)));
+
+  const info: PluginInfo = ready.info;
+  const drain = new Drain();
+  const pending = new Map<number, PendingCall>();
+  let nextId = 0;
+  let dead: string | undefined;
+  let disposing = false;
+  const send = (m: HostToWorker) => !dead && worker.postMessage(m);
+
+  const die = (reason: string) => {
+    if (dead) return;
+    dead = reason;
+    for (const id of [...pending.keys()]) settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} stopped: ${reason}`)));
+    if (!disposing) {
+      logger.error({ reason }, 'plugin worker died; the host keeps serving');
+      options.onCrash(generation, reason);
+    }
+  };
+  /** The one place a call's bookkeeping is cleared; `fn` then resolves or rejects it. */
+  const settle = (id: number, fn: (call: PendingCall) => void) => {
+    const call = pending.get(id);
+    if (!call) return;
+    pending.delete(id);
+    clearTimeout(call.timer);
+    call.ctx.signal.removeEventListener('abort', call.onAbort);
+    fn(call);
+  };
+  let pingTimer: NodeJS.Timeout | undefined;
+  const checkAlive = () => {
+    if (pingTimer || dead) return;
+    pingTimer = setTimeout(() => void worker.terminate().then(() => die(`unresponsive for ${options.callTimeoutMs + PING_GRACE_MS} ms (a hung handler?); terminated`)), PING_GRACE_MS);
+    send({ type: 'ping' });
+  };
+
+  worker.on('message', (m: WorkerToHost) => {
+    switch (m.type) {
+      case 'result':
+        return settle(m.id, (c) => (m.ok ? c.resolve(m.value) : c.reject(fromWire(m.error!))));
+      case 'progress':
+        return void pending.get(m.id)?.ctx.progress(m.progress, m.total, m.message);
+      case 'log':
+        return void pending.get(m.id)?.ctx.log(m.level as never, m.data, m.logger);
+      case 'ask': {
+        const ctx = pending.get(m.id)?.ctx;
+        const asked = !ctx ? Promise.reject(new Error('the call has ended')) : m.method === 'elicit' ? ctx.elicit(m.params as never, { key: m.key }) : m.method === 'sample' ? ctx.sample(m.params as never, { key: m.key }) : ctx.listRoots({ key: m.key });
+        asked.then((value) => send({ type: 'answer', askId: m.askId, ok: true, value }), (e) => send({ type: 'answer', askId: m.askId, ok: false, error: toWire(e) }));
+        return;
+      }
+      case 'notify':
+        if (m.kind === 'resourceUpdated') options.notifications.resourceUpdated(m.value);
+        else options.notifications.listChanged(m.value as never);
+        return;
+      case 'pong':
+        clearTimeout(pingTimer);
+        pingTimer = undefined;
+        return;
+    }
+  });
+  worker.on('error', (e) => die(`uncaught error: ${e.message}`));
+  worker.on('exit', (code) => die(`worker exited with code ${code}`));
+
+  const call = (target: CallTarget, ctx: RequestContext & { arguments?: Record<string, string> }): Promise<unknown> =>
+    drain.run(
+      () =>
+        new Promise((resolve, reject) => {
+          if (dead) return reject(new Error(`plugin ${info.id}@${info.version} is not running: ${dead}`));
+          const id = ++nextId;
+          const onAbort = () => send({ type: 'cancel', id });
+          const timer = setTimeout(() => {
+            settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} did not answer within ${options.callTimeoutMs} ms`)));
+            checkAlive();
+          }, options.callTimeoutMs);
+          pending.set(id, { resolve, reject, ctx, timer, onAbort });
+          ctx.signal.addEventListener('abort', onAbort, { once: true });
+          send({ type: 'call', id, target, ctx: { requestId: ctx.requestId, meta: ctx.meta, principal: ctx.principal, client: ctx.client, arguments: ctx.arguments } });
+        }),
+    );
+
+  const bindings = proxyBindings(ready.bindings, info, logger, call);
+  const generation: PluginGeneration = {
+    info,
+    manifest,
+    bindings,
+    logger,
+    drain,
+    async dispose() {
+      if (disposing) return;
+      disposing = true;
+      if (!dead) {
+        // Let the plugin run its dispose hooks, but never wait on it for long.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 5000);
+          worker.on('message', (m: WorkerToHost) => m.type === 'disposed' && (clearTimeout(timer), resolve()));
+          send({ type: 'dispose' });
+        });
+      }
+      await worker.terminate();
+    },
+  };
+  return generation;
+}
+
+function proxyBindings(remote: RemoteBindings, plugin: PluginInfo, logger: Logger, call: (t: CallTarget, ctx: RequestContext & { arguments?: Record<string, string> }) => Promise<unknown>): PluginBindings {
+  const completers = (owner: 'prompt' | 'template', name: string, args: string[]) =>
+    new Map<string, CompleteFn>(args.map((argument) => [argument, (value, ctx) => call({ kind: 'complete', owner, name, argument, value }, ctx) as Promise<string[]>]));
+  return {
+    tools: remote.tools.map((t) => ({
+      kind: 'tool' as const, name: t.name, plugin, logger, descriptor: t.descriptor, paramHeaders: t.paramHeaders,
+      // Validated on the host against the published JSON Schema, so bad arguments never cost a round trip.
+      input: compileSchema(t.input), output: t.output ? compileSchema(t.output) : undefined,
+      invoke: (args, ctx) => call({ kind: 'tool', name: t.name, args }, ctx),
+    })),
+    resources: remote.resources.map((r) => ({ kind: 'resource' as const, uri: r.uri, cache: r.cache, plugin, logger, descriptor: r.descriptor, read: (uri, ctx) => call({ kind: 'resource', uri }, ctx) })),
+    templates: remote.templates.map((t) => ({
+      kind: 'template' as const, name: t.name, cache: t.cache, plugin, logger, descriptor: t.descriptor,
+      template: new UriTemplate(t.descriptor.uriTemplate as string), complete: completers('template', t.name, t.complete),
+      read: (uri, variables, ctx) => call({ kind: 'template', name: t.name, uri, variables }, ctx),
+    })),
+    prompts: remote.prompts.map((p) => ({
+      kind: 'prompt' as const, name: p.name, plugin, logger, descriptor: p.descriptor, requiredArguments: p.requiredArguments,
+      complete: completers('prompt', p.name, p.complete), get: (args, ctx) => call({ kind: 'prompt', name: p.name, args }, ctx),
+    })),
+  };
+}

@@ -1,0 +1,28 @@
+import { McpError, ToolError } from '@mcp-host/sdk';
+import { InputRequiredSignal } from '../../protocol/modern/MrtrState.js';
+import type { WireError } from './workerProtocol.js';
+
+/** Serializes an error so the other side of the worker boundary can rethrow the same kind. */
+export function toWire(e: unknown): WireError {
+  if (e instanceof InputRequiredSignal) return { kind: 'input-required', message: e.message };
+  if (e instanceof McpError) return { kind: 'mcp', message: e.message, code: e.code, data: e.data };
+  if (e instanceof ToolError) return { kind: 'tool', message: e.message };
+  const err = e as Error;
+  return { kind: 'error', message: err?.message ?? String(e), stack: err?.stack };
+}
+
+export function fromWire(w: WireError): Error {
+  switch (w.kind) {
+    case 'input-required':
+      return new InputRequiredSignal();
+    case 'mcp':
+      return new McpError(w.code!, w.message, w.data);
+    case 'tool':
+      return new ToolError(w.message);
+    default: {
+      const e = new Error(w.message);
+      if (w.stack) e.stack = w.stack;
+      return e;
+    }
+  }
+}
