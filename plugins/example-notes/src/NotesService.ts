@@ -1,4 +1,4 @@
-import { LOGGER, PLUGIN_CONFIG, ToolError, inject, injectable, type Logger } from '@mcp-host/sdk';
+import { LOGGER, NOTIFICATIONS, PLUGIN_CONFIG, ToolError, inject, injectable, type HostNotifications, type Logger } from '@mcp-host/sdk';
 import { parseNotesConfig } from './config.js';
 
 /** One note. */
@@ -24,6 +24,7 @@ export class NotesService {
   constructor(
     @inject(LOGGER) private readonly logger: Logger,
     @inject(PLUGIN_CONFIG) config: unknown,
+    @inject(NOTIFICATIONS) private readonly notifications: HostNotifications,
   ) {
     this.maxNotes = parseNotesConfig(config).maxNotes ?? DEFAULT_MAX_NOTES;
     this.logger.debug({ maxNotes: this.maxNotes }, 'notes service ready');
@@ -42,6 +43,8 @@ export class NotesService {
     const note: Note = { id: String(this.nextId++), title, body, createdAt: new Date().toISOString() };
     this.notes.set(note.id, note);
     this.logger.info({ id: note.id }, 'note added');
+    // Clients subscribed to the notebook hear that it changed (resources/updated, both protocol eras).
+    this.notifications.resourceUpdated('notes://all');
     return note;
   }
 
