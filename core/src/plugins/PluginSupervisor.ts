@@ -11,6 +11,7 @@ import type { PluginGeneration } from './loadPlugin.js';
 import { loadConfigured, loadPlugins, refusal, type LoadPluginsOptions } from './loadPlugins.js';
 import { formatProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 import { readManifest } from './readManifest.js';
+import { closeWorkerPool } from './runtime/workerPool.js';
 
 /** One reload attempt, kept in the reload history. */
 export interface ReloadRecord {
@@ -49,7 +50,7 @@ export class PluginSupervisor {
   private generations: PluginGeneration[] = [];
   private current!: Catalog;
   private revision = 0;
-  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly queues = new Map<string, { running?: Promise<ReloadRecord>; waiting?: Promise<ReloadRecord> }>();
   readonly history: ReloadRecord[] = [];
   problems: PluginProblem[] = [];
 
@@ -96,12 +97,29 @@ export class PluginSupervisor {
     this.problems = problems;
   }
 
-  /** Loads, replaces or unloads the plugin in `dir` (by whether it holds a plugin now). Queued per folder. */
+  /**
+   * Loads, replaces or unloads the plugin in `dir` (by whether it holds a plugin now). Per folder,
+   * one reload runs and at most one waits: a burst of changes coalesces into a single reload that
+   * reads the latest files, and nothing new starts once the host is closing.
+   */
   reload(dir: string): Promise<ReloadRecord> {
-    const previous = this.queues.get(dir) ?? Promise.resolve();
-    const next = previous.then(() => this.reloadNow(dir));
-    this.queues.set(dir, next.catch(() => undefined));
-    return next;
+    let queue = this.queues.get(dir);
+    if (!queue) this.queues.set(dir, (queue = {}));
+    if (queue.waiting) return queue.waiting;
+    const q = queue;
+    const run = (): Promise<ReloadRecord> => {
+      const p = this.closed ? Promise.resolve<ReloadRecord>({ at: new Date().toISOString(), path: dir, outcome: 'unchanged', problems: [], revision: this.revision }) : this.reloadNow(dir);
+      q.running = p;
+      return p.finally(() => {
+        if (q.running === p) q.running = undefined;
+      });
+    };
+    if (!q.running) return run();
+    q.waiting = q.running.catch(() => undefined).then(() => {
+      q.waiting = undefined;
+      return run();
+    });
+    return q.waiting;
   }
 
   private async reloadNow(dir: string): Promise<ReloadRecord> {
@@ -196,7 +214,8 @@ export class PluginSupervisor {
   /** Disposes every generation, last loaded first. */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled(this.queues.values());
+    await Promise.allSettled([...this.queues.values()].flatMap((q) => [q.running, q.waiting]));
     for (const g of [...this.generations].reverse()) await g.dispose();
+    await closeWorkerPool();
   }
 }

@@ -1,4 +1,3 @@
-import { Worker } from 'node:worker_threads';
 import type { CompleteFn, HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Logger } from 'pino';
@@ -10,6 +9,7 @@ import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
+import { takeWorker } from './workerPool.js';
 
 export interface WorkerGenerationOptions {
   readonly logger: Logger;
@@ -43,7 +43,9 @@ const PING_GRACE_MS = 1000;
  */
 export async function startWorkerGeneration(manifest: PluginManifest, options: WorkerGenerationOptions): Promise<PluginGeneration> {
   const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel };
-  const worker = new Worker(new URL('./workerMain.js', import.meta.url), { workerData: init, resourceLimits: { maxOldGenerationSizeMb: options.memoryMb } });
+  const started = Date.now();
+  const worker = await takeWorker(options.memoryMb);
+  worker.postMessage({ type: 'init', init } satisfies HostToWorker);
   const logger = options.logger.child({ plugin: manifest.id, version: manifest.version });
   const fail = (message: string, cause?: unknown): never => {
     throw new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message, fix: 'fix the plugin (see the cause in the log)', cause });
@@ -65,6 +67,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   }).catch((e) => (e instanceof PluginLoadError ? Promise.reject(e) : fail(String(e), e)));
 
   const info: PluginInfo = ready.info;
+  logger.debug({ ms: Date.now() - started }, 'plugin worker ready');
   const drain = new Drain();
   const pending = new Map<number, PendingCall>();
   let nextId = 0;

@@ -4,9 +4,9 @@
  * rebuilt here; progress, logs, client requests and notifications travel to the host as messages.
  */
 import 'reflect-metadata';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { RequestContext } from '@mcp-host/sdk';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { container } from 'tsyringe';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { loadPlugin, type PluginGeneration } from '../loadPlugin.js';
@@ -16,9 +16,9 @@ import { fromWire, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, RemoteBindings, RemoteContext, WorkerInit, WorkerToHost } from './workerProtocol.js';
 
 const port = parentPort!;
-const init = workerData as WorkerInit;
 const post = (m: WorkerToHost) => port.postMessage(m);
-const logger = pino({ name: 'mcp-host', level: init.logLevel, base: { pid: process.pid, worker: true } }, pino.destination({ fd: 2, sync: true }));
+let init: WorkerInit;
+let logger: Logger;
 
 let generation: PluginGeneration;
 const calls = new Map<number, AbortController>();
@@ -90,6 +90,10 @@ const toolArgError = (name: string, message: string) => new ArgumentError(`Inval
 
 port.on('message', (m: HostToWorker) => {
   switch (m.type) {
+    case 'init':
+      init = m.init;
+      logger = pino({ name: 'mcp-host', level: init.logLevel, base: { pid: process.pid, worker: true } }, pino.destination({ fd: 2, sync: true }));
+      return void load();
     case 'call': {
       const controller = new AbortController();
       calls.set(m.id, controller);
@@ -120,23 +124,29 @@ port.on('message', (m: HostToWorker) => {
   }
 });
 
+function load(): void {
+  loadPlugin(init.manifest, {
+    root: container.createChildContainer(),
+    logger,
+    config: init.config,
+    prefix: init.prefix,
+    notifications: {
+      resourceUpdated: (uri) => post({ type: 'notify', kind: 'resourceUpdated', value: uri }),
+      listChanged: (kind) => post({ type: 'notify', kind: 'listChanged', value: kind }),
+    },
+  }).then(
+    (g) => {
+      generation = g;
+      post({ type: 'ready', info: g.info, bindings: describe(g.bindings) });
+    },
+    (e) => {
+      const problem = e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: init.manifest.id, path: init.manifest.dir, message: String(e), fix: 'see the cause in the log' };
+      post({ type: 'failed', problem: { ...problem, cause: undefined } });
+    },
+  );
+}
+
+// Everything the host's side of a plugin needs is imported by now: a pre-started worker waits here
+// for its plugin, so a reload pays only for the plugin's own code.
 registerSharedModules();
-loadPlugin(init.manifest, {
-  root: container.createChildContainer(),
-  logger,
-  config: init.config,
-  prefix: init.prefix,
-  notifications: {
-    resourceUpdated: (uri) => post({ type: 'notify', kind: 'resourceUpdated', value: uri }),
-    listChanged: (kind) => post({ type: 'notify', kind: 'listChanged', value: kind }),
-  },
-}).then(
-  (g) => {
-    generation = g;
-    post({ type: 'ready', info: g.info, bindings: describe(g.bindings) });
-  },
-  (e) => {
-    const problem = e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: init.manifest.id, path: init.manifest.dir, message: String(e), fix: 'see the cause in the log' };
-    post({ type: 'failed', problem: { ...problem, cause: undefined } });
-  },
-);
+post({ type: 'booted' });

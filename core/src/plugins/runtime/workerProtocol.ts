@@ -46,6 +46,7 @@ export interface WireError {
 }
 
 export type HostToWorker =
+  | { type: 'init'; init: WorkerInit }
   | { type: 'call'; id: number; target: CallTarget; ctx: RemoteContext }
   | { type: 'cancel'; id: number }
   | { type: 'answer'; askId: number; ok: boolean; value?: unknown; error?: WireError }
@@ -53,6 +54,7 @@ export type HostToWorker =
   | { type: 'dispose' };
 
 export type WorkerToHost =
+  | { type: 'booted' }
   | { type: 'ready'; info: PluginInfo; bindings: RemoteBindings }
   | { type: 'failed'; problem: PluginProblem }
   | { type: 'result'; id: number; ok: boolean; value?: unknown; error?: WireError }
