@@ -32,7 +32,19 @@ async function main(): Promise<void> {
   const { missing } = discoverPluginDirs(config.plugins.paths);
   if (missing.length > 0) die(`plugin path not found: ${missing.join(', ')} (check --plugins / plugins.paths)`, 2);
 
-  let host: Host;
+  // Signals are handled from before the start, so a SIGTERM during start-up still exits 0 (nothing to keep then).
+  let host: Host | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    host?.logger.info({ signal }, 'shutting down');
+    await host?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
   try {
     host = await Host.start({ config });
   } catch (e) {
@@ -41,14 +53,6 @@ async function main(): Promise<void> {
     if (err.code === 'EADDRNOTAVAIL' || err.code === 'EACCES') die(`cannot listen on ${config.server.host}:${config.server.port} (${err.code}); check --host / --port`, 1);
     die(`failed to start: ${err.message}`, 1);
   }
-
-  const shutdown = async (signal: string) => {
-    host.logger.info({ signal }, 'shutting down');
-    await host.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (config.stdio) {
     await host.serveStdio();

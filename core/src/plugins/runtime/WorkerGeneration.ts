@@ -94,9 +94,14 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     fn(call);
   };
   let pingTimer: NodeJS.Timeout | undefined;
+  let killedBecause: string | undefined;
   const checkAlive = () => {
     if (pingTimer || dead) return;
-    pingTimer = setTimeout(() => void worker.terminate().then(() => die(`unresponsive for ${options.callTimeoutMs + PING_GRACE_MS} ms (a hung handler?); terminated`)), PING_GRACE_MS);
+    pingTimer = setTimeout(() => {
+      // Named before terminating, so the exit it causes is reported with the real reason.
+      killedBecause = `unresponsive for ${options.callTimeoutMs + PING_GRACE_MS} ms (a hung handler?); terminated`;
+      void worker.terminate();
+    }, PING_GRACE_MS);
     send({ type: 'ping' });
   };
 
@@ -125,7 +130,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     }
   });
   worker.on('error', (e) => die(`uncaught error: ${e.message}`));
-  worker.on('exit', (code) => die(`worker exited with code ${code}`));
+  worker.on('exit', (code) => die(killedBecause ?? `worker exited with code ${code}`));
 
   const call = (target: CallTarget, ctx: RequestContext & { arguments?: Record<string, string> }): Promise<unknown> =>
     drain.run(
