@@ -1,0 +1,31 @@
+// 5. Worker-isolated vs in-process plugin: modern tools/call echo against mcp-host with
+// `plugins.isolation: worker` and with `in-process`. A host whose config has no `plugins.isolation`
+// (no worker runtime) refuses to start with it: the row then reads "n/a (no worker runtime yet)".
+import { startHost } from '../lib/children.mjs';
+import { compare } from '../lib/load.mjs';
+import { expectToolText, modernToolCall } from '../lib/mcp.mjs';
+import { pluginDir } from '../lib/paths.mjs';
+import { loadRow, noteRow } from '../lib/report.mjs';
+
+export const id = 'worker';
+const NAME = '5 modern tools/call echo, plugin isolation';
+
+export async function run() {
+  const request = modernToolCall('echo', { text: 'hello' });
+  const prepare = async (url) => ({ request, check: () => expectToolText(url, request, 'hello', 'mcp-host') });
+  const entry = (isolation) => ({ key: isolation, start: () => startHost(`mcp-host (${isolation})`, [pluginDir('bench-tools')], { config: { plugins: { isolation } } }), prepare });
+  let results;
+  try {
+    results = await compare([entry('in-process'), entry('worker')]);
+  } catch (e) {
+    if (!/isolation/.test(String(e?.message))) throw e;
+    return { rows: [noteRow(NAME, 'mcp-host', 'n/a (no worker runtime yet)')], targets: [] };
+  }
+  const inProcess = results['in-process'].m;
+  const worker = results.worker.m;
+  return {
+    rows: [loadRow(NAME, 'mcp-host, in-process', inProcess), loadRow(NAME, 'mcp-host, worker', worker, `worker/in-process ${(worker.rps / inProcess.rps).toFixed(2)}`)],
+    // Informational: the issue sets no target for isolation.
+    targets: [],
+  };
+}
