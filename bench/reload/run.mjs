@@ -37,10 +37,15 @@ const config = join(root, 'config.yaml');
 writeFileSync(config, `plugins:\n  paths: [${JSON.stringify(join(root, 'plugins'))}]\n  isolation: ${opts.isolation}\n  watchDebounceMs: 100\nlogLevel: warn\n`);
 
 let version = 0;
-/** Writes a new version atomically (temp file + rename, as editors do); `visible` adds a tool so the list changes. */
+const extras = [];
+/**
+ * Writes a new version atomically (temp file + rename, as editors do); `visible` adds a tool so the
+ * list changes. Tools are only ever added: removing one would be a breaking change the host refuses.
+ */
 function writeVersion(visible) {
   version++;
-  const extra = visible ? `, { name: 'extra_${version}', description: 'added in ${version}', handler: () => 'x' }` : '';
+  if (visible) extras.push(`{ name: 'extra_${version}', description: 'added in ${version}', handler: () => 'x' }`);
+  const extra = extras.map((e) => `, ${e}`).join('');
   const src = `import { definePlugin } from '@mcp-host/sdk';\nexport default definePlugin({ tools: [{ name: 'version', description: 'which version serves', handler: () => '${version}' }${extra}] });\n`;
   const tmp = join(pluginDir, `.index.js.${version}.tmp`);
   writeFileSync(tmp, src);
@@ -122,7 +127,7 @@ const results = { isolation: opts.isolation };
       waitFor(() => modernSeen > m, 10_000).then((ok) => ok && lat.modernListen.push(performance.now() - t0)),
       waitFor(() => stdioSeen > s, 10_000).then((ok) => ok && lat.legacyStdio.push(performance.now() - t0)),
     ]);
-    if (got.includes(false)) console.error(`edit ${i}: a client missed list_changed`);
+    if (got.includes(false)) console.error(`edit ${i}: missed list_changed (legacy HTTP, modern, stdio): ${got.map((g) => g !== false)}`);
     await sleep(1200); // a developer's save rhythm; lets the spare worker boot between saves
   }
   results.latencyMs = Object.fromEntries(Object.entries(lat).map(([k, xs]) => [k, { n: xs.length, p50: Math.round(pct(xs, 50)), p95: Math.round(pct(xs, 95)), max: Math.round(Math.max(...xs)) }]));
