@@ -159,7 +159,7 @@ export class Engine {
       if (mrtr?.state.error) throw mrtr.state.error;
       if (mrtr?.state.hasPending) {
         const inputRequests = mrtr.state.pending;
-        const requestState = this.sealer.seal({ answers: mrtr.state.answers as Record<string, unknown>, asked: Object.keys(inputRequests), principal: principal.id, digest: mrtr.digest });
+        const requestState = this.sealer.seal({ answers: mrtr.state.answers as Record<string, unknown>, asked: Object.keys(inputRequests), principal: principal.id, digest: mrtr.digest() });
         return resultResponse(id, { resultType: 'input_required', inputRequests, requestState, _meta: this.serverInfoMeta });
       }
       if (result instanceof RawJson) return resultResponse(id, result);
@@ -171,13 +171,15 @@ export class Engine {
   }
 
   /** Opens one MRTR round: verifies the echoed `requestState` and gathers the answers so far. */
-  private openRound(method: string, params: Record<string, unknown>, principal: Principal): { state: MrtrState; digest: string } {
-    const digest = RequestStateSealer.digest(method, params);
+  private openRound(method: string, params: Record<string, unknown>, principal: Principal): { state: MrtrState; digest: () => string } {
+    // The request digest is needed only to check or seal a state, so most calls never hash anything.
+    let digested: string | undefined;
+    const digest = () => (digested ??= RequestStateSealer.digest(method, params));
     let answers: Record<string, unknown> = {};
     let asked: string[] | undefined;
     if (params.requestState !== undefined) {
       try {
-        ({ answers, asked } = this.sealer.open(params.requestState, principal.id, digest));
+        ({ answers, asked } = this.sealer.open(params.requestState, principal.id, digest()));
       } catch (e) {
         if (e instanceof RequestStateError || e instanceof SyntaxError) throw new ProtocolError(RpcCode.InvalidParams, `Invalid params: ${e.message}`);
         throw e;

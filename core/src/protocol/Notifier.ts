@@ -34,7 +34,8 @@ export class Notifier {
   listChanged(kinds: Iterable<ListChange>): void {
     for (const kind of kinds) {
       const method = `notifications/${kind}/list_changed`;
-      for (const s of this.sessions) if (s.initialized && !s.closed) s.standalone?.send({ jsonrpc: '2.0', method });
+      const legacy = { jsonrpc: '2.0' as const, method };
+      for (const s of this.sessions) if (s.initialized && !s.closed) s.standalone?.send(legacy);
       for (const l of this.listeners) if (l.filter[FLAG[kind]] === true) l.channel.send(tagged(method, {}, l.subscriptionId));
     }
   }

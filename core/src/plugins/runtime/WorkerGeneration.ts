@@ -29,7 +29,7 @@ interface PendingCall {
   resolve(v: unknown): void;
   reject(e: Error): void;
   ctx: RequestContext;
-  timer: NodeJS.Timeout;
+  deadline: number;
   onAbort: () => void;
 }
 
@@ -78,6 +78,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   const die = (reason: string) => {
     if (dead) return;
     dead = reason;
+    stopSweep();
     for (const id of [...pending.keys()]) settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} stopped: ${reason}`)));
     if (!disposing) {
       logger.error({ reason }, 'plugin worker died; the host keeps serving');
@@ -89,9 +90,22 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     const call = pending.get(id);
     if (!call) return;
     pending.delete(id);
-    clearTimeout(call.timer);
     call.ctx.signal.removeEventListener('abort', call.onAbort);
     fn(call);
+    if (pending.size === 0) stopSweep();
+  };
+  // One sweep for all calls' deadlines instead of a timer per call: the hot path stays allocation-light.
+  let sweep: NodeJS.Timeout | undefined;
+  const stopSweep = () => (clearInterval(sweep), (sweep = undefined));
+  const startSweep = () => {
+    sweep ??= setInterval(() => {
+      const now = Date.now();
+      for (const [id, c] of pending) {
+        if (c.deadline > now) continue;
+        settle(id, (late) => late.reject(new Error(`plugin ${info.id}@${info.version} did not answer within ${options.callTimeoutMs} ms`)));
+        checkAlive();
+      }
+    }, Math.min(1000, Math.max(50, options.callTimeoutMs / 4))).unref();
   };
   let pingTimer: NodeJS.Timeout | undefined;
   let killedBecause: string | undefined;
@@ -139,11 +153,8 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
           if (dead) return reject(new Error(`plugin ${info.id}@${info.version} is not running: ${dead}`));
           const id = ++nextId;
           const onAbort = () => send({ type: 'cancel', id });
-          const timer = setTimeout(() => {
-            settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} did not answer within ${options.callTimeoutMs} ms`)));
-            checkAlive();
-          }, options.callTimeoutMs);
-          pending.set(id, { resolve, reject, ctx, timer, onAbort });
+          pending.set(id, { resolve, reject, ctx, deadline: Date.now() + options.callTimeoutMs, onAbort });
+          startSweep();
           ctx.signal.addEventListener('abort', onAbort, { once: true });
           send({ type: 'call', id, target, ctx: { requestId: ctx.requestId, meta: ctx.meta, principal: ctx.principal, client: ctx.client, arguments: ctx.arguments } });
         }),
