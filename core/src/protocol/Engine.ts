@@ -94,7 +94,7 @@ export class Engine {
       const result = await handler(call);
       return controller.signal.aborted ? undefined : resultResponse(id, result);
     } catch (e) {
-      return controller.signal.aborted ? undefined : this.errorFor(id, method, e);
+      return controller.signal.aborted ? undefined : this.errorResponse(id, method, e);
     } finally {
       session.inFlight.delete(id);
     }
@@ -122,11 +122,6 @@ export class Engine {
     return readModernMeta(request.params);
   }
 
-  /** The JSON-RPC error response for a thrown error. */
-  errorResponse(id: JsonRpcRequest['id'], method: string, e: unknown): JsonRpcResponse {
-    return this.errorFor(id, method, e);
-  }
-
   /**
    * Serves one modern (2026-07-28) request whose envelope `readEnvelope` accepted: everything the server needs is in the request itself.
    * `signal` is the request's lifetime (closing its HTTP stream cancels it).
@@ -135,7 +130,7 @@ export class Engine {
     const { id, method } = request;
     const params = request.params ?? NO_PARAMS;
     const handler = this.modern.get(method);
-    if (!handler) return this.errorFor(id, method, methodNotFoundModern(method, this.legacy.has(method)));
+    if (!handler) return this.errorResponse(id, method, methodNotFoundModern(method, this.legacy.has(method)));
     try {
       const mrtr = MRTR_METHODS.has(method) ? this.openRound(method, params, principal) : undefined;
       const call: CallScope = {
@@ -166,7 +161,7 @@ export class Engine {
       const r = result as Record<string, unknown>;
       return resultResponse(id, { ...r, resultType: r.resultType ?? 'complete', _meta: r._meta ? { ...(r._meta as object), ...this.serverInfoMeta } : this.serverInfoMeta });
     } catch (e) {
-      return signal.aborted ? undefined : this.errorFor(id, method, e);
+      return signal.aborted ? undefined : this.errorResponse(id, method, e);
     }
   }
 
@@ -195,7 +190,8 @@ export class Engine {
     return { state: new MrtrState(answers), digest };
   }
 
-  private errorFor(id: JsonRpcRequest['id'], method: string, e: unknown): JsonRpcResponse {
+  /** The JSON-RPC error response for a thrown error (protocol errors as they are, anything else as -32603, logged). */
+  errorResponse(id: JsonRpcRequest['id'], method: string, e: unknown): JsonRpcResponse {
     if (e instanceof McpError) return errorResponse(id, { code: e.code, message: e.message, ...(e.data !== undefined ? { data: e.data } : {}) });
     this.deps.logger.error({ err: e, method }, 'request failed');
     return errorResponse(id, { code: RpcCode.InternalError, message: `Internal error: ${(e as Error)?.message ?? String(e)}` });
