@@ -91,4 +91,26 @@ export class DiagnosticFixtures {
     this.notifications.listChanged('prompts');
     return { content: [text(MUTATION_TRIGGERED)] };
   }
+
+  /**
+   * `http-custom-header-server-validation` (SEP-2243): arguments mirrored as `Mcp-Param-*` headers,
+   * which the host checks against the body. `float_val` is a number, which may not be mirrored.
+   */
+  @Tool({
+    name: 'test_custom_headers',
+    description: 'Diagnostic: echoes arguments that clients mirror as Mcp-Param-* headers (x-mcp-header)',
+    input: {
+      type: 'object',
+      properties: {
+        region: { type: 'string', description: 'mirrored as Mcp-Param-Region', 'x-mcp-header': 'Region' },
+        priority: { type: 'integer', description: 'mirrored as Mcp-Param-Priority', 'x-mcp-header': 'Priority' },
+        verbose: { type: 'boolean', description: 'mirrored as Mcp-Param-Verbose', 'x-mcp-header': 'Verbose' },
+        float_val: { type: 'number', description: 'not mirrored (numbers may not be)' },
+      },
+      required: ['region'],
+    },
+  })
+  customHeaders(args: Record<string, unknown>): CallToolResult {
+    return { content: [text(`Headers validated: ${JSON.stringify(args)}`)] };
+  }
 }

@@ -20,6 +20,7 @@ export const JSON_SCHEMA_2020_12_INPUT_SCHEMA: JsonSchema = {
   type: 'object',
   $defs: {
     address: {
+      $anchor: 'address',
       type: 'object',
       properties: {
         street: { type: 'string' },
@@ -30,7 +31,14 @@ export const JSON_SCHEMA_2020_12_INPUT_SCHEMA: JsonSchema = {
   properties: {
     name: { type: 'string' },
     address: { $ref: '#/$defs/address' },
+    contact: { type: 'string' },
+    kind: { type: 'string' },
   },
+  // SEP-2106: composition and conditional keywords must reach clients untouched.
+  allOf: [{ anyOf: [{ required: ['name'] }, { required: ['contact'] }] }],
+  if: { properties: { kind: { const: 'business' } } },
+  then: { required: ['address'] },
+  else: {},
   additionalProperties: false,
 };
 

@@ -3,10 +3,18 @@ import { ProtocolError } from '../../protocol/ProtocolError.js';
 import { ModernCode, MetaKey } from '../../protocol/modern/modernMeta.js';
 import type { ParamHeader } from '../../catalog/findParamHeaders.js';
 
-/** Decodes a header value that may use the `=?base64?…?=` form (for values that are not plain ASCII tokens). */
-export function decodeHeaderValue(value: string): string {
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Decodes a header value that may use the `=?base64?…?=` form (for values that are not plain
+ * ASCII tokens). Node's decoder skips bad characters and missing padding, so the payload is checked
+ * first: a malformed one is a mismatch, never a silently different value.
+ */
+export function decodeHeaderValue(value: string, header: string): string {
   const m = /^=\?base64\?(.*)\?=$/i.exec(value);
-  return m ? Buffer.from(m[1], 'base64').toString('utf8') : value;
+  if (!m) return value;
+  if (!STRICT_BASE64.test(m[1])) throw mismatch(`${header} is not valid base64 in its =?base64?…?= form`, { header });
+  return Buffer.from(m[1], 'base64').toString('utf8');
 }
 
 const mismatch = (message: string, data?: unknown) => new ProtocolError(ModernCode.HeaderMismatch, `Header mismatch: ${message}`, data);
@@ -32,14 +40,14 @@ export function checkModernHeaders(headers: IncomingHttpHeaders, method: string,
   if (version !== bodyVersion) throw mismatch(`MCP-Protocol-Version is ${JSON.stringify(version)} but _meta says ${JSON.stringify(bodyVersion)}`, { header: 'MCP-Protocol-Version' });
   const mcpMethod = headers['mcp-method'];
   if (mcpMethod === undefined) throw mismatch('Mcp-Method header is required on 2026-07-28 requests', { header: 'Mcp-Method' });
-  if (decodeHeaderValue(String(mcpMethod).trim()) !== method) {
+  if (decodeHeaderValue(String(mcpMethod).trim(), 'Mcp-Method') !== method) {
     throw mismatch(`Mcp-Method is ${JSON.stringify(mcpMethod)} but the body's method is ${JSON.stringify(method)}`, { header: 'Mcp-Method' });
   }
   const name = method === 'resources/read' ? params.uri : method === 'tools/call' || method === 'prompts/get' ? params.name : undefined;
   if (name !== undefined) {
     const mcpName = headers['mcp-name'];
     if (mcpName === undefined) throw mismatch(`Mcp-Name header is required on ${method}`, { header: 'Mcp-Name' });
-    if (decodeHeaderValue(String(mcpName).trim()) !== name) throw mismatch(`Mcp-Name is ${JSON.stringify(mcpName)} but the body names ${JSON.stringify(name)}`, { header: 'Mcp-Name' });
+    if (decodeHeaderValue(String(mcpName).trim(), 'Mcp-Name') !== name) throw mismatch(`Mcp-Name is ${JSON.stringify(mcpName)} but the body names ${JSON.stringify(name)}`, { header: 'Mcp-Name' });
   }
   if (!paramHeaders) return;
   for (const p of paramHeaders) {
@@ -50,7 +58,7 @@ export function checkModernHeaders(headers: IncomingHttpHeaders, method: string,
       if (body !== undefined && body !== null) throw mismatch(`Mcp-Param-${p.header} is missing but the arguments carry ${p.path.join('.')}`, { header: `Mcp-Param-${p.header}` });
       continue;
     }
-    const value = decodeHeaderValue(String(raw).trim());
+    const value = decodeHeaderValue(String(raw).trim(), `Mcp-Param-${p.header}`);
     const same =
       p.type === 'integer' ? /^-?\d+$/.test(value) && Number(value) === body
       : p.type === 'boolean' ? (value === 'true' || value === 'false') && (value === 'true') === body
