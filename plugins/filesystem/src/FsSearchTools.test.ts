@@ -1,0 +1,68 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ToolContext } from '@mcp-host/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveFilesystemConfig, type FilesystemSettings } from './config.js';
+import { FsSearchTools } from './FsSearchTools.js';
+import { PathGuard } from './PathGuard.js';
+
+let scratch: string;
+let root: string;
+let settings: FilesystemSettings;
+let tools: FsSearchTools;
+const progress: number[] = [];
+const ctx = { signal: new AbortController().signal, progress: async (p: number) => void progress.push(p) } as unknown as ToolContext;
+const BINARY = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff, 0xfe]);
+
+beforeAll(async () => {
+  scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'fs-search-')));
+  root = path.join(scratch, 'root');
+  for (const dir of ['src/lib', 'node_modules/dep', '.hidden']) mkdirSync(path.join(root, dir), { recursive: true });
+  writeFileSync(path.join(root, 'notes.txt'), 'alpha\nBeta gamma\nneedle here\n');
+  writeFileSync(path.join(root, 'image.png'), BINARY);
+  writeFileSync(path.join(root, 'big.txt'), 'x'.repeat(300));
+  writeFileSync(path.join(root, 'utf8.txt'), 'héllo wörld');
+  writeFileSync(path.join(root, 'src/main.ts'), 'export const needle = 1;\n');
+  writeFileSync(path.join(root, 'src/lib/util.ts'), '// Needle in a comment\nexport {};\n');
+  writeFileSync(path.join(root, 'src/lib/data.json'), '{"needle": true}\n');
+  writeFileSync(path.join(root, 'node_modules/dep/index.ts'), 'needle in a dependency\n');
+  writeFileSync(path.join(root, '.hidden/conf.ts'), 'hidden needle\n');
+  writeFileSync(path.join(scratch, 'outside.ts'), 'needle outside\n');
+  symlinkSync(scratch, path.join(root, 'up'));
+  settings = await resolveFilesystemConfig({ roots: [{ path: root }], maxReadBytes: 200 }, scratch);
+  tools = new FsSearchTools(new PathGuard(settings), settings);
+});
+
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+describe('FsSearchTools', () => {
+  it('search_files matches globs against relative paths, skips ignored folders and does not enter links', async () => {
+    const byName = (await tools.searchFiles({ pattern: '*.ts' }, ctx)).structuredContent as { matches: Array<{ path: string }> };
+    expect(byName.matches.map((m) => path.relative(root, m.path)).sort()).toEqual(['.hidden/conf.ts', 'src/lib/util.ts', 'src/main.ts']);
+    const nested = (await tools.searchFiles({ pattern: 'src/**/*.{ts,json}', path: root }, ctx)).structuredContent as { matches: Array<{ path: string }> };
+    expect(nested.matches.map((m) => path.relative(root, m.path))).toEqual(['src/main.ts', 'src/lib/data.json', 'src/lib/util.ts']);
+    const none = await tools.searchFiles({ pattern: '*.nothing' }, ctx);
+    expect(none.content[0]).toEqual({ type: 'text', text: 'No path matches *.nothing.' });
+  });
+
+  it('search_content finds lines case-insensitively (or by regex / case), with a glob filter', async () => {
+    const found = (await tools.searchContent({ query: 'NEEDLE', regex: false, caseSensitive: false }, ctx)).structuredContent as { matches: Array<{ path: string; line: number }>; filesSkipped: number };
+    expect(found.matches.map((m) => `${path.relative(root, m.path)}:${m.line}`).sort()).toEqual(['.hidden/conf.ts:1', 'notes.txt:3', 'src/lib/data.json:1', 'src/lib/util.ts:1', 'src/main.ts:1']);
+    expect(found.filesSkipped).toBe(2); // the binary file and the one over the read limit
+    const sensitive = (await tools.searchContent({ query: 'Needle', regex: false, caseSensitive: true, glob: '*.ts' }, ctx)).structuredContent as { matches: Array<{ path: string }> };
+    expect(sensitive.matches.map((m) => path.relative(root, m.path))).toEqual(['src/lib/util.ts']);
+    const byRegex = (await tools.searchContent({ query: '^b\\w+ g', regex: true, caseSensitive: false }, ctx)).structuredContent as { matches: Array<{ text: string }> };
+    expect(byRegex.matches.map((m) => m.text)).toEqual(['Beta gamma']);
+    await expect(tools.searchContent({ query: '(', regex: true, caseSensitive: false }, ctx)).rejects.toThrow(/not a valid regular expression/);
+  });
+
+  it('searches stop at maxSearchResults and say so', async () => {
+    const small = { ...settings, maxSearchResults: 2 };
+    const limited = new FsSearchTools(new PathGuard(small), small);
+    const result = await limited.searchContent({ query: 'needle', regex: false, caseSensitive: false }, ctx);
+    expect((result.structuredContent as { matches: unknown[]; truncated: boolean })).toMatchObject({ truncated: true });
+    expect((result.structuredContent as { matches: unknown[] }).matches).toHaveLength(2);
+    expect((result.content[0] as { text: string }).text).toContain('stopped early');
+  });
+});
