@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ResourceNotFoundError, ToolError, type CompletionContext, type Logger, type ToolContext } from '@mcp-host/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDatabaseConfig } from './config.js';
+import { DatabaseResources } from './DatabaseResources.js';
+import { Databases } from './Databases.js';
+import { DatabaseTools } from './DatabaseTools.js';
+
+/** The machines' PostgreSQL (trust auth); each run works in a schema of its own and drops it. */
+const PG_URL = process.env.MCP_HOST_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const noop = () => undefined;
+const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
+const ctx = { signal: new AbortController().signal, logger, progress: async () => undefined, log: async () => undefined } as unknown as ToolContext;
+const schema = `mcp_db_tools_${randomBytes(4).toString('hex')}`;
+const dir = mkdtempSync(join(tmpdir(), 'mcp-db-tools-'));
+
+let databases: Databases;
+let tools: DatabaseTools;
+let resources: DatabaseResources;
+
+beforeAll(async () => {
+  databases = new Databases(
+    parseDatabaseConfig({
+      connections: {
+        pg: { url: PG_URL, allowWrites: true, schemas: [schema], mask: [`${schema}.users.email`], maxRows: 20 },
+        pgro: { url: PG_URL, pool: { max: 1 } },
+        lite: { file: join(dir, 'lite.db'), allowWrites: true, mask: ['users.email'] },
+        literead: { file: join(dir, 'lite.db') },
+      },
+      defaultConnection: 'pg',
+      maskWith: '[masked]',
+    }),
+    logger,
+  );
+  tools = new DatabaseTools(databases);
+  resources = new DatabaseResources(databases);
+  await tools.execute({ connection: 'pg', sql: `CREATE SCHEMA ${schema}`, params: [] }, ctx);
+  await tools.execute({ connection: 'pg', sql: `CREATE TABLE ${schema}.users (id int PRIMARY KEY, name text, email text)`, params: [] }, ctx);
+  await tools.execute({ connection: 'pg', sql: `INSERT INTO ${schema}.users SELECT i, 'user' || i, 'u' || i || '@x.org' FROM generate_series(1, 30) i`, params: [] }, ctx);
+  await tools.execute({ connection: 'lite', sql: 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)', params: [] }, ctx);
+  await tools.execute({ connection: 'lite', sql: "INSERT INTO users VALUES (1, 'ann', 'ann@x.org'), (2, 'bob', NULL)", params: [] }, ctx);
+});
+
+afterAll(async () => {
+  await tools?.execute({ connection: 'pg', sql: `DROP SCHEMA IF EXISTS ${schema} CASCADE`, params: [] }, ctx).catch(() => undefined);
+  await databases?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const structured = (r: { structuredContent?: unknown }) => r.structuredContent as Record<string, any>;
+
+describe('DatabaseTools', () => {
+  it('lists the connections without their URLs', () => {
+    expect(tools.listConnections()).toEqual({
+      connections: [
+        { name: 'pg', driver: 'postgres', allowWrites: true, default: true },
+        { name: 'pgro', driver: 'postgres', allowWrites: false, default: false },
+        { name: 'lite', driver: 'sqlite', allowWrites: true, default: false },
+        { name: 'literead', driver: 'sqlite', allowWrites: false, default: false },
+      ],
+    });
+  });
+
+  it('returns rows as objects and masks configured columns, under an alias too (PostgreSQL)', async () => {
+    const r = await tools.query({ sql: `SELECT id, name, email AS contact FROM ${schema}.users WHERE id <= $1 ORDER BY id`, params: [2] }, ctx);
+    expect(structured(r)).toEqual({
+      connection: 'pg',
+      columns: [
+        { name: 'id', type: 'integer' },
+        { name: 'name', type: 'text' },
+        { name: 'contact', type: 'text' },
+      ],
+      rows: [
+        { id: 1, name: 'user1', contact: '[masked]' },
+        { id: 2, name: 'user2', contact: '[masked]' },
+      ],
+      rowCount: 2,
+      truncated: false,
+      maskedColumns: ['contact'],
+    });
+    expect((r.content[0] as { text: string }).text).not.toContain('@x.org');
+  });
+
+  it('masks on SQLite, keeping nulls', async () => {
+    const r = await tools.query({ connection: 'lite', sql: 'SELECT * FROM users ORDER BY id', params: [] }, ctx);
+    expect(structured(r).rows).toEqual([
+      { id: 1, name: 'ann', email: '[masked]' },
+      { id: 2, name: 'bob', email: null },
+    ]);
+  });
+
+  it('says in the result that rows were cut at the row limit', async () => {
+    const r = await tools.query({ sql: `SELECT id FROM ${schema}.users ORDER BY id`, params: [] }, ctx);
+    expect(structured(r)).toMatchObject({ rowCount: 20, truncated: true });
+    expect(structured(r).note).toContain('more rows than the 20 returned here (row limit)');
+    expect((r.content[0] as { text: string }).text).toMatch(/^Note: the result has more rows/);
+    const fewer = await tools.query({ sql: `SELECT id FROM ${schema}.users ORDER BY id`, params: [], maxRows: 500 }, ctx);
+    expect(structured(fewer).rowCount).toBe(20);
+  });
+
+  it('refuses execute on a read-only connection, naming the setting that allows it', async () => {
+    await expect(tools.execute({ connection: 'pgro', sql: 'CREATE TABLE nope (id int)', params: [] }, ctx)).rejects.toThrow(
+      /Connection "pgro" is read-only.*connections\.pgro\.allowWrites: true/,
+    );
+    await expect(tools.execute({ connection: 'literead', sql: 'DELETE FROM users', params: [] }, ctx)).rejects.toBeInstanceOf(ToolError);
+  });
+
+  it('refuses a write through query even on a writable connection', async () => {
+    await expect(tools.query({ sql: `DELETE FROM ${schema}.users`, params: [] }, ctx)).rejects.toThrow('cannot execute DELETE in a read-only transaction');
+    await expect(tools.query({ connection: 'lite', sql: 'DELETE FROM users', params: [] }, ctx)).rejects.toThrow('attempt to write a readonly database');
+  });
+
+  it('turns SQL errors and unknown connections into tool errors', async () => {
+    const e = await tools.query({ sql: 'SELECT * FROM no_such_table', params: [] }, ctx).catch((x) => x);
+    expect(e).toBeInstanceOf(ToolError);
+    expect(e.message).toContain('relation "no_such_table" does not exist');
+    await expect(tools.query({ connection: 'nope', sql: 'SELECT 1', params: [] }, ctx)).rejects.toThrow('Unknown connection "nope". Known connections: pg, pgro, lite, literead.');
+  });
+
+  it('reports affected rows of a write', async () => {
+    const r = await tools.execute({ connection: 'lite', sql: 'UPDATE users SET name = upper(name)', params: [] }, ctx);
+    expect(structured(r)).toMatchObject({ affectedRows: 2, rowCount: 0 });
+  });
+
+  it('lists and describes tables, marking masked columns', async () => {
+    expect(await tools.listTables({}, ctx)).toEqual({ connection: 'pg', tables: [{ schema, name: 'users', kind: 'table' }] });
+    const d = await tools.describeTable({ table: `${schema}.users` }, ctx);
+    expect(d.columns.map((c) => [c.name, c.masked])).toEqual([
+      ['id', false],
+      ['name', false],
+      ['email', true],
+    ]);
+    await expect(tools.describeTable({ connection: 'lite', table: 'ghosts' }, ctx)).rejects.toThrow('No table or view "ghosts" on connection "lite"');
+  });
+});
+
+describe('DatabaseResources', () => {
+  it('reads a connection schema and one table', async () => {
+    const s = JSON.parse((await resources.schema('db://lite/schema', { connection: 'lite' }, ctx)).text);
+    expect(s).toMatchObject({ connection: 'lite', driver: 'sqlite', tables: [{ name: 'users', columns: [{ name: 'id' }, { name: 'name' }, { name: 'email', masked: true }] }] });
+    const t = JSON.parse((await resources.table(`db://pg/tables/${schema}.users`, { connection: 'pg', table: `${schema}.users` }, ctx)).text);
+    expect(t).toMatchObject({ connection: 'pg', schema, name: 'users', primaryKey: ['id'] });
+  });
+
+  it('answers not-found for unknown connections and tables', async () => {
+    await expect(resources.schema('db://zzz/schema', { connection: 'zzz' }, ctx)).rejects.toBeInstanceOf(ResourceNotFoundError);
+    await expect(resources.table('db://lite/tables/zzz', { connection: 'lite', table: 'zzz' }, ctx)).rejects.toBeInstanceOf(ResourceNotFoundError);
+  });
+
+  it('completes connection and table names', async () => {
+    expect(resources.completeConnection('l')).toEqual(['lite', 'literead']);
+    expect(await resources.completeTable('u', { ...ctx, arguments: { connection: 'lite' } } as unknown as CompletionContext)).toEqual(['users']);
+    expect(await resources.completeTable('', { ...ctx, arguments: { connection: 'pg' } } as unknown as CompletionContext)).toEqual([`${schema}.users`]);
+  });
+});

@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const DEFAULTS = { statementTimeoutMs: 30_000, maxRows: 1000, maxResultBytes: 1_000_000 } as const;
+
+const limitFields = {
+  /** A statement still running after this long is cancelled (PostgreSQL `statement_timeout`; the SQLite worker is stopped). */
+  statementTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+  /** Most rows a result carries; the result says when more were cut. */
+  maxRows: z.number().int().min(1).max(100_000).optional(),
+  /** Most bytes (as JSON) the rows of a result take; rows past it are cut, with a note. */
+  maxResultBytes: z.number().int().min(1024).max(100_000_000).optional(),
+};
+
+const connectionSchema = z
+  .object({
+    /** `postgres` or `sqlite`; inferred from `url` (postgres) or `file` (sqlite) when left out. */
+    driver: z.enum(['postgres', 'sqlite']).optional(),
+    /** PostgreSQL connection string, e.g. `postgres://reader@db.internal:5432/app`. */
+    url: z.string().min(1).optional(),
+    /** Name of an environment variable holding the connection string (keeps passwords out of the config file). */
+    urlEnv: z.string().min(1).optional(),
+    /** SQLite database file (relative paths are resolved against the host's working directory). */
+    file: z.string().min(1).optional(),
+    /** Lets the `execute` tool run statements that write. Off by default: the connection is read-only. */
+    allowWrites: z.boolean().default(false),
+    /** PostgreSQL: schemas that `list_tables` and the schema resource show (default: every non-system schema). */
+    schemas: z.array(z.string().min(1)).optional(),
+    /** Columns whose values are masked in results: `table.column`, `schema.table.column`, or `*.column`. */
+    mask: z.array(z.string().min(1)).default([]),
+    /** PostgreSQL pool options. */
+    pool: z
+      .object({
+        max: z.number().int().min(1).max(100).default(5),
+        idleTimeoutMs: z.number().int().min(0).default(30_000),
+        connectionTimeoutMs: z.number().int().min(100).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    ...limitFields,
+  })
+  .strict();
+
+export const DatabaseConfigSchema = z
+  .object({
+    /** Named connections; the tools take the name as `connection`. */
+    connections: z.record(z.string().regex(/^[A-Za-z0-9_-]+$/, { error: 'connection names may contain only letters, digits, "_" and "-"' }), connectionSchema),
+    /** The connection used when a call names none (default: the first one). */
+    defaultConnection: z.string().optional(),
+    /** Masking rules for every connection (added to each connection's own `mask`). */
+    mask: z.array(z.string().min(1)).default([]),
+    /** What a masked value is replaced with. */
+    maskWith: z.string().default('***'),
+    ...limitFields,
+  })
+  .strict();
+
+export type DatabaseConfig = z.output<typeof DatabaseConfigSchema>;
+
+/** One connection with every default filled in and its target resolved. */
+export type ConnectionSettings = {
+  readonly name: string;
+  readonly allowWrites: boolean;
+  readonly mask: readonly string[];
+  readonly maskWith: string;
+  readonly statementTimeoutMs: number;
+  readonly maxRows: number;
+  readonly maxResultBytes: number;
+} & (
+  | { readonly driver: 'postgres'; readonly url: string; readonly schemas?: readonly string[]; readonly pool: { max: number; idleTimeoutMs: number; connectionTimeoutMs: number } }
+  | { readonly driver: 'sqlite'; readonly file: string }
+);
+
+/** The plugin's settings: connections by name, and which one a call without `connection` uses. */
+export interface DatabaseSettings {
+  readonly connections: ReadonlyMap<string, ConnectionSettings>;
+  readonly defaultConnection: string;
+}
+
+/**
+ * Validates the raw config section (`plugins.settings.database.config`) and resolves every
+ * connection; throws one error naming every problem (the host then reports the load as failed).
+ */
+export function parseDatabaseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DatabaseSettings {
+  const parsed = DatabaseConfigSchema.safeParse(raw ?? {});
+  const problems: string[] = [];
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`));
+    throw new Error(`invalid database config: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  const connections = new Map<string, ConnectionSettings>();
+  for (const [name, c] of Object.entries(config.connections)) {
+    const where = `connections.${name}`;
+    const common = {
+      name,
+      allowWrites: c.allowWrites,
+      mask: [...config.mask, ...c.mask],
+      maskWith: config.maskWith,
+      statementTimeoutMs: c.statementTimeoutMs ?? config.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+      maxRows: c.maxRows ?? config.maxRows ?? DEFAULTS.maxRows,
+      maxResultBytes: c.maxResultBytes ?? config.maxResultBytes ?? DEFAULTS.maxResultBytes,
+    };
+    for (const rule of common.mask) if (rule.split('.').length < 2 || rule.split('.').length > 3) problems.push(`${where}.mask: "${rule}" is not table.column, schema.table.column or *.column`);
+    const driver = c.driver ?? (c.file !== undefined ? 'sqlite' : 'postgres');
+    if (driver === 'sqlite') {
+      if (c.file === undefined) problems.push(`${where}: a sqlite connection needs "file"`);
+      if (c.url !== undefined || c.urlEnv !== undefined) problems.push(`${where}: "url"/"urlEnv" are for postgres connections; sqlite takes "file"`);
+      else if (c.file !== undefined) connections.set(name, { ...common, driver, file: path.resolve(cwd, c.file) });
+      continue;
+    }
+    if (c.file !== undefined) problems.push(`${where}: "file" is for sqlite connections; postgres takes "url" or "urlEnv"`);
+    let url = c.url;
+    if (url === undefined && c.urlEnv !== undefined) {
+      url = env[c.urlEnv];
+      if (!url) problems.push(`${where}.urlEnv: environment variable ${c.urlEnv} is not set`);
+    } else if (url === undefined) problems.push(`${where}: a postgres connection needs "url" or "urlEnv"`);
+    if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) problems.push(`${where}: url must start with postgres:// or postgresql://`);
+    if (url) connections.set(name, { ...common, driver: 'postgres', url, schemas: c.schemas, pool: c.pool });
+  }
+  if (Object.keys(config.connections).length === 0) problems.push('connections: configure at least one connection');
+  const defaultConnection = config.defaultConnection ?? Object.keys(config.connections)[0] ?? '';
+  if (config.defaultConnection !== undefined && !(config.defaultConnection in config.connections)) {
+    problems.push(`defaultConnection: "${config.defaultConnection}" is not one of the connections (${Object.keys(config.connections).join(', ')})`);
+  }
+  if (problems.length > 0) throw new Error(`invalid database config: ${problems.join('; ')}`);
+  return { connections, defaultConnection };
+}

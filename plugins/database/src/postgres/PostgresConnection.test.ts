@@ -1,0 +1,144 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@mcp-host/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunOptions } from '../Connection.js';
+import { PostgresConnection } from './PostgresConnection.js';
+
+/** The machines' PostgreSQL (trust auth); each run works in a schema of its own and drops it. */
+const PG_URL = process.env.MCP_HOST_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `mcp_db_unit_${randomBytes(4).toString('hex')}`;
+const noop = () => undefined;
+const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
+const pool = { max: 3, idleTimeoutMs: 1000, connectionTimeoutMs: 5000 };
+const opts = (o: Partial<RunOptions> = {}): RunOptions => ({ readOnly: true, maxRows: 100, maxResultBytes: 100_000, timeoutMs: 5000, ...o });
+
+let db: PostgresConnection;
+
+beforeAll(async () => {
+  db = new PostgresConnection({ name: 'pg', url: PG_URL, pool }, logger);
+  const w = opts({ readOnly: false });
+  await db.run(`CREATE SCHEMA ${schema}`, [], w);
+  await db.run(`CREATE TABLE ${schema}.teams (id int PRIMARY KEY, title text UNIQUE)`, [], w);
+  await db.run(
+    `CREATE TABLE ${schema}.users (id int PRIMARY KEY, name text NOT NULL, email text, team_id int REFERENCES ${schema}.teams(id), born date, data jsonb, big bigint, blob bytea, created timestamptz DEFAULT now())`,
+    [],
+    w,
+  );
+  await db.run(`COMMENT ON COLUMN ${schema}.users.email IS 'work address'`, [], w);
+  const inserted = await db.run(
+    `INSERT INTO ${schema}.users (id, name, email, born, data, big, blob) SELECT i, 'user' || i, 'u' || i || '@example.com', DATE '2000-01-01' + i, jsonb_build_object('i', i), 9007199254740993, '\\x00ff' FROM generate_series(1, 50) AS i`,
+    [],
+    w,
+  );
+  expect(inserted.affectedRows).toBe(50);
+});
+
+afterAll(async () => {
+  await db?.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`, [], opts({ readOnly: false })).catch(() => undefined);
+  await db?.close();
+});
+
+describe('PostgresConnection', () => {
+  it('runs a parameterised query; columns carry their type and, under any alias, their table column', async () => {
+    const r = await db.run(`SELECT id, email AS contact, upper(name) AS shout, born, data, big, blob FROM ${schema}.users WHERE id = ANY($1) ORDER BY id`, [[2, 3]], opts());
+    expect(r.rows).toEqual([
+      [2, 'u2@example.com', 'USER2', '2000-01-03', { i: 2 }, '9007199254740993', '\\x00ff'],
+      [3, 'u3@example.com', 'USER3', '2000-01-04', { i: 3 }, '9007199254740993', '\\x00ff'],
+    ]);
+    expect(r.columns.map((c) => [c.name, c.type, c.origin?.column])).toEqual([
+      ['id', 'integer', 'id'],
+      ['contact', 'text', 'email'],
+      ['shout', 'text', undefined],
+      ['born', 'date', 'born'],
+      ['data', 'jsonb', 'data'],
+      ['big', 'bigint', 'big'],
+      ['blob', 'bytea', 'blob'],
+    ]);
+    expect(r.columns[1]!.origin).toEqual({ schema, table: 'users', column: 'email' });
+    expect(r.command).toBe('SELECT');
+  });
+
+  it('refuses a write in the read-only transaction with PostgreSQL’s message', async () => {
+    await expect(db.run(`DELETE FROM ${schema}.users`, [], opts())).rejects.toThrow('cannot execute DELETE in a read-only transaction (SQLSTATE 25006)');
+    await expect(db.run(`SET TRANSACTION READ WRITE`, [], opts())).rejects.toThrow('transaction read-write mode must be set before any query');
+    expect((await db.run(`SELECT count(*)::int FROM ${schema}.users`, [], opts())).rows).toEqual([[50]]);
+  });
+
+  it('refuses a second statement (extended protocol), so nothing escapes the read-only transaction', async () => {
+    await expect(db.run(`COMMIT; DELETE FROM ${schema}.users`, [], opts())).rejects.toThrow('cannot insert multiple commands into a prepared statement');
+    expect((await db.run(`SELECT count(*)::int FROM ${schema}.users`, [], opts())).rows).toEqual([[50]]);
+  });
+
+  it('does not let what a read-only statement set leak to the next user of the pooled client', async () => {
+    await db.run(`SELECT set_config('search_path', '${schema}', false)`, [], opts());
+    const r = await db.run(`SELECT current_setting('search_path')`, [], opts());
+    expect(r.rows[0]![0]).not.toBe(schema);
+  });
+
+  it('reports SQL errors with the database message and where', async () => {
+    await expect(db.run('SELEC 1', [], opts())).rejects.toThrow('syntax error at or near "SELEC" (SQLSTATE 42601, at character 1)');
+    await expect(db.run(`SELECT nope FROM ${schema}.users`, [], opts())).rejects.toThrow('column "nope" does not exist');
+  });
+
+  it('cancels a statement past the statement timeout', async () => {
+    const started = Date.now();
+    await expect(db.run('SELECT pg_sleep(5)', [], opts({ timeoutMs: 300 }))).rejects.toThrow('canceling statement due to statement timeout (SQLSTATE 57014)');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('cancels the running statement on the server when the call is cancelled', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    await expect(db.run('SELECT pg_sleep(5)', [], opts({ signal: controller.signal }))).rejects.toThrow('cancelled');
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('reads no more rows than the limits allow, and says which limit cut them', async () => {
+    const byRows = await db.run(`SELECT id FROM ${schema}.users ORDER BY id`, [], opts({ maxRows: 10 }));
+    expect(byRows.rows).toEqual(Array.from({ length: 10 }, (_, i) => [i + 1]));
+    expect(byRows.cut).toBe('rows');
+    // 125,000 rows, streamed: only the first few are ever fetched.
+    const endless = await db.run(`SELECT a.id FROM ${schema}.users a, ${schema}.users b, ${schema}.users c`, [], opts({ maxRows: 5 }));
+    expect(endless.cut).toBe('rows');
+    const byBytes = await db.run(`SELECT id, email FROM ${schema}.users ORDER BY id`, [], opts({ maxResultBytes: 300 }));
+    expect(byBytes.cut).toBe('bytes');
+    expect(JSON.stringify(byBytes.rows).length).toBeLessThanOrEqual(300);
+  });
+
+  it('commits writes when allowed, with the affected row count and RETURNING rows', async () => {
+    const w = opts({ readOnly: false });
+    const t = await db.run(`INSERT INTO ${schema}.teams (id, title) VALUES ($1, $2) RETURNING id, title`, [1, 'core'], w);
+    expect(t.rows).toEqual([[1, 'core']]);
+    const u = await db.run(`UPDATE ${schema}.users SET team_id = 1 WHERE id <= $1`, [5], w);
+    expect(u.affectedRows).toBe(5);
+    expect((await db.run(`SELECT count(*)::int FROM ${schema}.users WHERE team_id = 1`, [], opts())).rows).toEqual([[5]]);
+    await expect(db.run(`INSERT INTO ${schema}.teams (id, title) VALUES (1, 'dup')`, [], w)).rejects.toThrow(/duplicate key value violates unique constraint "teams_pkey" \(SQLSTATE 23505\)\. Key \(id\)=\(1\) already exists/);
+  });
+
+  it('lists and describes tables', async () => {
+    expect(await db.listTables({ schema, timeoutMs: 5000 })).toEqual([
+      { schema, name: 'teams', kind: 'table' },
+      { schema, name: 'users', kind: 'table' },
+    ]);
+    const d = await db.describeTable(`${schema}.users`, { timeoutMs: 5000 });
+    expect(d).toMatchObject({
+      schema,
+      name: 'users',
+      kind: 'table',
+      primaryKey: ['id'],
+      indexes: [{ name: 'users_pkey', columns: ['id'], unique: true }],
+      foreignKeys: [{ columns: ['team_id'], references: { schema, table: 'teams', columns: ['id'] } }],
+    });
+    expect(d!.columns.find((c) => c.name === 'email')).toEqual({ name: 'email', type: 'text', nullable: true, default: null, primaryKey: false, comment: 'work address' });
+    expect(d!.columns.find((c) => c.name === 'created')).toMatchObject({ type: 'timestamp with time zone', default: 'now()' });
+    expect(await db.describeTable(`${schema}.missing`, { timeoutMs: 5000 })).toBeUndefined();
+    expect(await db.describeTable('a.b.c.d', { timeoutMs: 5000 })).toBeUndefined();
+  });
+
+  it('says which connection could not connect', async () => {
+    const down = new PostgresConnection({ name: 'down', url: 'postgres://postgres@127.0.0.1:1/test', pool }, logger);
+    await expect(down.run('SELECT 1', [], opts())).rejects.toThrow(/cannot connect to PostgreSQL for connection "down": .*ECONNREFUSED/);
+    await down.close();
+  });
+});
