@@ -71,6 +71,8 @@ describe('loadConfig', () => {
     expect(config.plugins.paths).toEqual([
       path.join(repoRoot, 'plugins', 'example-notes'),
       path.join(repoRoot, 'plugins', 'example-plain'),
+      path.join(repoRoot, 'plugins', 'filesystem'),
+      path.join(repoRoot, 'plugins', 'tasks'),
     ]);
     for (const entry of config.plugins.paths) {
       expect(path.isAbsolute(entry)).toBe(true);
