@@ -11,4 +11,5 @@ export interface ConfigOverrides {
   logLevel?: HostConfig['logLevel'];
   plugins?: { paths?: string[]; watch?: boolean };
   protocol?: { requestStateSecret?: string };
+  auth?: { stdioPrincipal?: { id: string; scopes?: string[]; roles?: string[] } };
 }

@@ -16,6 +16,9 @@ import type { ConfigOverrides } from './ConfigOverrides.js';
  * | `MCP_HOST_STDIO`           | `stdio`                  | `1`, `true`, `0`, `false`                   |
  * | `MCP_HOST_PLUGINS`         | `plugins.paths`          | `path.delimiter` separated, against `cwd`   |
  * | `MCP_HOST_REQUEST_STATE_SECRET` | `protocol.requestStateSecret` | (keeps the secret out of config files) |
+ * | `MCP_HOST_STDIO_PRINCIPAL` | `auth.stdioPrincipal.id` | who the stdio client is                      |
+ * | `MCP_HOST_STDIO_SCOPES`    | `auth.stdioPrincipal.scopes` | comma separated (with the principal)     |
+ * | `MCP_HOST_STDIO_ROLES`     | `auth.stdioPrincipal.roles`  | comma separated (with the principal)     |
  *
  * An empty variable counts as unset, so `MCP_HOST_PORT= mcp-host` does not fail. Only the format
  * is checked here (with the variable named in the error); values are checked by the schema later.
@@ -71,6 +74,13 @@ export function envOverrides(env: NodeJS.ProcessEnv = process.env, cwd: string =
 
   const secret = get('MCP_HOST_REQUEST_STATE_SECRET');
   if (secret !== undefined) overrides.protocol = { requestStateSecret: secret };
+
+  // stdio carries no tokens: whoever launches the host names its client's principal (MCP spec: env credentials).
+  const principal = get('MCP_HOST_STDIO_PRINCIPAL');
+  if (principal !== undefined) overrides.auth = { stdioPrincipal: { id: principal, scopes: list('MCP_HOST_STDIO_SCOPES', ','), roles: list('MCP_HOST_STDIO_ROLES', ',') } };
+  else if (get('MCP_HOST_STDIO_SCOPES') !== undefined || get('MCP_HOST_STDIO_ROLES') !== undefined) {
+    issues.push({ path: 'MCP_HOST_STDIO_SCOPES', message: 'needs MCP_HOST_STDIO_PRINCIPAL (the principal the scopes belong to)' });
+  }
 
   if (issues.length > 0) throw new ConfigError('invalid environment', issues, { code: 'ERR_CONFIG_ENV' });
   return overrides;

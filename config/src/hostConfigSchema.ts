@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { auditSchema, authSchema, limitsSchema, maskingSchema, permissionsSchema, pluginMaskingSchema } from './securityConfigSchema.js';
 
 /*
  * Every object is strict so that a typo (`server.prot`) is an error instead of a silently ignored
@@ -40,6 +41,10 @@ const pluginSettingsSchema = z
       .optional(),
     /** Handed to the plugin as-is; the plugin validates it against its own schema. */
     config: z.unknown().default({}),
+    /** Who may see and use the plugin's items (enforced when `auth` is configured). */
+    permissions: permissionsSchema.optional(),
+    /** Masking rules for the plugin's results, on top of the host's. */
+    masking: pluginMaskingSchema.optional(),
   })
   .strict();
 
@@ -110,6 +115,11 @@ export const hostConfigSchema = z
     protocol: protocolSchema.prefault({}),
     logLevel: z.enum(logLevels).default('info'),
     plugins: pluginsSchema.prefault({}),
+    /** Authentication of HTTP callers (OAuth 2.1 resource server) and the stdio principal; absent = anonymous, nothing enforced. */
+    auth: authSchema.optional(),
+    masking: maskingSchema.optional(),
+    limits: limitsSchema.optional(),
+    audit: auditSchema.optional(),
   })
   .strict();
 
@@ -117,3 +127,8 @@ export const hostConfigSchema = z
 export type HostConfig = z.output<typeof hostConfigSchema>;
 export type LogLevel = HostConfig['logLevel'];
 export type PluginSettings = HostConfig['plugins']['settings'][string];
+export type AuthConfig = NonNullable<HostConfig['auth']>;
+export type MaskingConfig = NonNullable<HostConfig['masking']>;
+export type LimitsConfig = NonNullable<HostConfig['limits']>;
+export type AuditConfig = NonNullable<HostConfig['audit']>;
+export type PermissionsConfig = NonNullable<PluginSettings['permissions']>;

@@ -60,6 +60,12 @@ describe('loadConfig', () => {
     expect(hostConfigSchema.parse({})).toEqual(config);
   });
 
+  it('takes the stdio principal from MCP_HOST_STDIO_PRINCIPAL / _SCOPES / _ROLES, and refuses scopes without a principal', async () => {
+    const config = await loadConfig({ env: { MCP_HOST_STDIO_PRINCIPAL: 'ops', MCP_HOST_STDIO_SCOPES: 'a, b', MCP_HOST_STDIO_ROLES: 'admin' } });
+    expect(config.auth?.stdioPrincipal).toEqual({ id: 'ops', scopes: ['a', 'b'], roles: ['admin'] });
+    await expect(loadConfig({ env: { MCP_HOST_STDIO_SCOPES: 'a' } })).rejects.toThrow(/MCP_HOST_STDIO_PRINCIPAL/);
+  });
+
   it('takes the requestState secret from MCP_HOST_REQUEST_STATE_SECRET and refuses a short one', async () => {
     const config = await loadConfig({ env: { MCP_HOST_REQUEST_STATE_SECRET: 'a-long-enough-secret-value' } });
     expect(config.protocol.requestStateSecret).toBe('a-long-enough-secret-value');

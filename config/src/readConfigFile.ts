@@ -8,7 +8,7 @@ import { isPlainObject } from './mergeConfig.js';
  * Reads a config file into a raw (unvalidated) value: `.json` as JSON, anything else as YAML
  * (`.yaml`/`.yml`, and other names too, since YAML is a superset of JSON). An empty file is `{}`.
  *
- * Relative entries in `plugins.paths` are resolved here against the file's own folder, because a
+ * Relative entries in `plugins.paths` (and `auth.jwt.jwksFile`) are resolved here against the file's own folder, because a
  * file that says `plugins: { paths: [./my-plugin] }` means "next to me", whatever the cwd is.
  * Paths given by flags or the environment are resolved against the cwd instead (see `loadConfig`).
  *
@@ -77,8 +77,15 @@ function firstLine(message: string): string {
 }
 
 function resolvePluginPaths(raw: unknown, dir: string): unknown {
+  raw = resolveJwksFile(raw, dir);
   if (!isPlainObject(raw) || !isPlainObject(raw.plugins) || !Array.isArray(raw.plugins.paths)) return raw;
   // Non-strings are left alone for the schema to report with their path.
   const paths = raw.plugins.paths.map((entry: unknown) => (typeof entry === 'string' ? path.resolve(dir, entry) : entry));
   return { ...raw, plugins: { ...raw.plugins, paths } };
+}
+
+/** `auth.jwt.jwksFile` means "next to me" too, like plugin paths. */
+function resolveJwksFile(raw: unknown, dir: string): unknown {
+  if (!isPlainObject(raw) || !isPlainObject(raw.auth) || !isPlainObject(raw.auth.jwt) || typeof raw.auth.jwt.jwksFile !== 'string') return raw;
+  return { ...raw, auth: { ...raw.auth, jwt: { ...raw.auth.jwt, jwksFile: path.resolve(dir, raw.auth.jwt.jwksFile) } } };
 }

@@ -16,6 +16,8 @@ export interface Principal {
   readonly id: string;
   /** Scopes granted to the caller. */
   readonly scopes: readonly string[];
+  /** Roles granted to the caller (a token's `roles` claim, a service token's configured roles); `[]` when none. */
+  readonly roles: readonly string[];
 }
 
 /** What the host knows about the connected client. */

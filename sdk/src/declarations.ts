@@ -39,6 +39,21 @@ export interface CompletionContext extends RequestContext {
  */
 export type Completer = CompleteFn | string;
 
+/** Kinds of sensitive text the host can find and mask in results (see `MaskOptions.patterns`). */
+export type MaskPattern = 'email' | 'card' | 'bearer' | 'apiKey';
+
+/**
+ * What the host masks in this item's results (tool content and structured content, resource text,
+ * prompt messages) for callers without the unmask scope (`masking.unmaskScope`, default `pii:read`).
+ * The host's and the plugin's configured rules apply as well.
+ */
+export interface MaskOptions {
+  /** Object keys whose values are replaced, at any depth (case-insensitive), e.g. `['ssn', 'password']`. */
+  fields?: string[];
+  /** Kinds of text replaced wherever they appear in strings. */
+  patterns?: MaskPattern[];
+}
+
 /** Options shared by tools, resources, templates and prompts. */
 interface BaseOptions {
   /** Human-readable title for display. */
@@ -49,6 +64,15 @@ interface BaseOptions {
   icons?: Icon[];
   /** Extra `_meta` published with the declaration. */
   _meta?: Record<string, unknown>;
+  /**
+   * Scopes a caller needs, all of them, to see and use this item (when the host has `auth`
+   * configured). The config (`plugins.settings.<id>.permissions`) can add to or override them.
+   */
+  scopes?: string[];
+  /** Roles of which a caller needs at least one to see and use this item. */
+  roles?: string[];
+  /** Masking of this item's results. */
+  mask?: MaskOptions;
 }
 
 /** Declaration of a tool. */

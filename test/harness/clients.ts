@@ -6,10 +6,10 @@ import { HOST_BIN } from './startTestHost.js';
 
 const DEFAULT_CAPABILITIES: ClientCapabilities = { sampling: {}, elicitation: {}, roots: {} };
 
-/** An official SDK 1.x client connected over Streamable HTTP. */
-export async function connectHttpClient(url: string, capabilities: ClientCapabilities = DEFAULT_CAPABILITIES): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
+/** An official SDK 1.x client connected over Streamable HTTP; `headers` go with every request (e.g. Authorization). */
+export async function connectHttpClient(url: string, capabilities: ClientCapabilities = DEFAULT_CAPABILITIES, headers?: Record<string, string>): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = new Client({ name: 'mcp-host-e2e', version: '1.0.0' }, { capabilities });
-  const transport = new StreamableHTTPClientTransport(new URL(url));
+  const transport = new StreamableHTTPClientTransport(new URL(url), headers ? { requestInit: { headers } } : undefined);
   await client.connect(transport);
   return { client, transport };
 }

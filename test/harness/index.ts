@@ -1,3 +1,4 @@
 export * from './startTestHost.js';
 export * from './clients.js';
 export * from './modernClients.js';
+export * from './auth.js';

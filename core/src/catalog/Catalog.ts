@@ -3,6 +3,10 @@ import { PluginProblemCode, type PluginProblem } from '../plugins/PluginProblem.
 import { RawJson } from '../protocol/RawJson.js';
 import { invalidParams } from '../protocol/ProtocolError.js';
 import type { Era } from '../protocol/CallScope.js';
+import type { Principal } from '@mcp-host/sdk';
+import type { AnyBinding } from '../auth/AccessPolicy.js';
+import { ANONYMOUS } from '../auth/principals.js';
+import { satisfies, type Requirement } from '../auth/Requirement.js';
 import type { PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from './bindings.js';
 
 export type ListKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
@@ -11,12 +15,22 @@ export interface CatalogOptions {
   readonly pageSize: number;
   /** Serialized fields appended to every modern-era list page: resultType, cache hints, serverInfo. */
   readonly modernListFields: string;
+  /** Who may see each item (undefined: everyone). Absent when no permissions are enforced. */
+  readonly access?: (binding: AnyBinding) => Requirement | undefined;
 }
 const DEFAULT_OPTIONS: CatalogOptions = { pageSize: 1000, modernListFields: '"resultType":"complete","ttlMs":0,"cacheScope":"private"' };
+
+/** Pages kept per snapshot; views multiply pages, and past this they are served uncached. */
+const MAX_CACHED_PAGES = 10_000;
 
 /**
  * An immutable snapshot of everything the host serves, at one revision. Lookups are map reads; list
  * pages are serialized on first use and then reused until the next revision replaces the snapshot.
+ *
+ * With permissions, each principal sees a view: the items whose requirement it satisfies. A view
+ * is named by which of the snapshot's distinct requirements the principal meets (a string of 0/1),
+ * so every principal with the same view shares the same cached pages; with no requirements at all
+ * there is one view, '', and lists cost what they did before permissions existed.
  */
 export class Catalog {
   readonly tools = new Map<string, ToolBinding>();
@@ -24,6 +38,10 @@ export class Catalog {
   readonly templates: TemplateBinding[] = [];
   readonly prompts = new Map<string, PromptBinding>();
   private readonly pages = new Map<string, RawJson>();
+  /** The distinct requirements of this snapshot's items, and which one guards each guarded binding. */
+  private readonly requirements: Requirement[] = [];
+  private readonly guard = new Map<AnyBinding, number>();
+  private readonly views = new WeakMap<Principal, string>();
 
   private constructor(
     readonly revision: number,
@@ -72,12 +90,63 @@ export class Catalog {
       catalog.templates.push(...g.bindings.templates);
       for (const b of g.bindings.prompts) catalog.prompts.set(b.name, b);
     }
+    if (options.access) catalog.guardAll(options.access);
     return { catalog, rejected };
   }
 
-  /** One page of a list result, pre-serialized. `cursor` is the opaque value from a previous page's `nextCursor`. */
-  listPage(kind: ListKind, cursor: unknown, era: Era = 'legacy'): RawJson {
-    const key = `${era}:${kind}:${cursor ?? ''}`;
+  private guardAll(access: (binding: AnyBinding) => Requirement | undefined): void {
+    const index = new Map<string, number>();
+    const all: AnyBinding[] = [...this.tools.values(), ...this.resources.values(), ...this.templates, ...this.prompts.values()];
+    for (const b of all) {
+      const req = access(b);
+      if (!req) continue;
+      let i = index.get(req.key);
+      if (i === undefined) index.set(req.key, (i = this.requirements.push(req) - 1));
+      this.guard.set(b, i);
+    }
+  }
+
+  /** Whether any item here is restricted (else every principal has the same view). */
+  get restricted(): boolean {
+    return this.requirements.length > 0;
+  }
+
+  /** The name of what `principal` may see in this snapshot ('' when nothing is restricted). */
+  viewOf(principal: Principal): string {
+    if (this.requirements.length === 0) return '';
+    let view = this.views.get(principal);
+    if (view === undefined) this.views.set(principal, (view = this.requirements.map((r) => (satisfies(principal, r) ? '1' : '0')).join('')));
+    return view;
+  }
+
+  /** What a binding requires (undefined: open to everyone). */
+  requirementOf(binding: AnyBinding): Requirement | undefined {
+    const i = this.guard.get(binding);
+    return i === undefined ? undefined : this.requirements[i];
+  }
+
+  canSee(principal: Principal, binding: AnyBinding): boolean {
+    const i = this.guard.get(binding);
+    return i === undefined || this.viewOf(principal)[i] === '1';
+  }
+
+  /** The bindings of a list that a view shows, in list order. */
+  visible(kind: ListKind, view: string): AnyBinding[] {
+    const all: AnyBinding[] = kind === 'tools' ? [...this.tools.values()] : kind === 'resources' ? [...this.resources.values()] : kind === 'resourceTemplates' ? this.templates : [...this.prompts.values()];
+    if (view === '') return all;
+    return all.filter((b) => {
+      const i = this.guard.get(b);
+      return i === undefined || view[i] === '1';
+    });
+  }
+
+  /**
+   * One page of a list result as `principal` sees it, pre-serialized. `cursor` is the opaque value
+   * from a previous page's `nextCursor` (an offset into the same view's list).
+   */
+  listPage(kind: ListKind, cursor: unknown, era: Era = 'legacy', principal: Principal = ANONYMOUS): RawJson {
+    const view = this.viewOf(principal);
+    const key = `${view}:${era}:${kind}:${cursor ?? ''}`;
     const cached = this.pages.get(key);
     if (cached) return cached;
     let offset = 0;
@@ -85,28 +154,15 @@ export class Catalog {
       offset = typeof cursor === 'string' ? Number.parseInt(Buffer.from(cursor, 'base64url').toString(), 10) : Number.NaN;
       if (!Number.isInteger(offset) || offset < 0) throw invalidParams(`Invalid cursor: ${JSON.stringify(cursor)}`);
     }
-    const all = this.descriptors(kind);
+    const all = this.visible(kind, view).map((b) => b.descriptor);
     const { pageSize, modernListFields } = this.options;
     const items = all.slice(offset, offset + pageSize);
     const next = offset + pageSize < all.length ? Buffer.from(String(offset + pageSize)).toString('base64url') : undefined;
     const json = JSON.stringify({ [kind]: items, ...(next ? { nextCursor: next } : {}) });
     const page = new RawJson(era === 'modern' ? `${json.slice(0, -1)},${modernListFields}}` : json);
-    // Only pages reached through valid cursors are cached, so the cache is bounded by the catalog size.
-    this.pages.set(key, page);
+    // Only pages reached through valid cursors are cached, so the cache is bounded by the catalog size (times the views).
+    if (this.pages.size < MAX_CACHED_PAGES) this.pages.set(key, page);
     return page;
-  }
-
-  private descriptors(kind: ListKind): unknown[] {
-    switch (kind) {
-      case 'tools':
-        return [...this.tools.values()].map((b) => b.descriptor);
-      case 'resources':
-        return [...this.resources.values()].map((b) => b.descriptor);
-      case 'resourceTemplates':
-        return this.templates.map((b) => b.descriptor);
-      case 'prompts':
-        return [...this.prompts.values()].map((b) => b.descriptor);
-    }
   }
 
   /** Finds the template serving a URI, with its variables. */

@@ -1,8 +1,15 @@
-import type { CacheHint, CompleteFn, PluginInfo, RequestContext } from '@mcp-host/sdk';
+import type { CacheHint, CompleteFn, MaskOptions, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { CompiledSchema } from './compileSchema.js';
 import type { ParamHeader } from './findParamHeaders.js';
+
+/** What a declaration says about who may use it and what to mask in its results (the config adds to it). */
+export interface DeclaredPolicy {
+  readonly scopes?: readonly string[];
+  readonly roles?: readonly string[];
+  readonly mask?: MaskOptions;
+}
 
 /**
  * Bindings: one declared tool, resource, template or prompt of one plugin generation, with its
@@ -14,6 +21,7 @@ export interface ToolBinding {
   readonly plugin: PluginInfo;
   /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
   readonly logger: Logger;
+  readonly declared?: DeclaredPolicy;
   /** The `Tool` object published in `tools/list`. */
   readonly descriptor: Record<string, unknown>;
   readonly input: CompiledSchema;
@@ -30,6 +38,7 @@ export interface ResourceBinding {
   readonly plugin: PluginInfo;
   /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
   readonly logger: Logger;
+  readonly declared?: DeclaredPolicy;
   readonly descriptor: Record<string, unknown>;
   read(uri: string, ctx: RequestContext): Promise<unknown>;
 }
@@ -41,6 +50,7 @@ export interface TemplateBinding {
   readonly plugin: PluginInfo;
   /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
   readonly logger: Logger;
+  readonly declared?: DeclaredPolicy;
   readonly descriptor: Record<string, unknown>;
   readonly template: UriTemplate;
   readonly complete: ReadonlyMap<string, CompleteFn>;
@@ -53,6 +63,7 @@ export interface PromptBinding {
   readonly plugin: PluginInfo;
   /** The owning plugin's logger, handed to handlers as `ctx.logger`. */
   readonly logger: Logger;
+  readonly declared?: DeclaredPolicy;
   readonly descriptor: Record<string, unknown>;
   readonly requiredArguments: readonly string[];
   readonly complete: ReadonlyMap<string, CompleteFn>;

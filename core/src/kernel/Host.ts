@@ -13,6 +13,7 @@ import { Notifier } from '../protocol/Notifier.js';
 import { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
+import { HostSecurity } from '../auth/HostSecurity.js';
 import { createLogger } from './createLogger.js';
 import { HOST_CONFIG, HOST_LOGGER } from './tokens.js';
 
@@ -57,7 +58,8 @@ export class Host {
 
   static async start(options: StartHostOptions): Promise<Host> {
     const { config } = options;
-    const logger = options.logger ?? createLogger(config.logLevel);
+    const security = new HostSecurity(config);
+    const logger = options.logger ?? createLogger(config.logLevel, security.logRedact);
     // A child of the global container, so nothing a plugin or library puts in the global one leaks into ours.
     const root = globalContainer.createChildContainer();
     root.register(HOST_CONFIG, { useValue: config });
@@ -69,15 +71,17 @@ export class Host {
     const { cache } = config.protocol;
     const catalogOptions = {
       pageSize: 1000,
+      access: security.catalogAccess,
       modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
     };
     const supervisor = new PluginSupervisor({
-      config: config.plugins, root, logger, logLevel: config.logLevel, hostVersion: HOST_VERSION, notifications, catalogOptions,
+      config: config.plugins, root, logger, logLevel: config.logLevel, logRedact: security.logRedact, hostVersion: HOST_VERSION, notifications, catalogOptions,
       drainTimeoutMs: config.plugins.drainTimeoutMs,
-      // Republish: one notification per changed list, to the clients that asked for it.
-      onSwap: (changed) => notifier.listChanged(changed),
+      // Republish: one notification per changed list, to the clients that asked for it and can see the change.
+      onSwap: (changed, after, before) => notifier.listChanged(changed, security.visibleChanges(before, after, changed)),
     });
     await supervisor.start();
+    security.guardUpdates(notifier, () => supervisor.catalog);
     const { catalog, problems } = supervisor;
     for (const p of problems) logger.warn({ code: p.code, plugin: p.pluginId, path: p.path, err: p.cause }, formatProblem(p));
     for (const g of catalog.generations) logger.info({ plugin: g.info.id, version: g.info.version, tools: g.bindings.tools.length, resources: g.bindings.resources.length, templates: g.bindings.templates.length, prompts: g.bindings.prompts.length }, 'plugin loaded');
@@ -93,6 +97,7 @@ export class Host {
       maxListenStreams: config.protocol.maxListenStreams,
       requestStateSecret: config.protocol.requestStateSecret,
       requestStateTtlMs: config.protocol.requestStateTtlMs,
+      policy: security.callPolicy(logger),
     });
     host = new Host(config, logger, root, supervisor, engine);
     try {
@@ -101,9 +106,9 @@ export class Host {
         await host.watcher.start();
       }
       if (config.stdio) {
-        host.stdio = new StdioTransport(engine, (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger);
+        host.stdio = new StdioTransport(engine, (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger, security.stdioPrincipal);
       } else {
-        host.http = new HttpTransport(engine, config.server, logger);
+        host.http = new HttpTransport(engine, { ...config.server, auth: config.auth, limiter: security.limiter }, logger);
         host.url = await host.http.listen();
         logger.info({ url: host.url, plugins: catalog.generations.length, problems: problems.length }, `mcp-host ${HOST_VERSION} listening on ${host.url}`);
       }

@@ -29,11 +29,12 @@ export interface PluginSupervisorOptions {
   readonly root: DependencyContainer;
   readonly logger: Logger;
   readonly logLevel: string;
+  readonly logRedact?: readonly string[];
   readonly hostVersion: string;
   readonly notifications: HostNotifications;
   readonly catalogOptions: CatalogOptions;
-  /** Called after every catalog swap with the lists that changed. */
-  readonly onSwap: (changed: Set<ListChange>, catalog: Catalog) => void;
+  /** Called after every catalog swap with the lists that changed, the new catalog and the one it replaced. */
+  readonly onSwap: (changed: Set<ListChange>, catalog: Catalog, before: Catalog) => void;
   /** How long a replaced generation's in-flight calls may run before it is disposed anyway. */
   readonly drainTimeoutMs: number;
 }
@@ -191,7 +192,7 @@ export class PluginSupervisor {
     this.revision = catalog.revision;
     this.generations = [...catalog.generations];
     this.current = catalog;
-    this.options.onSwap(diffCatalogs(before, catalog), catalog);
+    this.options.onSwap(diffCatalogs(before, catalog), catalog, before);
   }
 
   /** Lets a replaced generation finish its in-flight calls, then disposes it. */

@@ -3,6 +3,7 @@ import {
   readMembers,
   type CompleteFn,
   type Completer,
+  type MaskOptions,
   type PluginDefinition,
   type PluginInfo,
   type PromptOptions,
@@ -12,7 +13,7 @@ import {
 } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import type { PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
+import type { DeclaredPolicy, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
 import { compileSchema } from '../catalog/compileSchema.js';
 import type { Drain } from './Drain.js';
 import { findParamHeaders } from '../catalog/findParamHeaders.js';
@@ -30,6 +31,28 @@ function pick(source: object, keys: readonly string[]): Record<string, unknown> 
   }
   return out;
 }
+
+const strings = (v: unknown, where: string, what: string): string[] | undefined => {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) throw new DeclarationError(`${where}: "${what}" must be an array of non-empty strings`);
+  return v;
+};
+
+/** The access and masking a declaration asks for, checked here so a typo fails the load instead of opening the item. */
+function declaredPolicy(opts: BaseDeclaration, where: string): DeclaredPolicy | undefined {
+  const scopes = strings(opts.scopes, where, 'scopes');
+  const roles = strings(opts.roles, where, 'roles');
+  let mask: MaskOptions | undefined;
+  if (opts.mask !== undefined) {
+    const patterns = strings(opts.mask?.patterns, where, 'mask.patterns');
+    const unknown = patterns?.filter((p) => !MASK_PATTERNS.includes(p as never));
+    if (unknown?.length) throw new DeclarationError(`${where}: unknown mask pattern(s) ${unknown.join(', ')} (known: ${MASK_PATTERNS.join(', ')})`);
+    mask = { fields: strings(opts.mask?.fields, where, 'mask.fields'), patterns: patterns as MaskOptions['patterns'] };
+  }
+  return scopes || roles || mask ? { scopes, roles, mask } : undefined;
+}
+type BaseDeclaration = { scopes?: unknown; roles?: unknown; mask?: { fields?: unknown; patterns?: unknown } };
+const MASK_PATTERNS = ['email', 'card', 'bearer', 'apiKey'] as const;
 
 function completers(spec: Record<string, Completer> | undefined, instance: object | undefined, where: string): Map<string, CompleteFn> {
   const map = new Map<string, CompleteFn>();
@@ -62,12 +85,12 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     }
     const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
     const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
-    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => drain.run(() => fn.call(instance, args, ctx)) };
+    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, where), descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => drain.run(() => fn.call(instance, args, ctx)) };
     out.tools.push(binding);
   };
   const resource = (opts: ResourceOptions, name: string, fn: AnyFn, instance?: object) => {
     const descriptor = { uri: opts.uri, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'size', 'annotations', 'icons', '_meta']) };
-    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, descriptor, read: (uri, ctx) => drain.run(() => fn.call(instance, uri, ctx)) };
+    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `resource "${name}"`), descriptor, read: (uri, ctx) => drain.run(() => fn.call(instance, uri, ctx)) };
     out.resources.push(binding);
   };
   const template = (opts: ResourceTemplateOptions, name: string, fn: AnyFn, instance?: object) => {
@@ -79,7 +102,7 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     }
     const descriptor = { uriTemplate: opts.uriTemplate, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'annotations', 'icons', '_meta']) };
     const binding: TemplateBinding = {
-      kind: 'template', name: prefix + name, cache: opts.cache, plugin, logger, descriptor, template: parsed,
+      kind: 'template', name: prefix + name, cache: opts.cache, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `resource template "${name}"`), descriptor, template: parsed,
       complete: completers(opts.complete, instance, `resource template "${name}"`),
       read: (uri, vars, ctx) => drain.run(() => fn.call(instance, uri, vars, ctx)),
     };
@@ -89,7 +112,7 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     const args = opts.arguments?.map((a) => pick(a, ['name', 'title', 'description', 'required']));
     const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), ...(args ? { arguments: args } : {}), ...pick(opts, ['icons', '_meta']) };
     const binding: PromptBinding = {
-      kind: 'prompt', name: prefix + name, plugin, logger, descriptor,
+      kind: 'prompt', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `prompt "${name}"`), descriptor,
       requiredArguments: (opts.arguments ?? []).filter((a) => a.required).map((a) => a.name),
       complete: completers(opts.complete, instance, `prompt "${name}"`),
       get: (a, ctx) => drain.run(() => fn.call(instance, a, ctx)),

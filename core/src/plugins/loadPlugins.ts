@@ -14,6 +14,8 @@ export interface LoadPluginsOptions {
   readonly root: DependencyContainer;
   readonly logger: Logger;
   readonly logLevel: string;
+  /** pino redact paths for plugin workers' loggers (in-process plugins log through the host's logger). */
+  readonly logRedact?: readonly string[];
   readonly hostVersion: string;
   readonly notifications: HostNotifications;
   /** A worker generation died after loading (the supervisor restarts it). */
@@ -41,6 +43,7 @@ export function loadConfigured(manifest: PluginManifest, config: HostConfig['plu
   return startWorkerGeneration(manifest, {
     ...common,
     logLevel: options.logLevel,
+    logRedact: options.logRedact,
     callTimeoutMs: config.callTimeoutMs,
     loadTimeoutMs: config.loadTimeoutMs,
     memoryMb: config.workerMemoryMb,

@@ -1,4 +1,6 @@
 import { McpError, type Principal } from '@mcp-host/sdk';
+import { AUDITED } from '../auth/AuditLog.js';
+import { CallPolicy } from '../auth/CallPolicy.js';
 import type { CallScope, Era } from './CallScope.js';
 import type { Channel } from './Channel.js';
 import { errorResponse, resultResponse, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';
@@ -15,13 +17,16 @@ import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
 import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
 import { RawJson } from './RawJson.js';
-import { ANONYMOUS, type Session } from './Session.js';
+import { ANONYMOUS } from '../auth/principals.js';
+import type { Session } from './Session.js';
 
 const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 /** Methods that may answer `input_required` (2026-07-28 MRTR). */
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
-export interface EngineOptions extends EngineDeps {
+export interface EngineOptions extends Omit<EngineDeps, 'policy'> {
+  /** Permissions, limits, masking, audit (default: none). */
+  readonly policy?: CallPolicy;
   /** Secret for sealing `requestState` (random per process when absent). */
   readonly requestStateSecret?: string;
   readonly requestStateTtlMs: number;
@@ -39,9 +44,12 @@ export class Engine {
   private readonly sealer: RequestStateSealer;
   private readonly serverInfoMeta: Record<string, unknown>;
 
-  constructor(private readonly deps: EngineOptions) {
+  private readonly deps: EngineOptions & EngineDeps;
+
+  constructor(options: EngineOptions) {
+    const deps = (this.deps = { ...options, policy: options.policy ?? new CallPolicy() });
     const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps) };
-    this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(), ...common }));
+    this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...common }));
     this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));
     this.sealer = new RequestStateSealer(deps.requestStateSecret, deps.requestStateTtlMs);
     this.serverInfoMeta = { [MetaKey.serverInfo]: deps.serverInfo };
@@ -51,9 +59,11 @@ export class Engine {
     return this.deps.notifier;
   }
 
-  /** The tool binding serving `name` now (transports check its `Mcp-Param-*` headers). */
-  tool(name: string) {
-    return this.deps.catalog().tools.get(name);
+  /** The tool binding serving `name` now, if `principal` may see it (transports check its `Mcp-Param-*` headers). */
+  tool(name: string, principal: Principal = ANONYMOUS) {
+    const catalog = this.deps.catalog();
+    const binding = catalog.tools.get(name);
+    return binding && catalog.canSee(principal, binding) ? binding : undefined;
   }
 
   /** Whether `method` exists in an era (transports answer 404 for unknown modern methods). */
@@ -72,7 +82,7 @@ export class Engine {
    * Serves one legacy request on a session. Returns its response, or undefined when the client
    * cancelled it (the protocol says no response is sent then).
    */
-  async handleRequest(request: JsonRpcRequest, session: Session, channel: Channel): Promise<JsonRpcResponse | undefined> {
+  async handleRequest(request: JsonRpcRequest, session: Session, channel: Channel, principal: Principal = session.principal): Promise<JsonRpcResponse | undefined> {
     const { id, method } = request;
     session.lastSeen = Date.now();
     const handler = this.legacy.get(method);
@@ -88,10 +98,10 @@ export class Engine {
     session.inFlight.set(id, controller);
     const call: CallScope = {
       era: 'legacy', id, method, params: request.params ?? NO_PARAMS, channel, signal: controller.signal,
-      client: session.client, principal: session.principal, logLevel: session.logLevel, session, mrtr: undefined,
+      client: session.client, principal, logLevel: session.logLevel, session, mrtr: undefined,
     };
     try {
-      const result = await handler(call);
+      const result = await this.invoke(handler, call);
       return controller.signal.aborted ? undefined : resultResponse(id, result);
     } catch (e) {
       return controller.signal.aborted ? undefined : this.errorResponse(id, method, e);
@@ -144,7 +154,7 @@ export class Engine {
       };
       let result: unknown;
       try {
-        result = await handler(call);
+        result = await this.invoke(handler, call);
       } catch (e) {
         if (!(e instanceof InputRequiredSignal)) throw e;
       }
@@ -163,6 +173,13 @@ export class Engine {
     } catch (e) {
       return signal.aborted ? undefined : this.errorResponse(id, method, e);
     }
+  }
+
+  /** Runs a method handler; calls of plugin items are audited when audit is on. */
+  private invoke(handler: MethodHandler, call: CallScope): unknown {
+    const audit = this.deps.policy.audit;
+    if (!audit || !AUDITED.has(call.method)) return handler(call);
+    return audit.around(call, this.deps.catalog(), async () => handler(call));
   }
 
   /** Opens one MRTR round: verifies the echoed `requestState` and gathers the answers so far. */

@@ -1,3 +1,4 @@
+import type { Principal } from '@mcp-host/sdk';
 import type { Channel } from './Channel.js';
 import type { JsonRpcNotification, RequestId } from './jsonrpc.js';
 import { MetaKey } from './modern/modernMeta.js';
@@ -17,6 +18,8 @@ export interface Listener {
   readonly subscriptionId: RequestId;
   readonly filter: ListenFilter;
   readonly channel: Channel;
+  /** Who opened the stream: it hears only of lists that changed as this principal sees them. */
+  readonly principal: Principal;
 }
 
 const FLAG: Record<ListChange, keyof ListenFilter> = { tools: 'toolsListChanged', prompts: 'promptsListChanged', resources: 'resourcesListChanged' };
@@ -29,22 +32,28 @@ const FLAG: Record<ListChange, keyof ListenFilter> = { tools: 'toolsListChanged'
 export class Notifier {
   readonly sessions = new Set<Session>();
   readonly listeners = new Set<Listener>();
+  /** With permissions: whether a principal may read a URI, so updates go only to those who may. */
+  canRead: ((principal: Principal, uri: string) => boolean) | undefined;
 
-  /** Sends `notifications/<kind>/list_changed` once per kind to every client that should hear it. */
-  listChanged(kinds: Iterable<ListChange>): void {
+  /**
+   * Sends `notifications/<kind>/list_changed` once per kind to every client that should hear it.
+   * With `visibleTo`, a client hears only of the kinds that changed in what its principal can see.
+   */
+  listChanged(kinds: Iterable<ListChange>, visibleTo?: (principal: Principal) => ReadonlySet<ListChange>): void {
     for (const kind of kinds) {
       const method = `notifications/${kind}/list_changed`;
       const legacy = { jsonrpc: '2.0' as const, method };
-      for (const s of this.sessions) if (s.initialized && !s.closed) s.standalone?.send(legacy);
-      for (const l of this.listeners) if (l.filter[FLAG[kind]] === true) l.channel.send(tagged(method, {}, l.subscriptionId));
+      for (const s of this.sessions) if (s.initialized && !s.closed && (!visibleTo || visibleTo(s.principal).has(kind))) s.standalone?.send(legacy);
+      for (const l of this.listeners) if (l.filter[FLAG[kind]] === true && (!visibleTo || visibleTo(l.principal).has(kind))) l.channel.send(tagged(method, {}, l.subscriptionId));
     }
   }
 
   /** Sends `notifications/resources/updated` to subscribers of `uri`. */
   resourceUpdated(uri: string): void {
     const params = { uri };
-    for (const s of this.sessions) if (s.subscriptions.has(uri) && !s.closed) s.standalone?.send({ jsonrpc: '2.0', method: 'notifications/resources/updated', params });
-    for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri)) l.channel.send(tagged('notifications/resources/updated', params, l.subscriptionId));
+    const may = this.canRead;
+    for (const s of this.sessions) if (s.subscriptions.has(uri) && !s.closed && (!may || may(s.principal, uri))) s.standalone?.send({ jsonrpc: '2.0', method: 'notifications/resources/updated', params });
+    for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri) && (!may || may(l.principal, uri))) l.channel.send(tagged('notifications/resources/updated', params, l.subscriptionId));
   }
 }
 

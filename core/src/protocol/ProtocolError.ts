@@ -11,6 +11,13 @@ export const RpcCode = {
   ConnectionClosed: -32000,
   SessionNotFound: -32001,
   ResourceNotFound: -32002,
+  /**
+   * The host's own codes (JSON-RPC leaves -32000..-32099 to implementations; MCP defines none for
+   * these): the caller lacks a scope or role for the item (HTTP 403), or went over a rate or
+   * concurrency limit (`data.retryAfterMs` says when to retry).
+   */
+  Forbidden: -32003,
+  RateLimited: -32029,
 } as const;
 
 /** An error the engine turns into a JSON-RPC error response. Same class as plugins throw, so one path handles both. */

@@ -2,6 +2,7 @@ import type { ClientCapabilities, ClientInfo, Implementation, LoggingLevel, Prin
 import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
+import { ANONYMOUS } from '../auth/principals.js';
 
 const LEVELS: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 export const levelRank = (l: LoggingLevel) => LEVELS.indexOf(l);
@@ -13,7 +14,6 @@ interface PendingRequest {
   timer: NodeJS.Timeout;
 }
 
-export const ANONYMOUS: Principal = Object.freeze({ id: 'anonymous', scopes: Object.freeze([]) as readonly string[] });
 
 /**
  * The state of one legacy-era connection (an HTTP session or the stdio peer): what initialize
@@ -38,7 +38,11 @@ export class Session {
   constructor(
     /** The `Mcp-Session-Id` on HTTP; undefined on stdio. */
     readonly id: string | undefined,
-    readonly principal: Principal = ANONYMOUS,
+    /**
+     * Who opened the session. Only requests of the same principal id may use it; each such request
+     * refreshes it (a renewed token may carry other scopes), and notifications follow what it may see.
+     */
+    public principal: Principal = ANONYMOUS,
   ) {}
 
   private view: ClientInfo | undefined;

@@ -14,6 +14,7 @@ import { takeWorker } from './workerPool.js';
 export interface WorkerGenerationOptions {
   readonly logger: Logger;
   readonly logLevel: string;
+  readonly logRedact?: readonly string[];
   readonly config: unknown;
   readonly prefix?: string;
   readonly notifications: HostNotifications;
@@ -42,7 +43,7 @@ const PING_GRACE_MS = 1000;
  * the worker's descriptors; calls, contexts and errors cross as messages.
  */
 export async function startWorkerGeneration(manifest: PluginManifest, options: WorkerGenerationOptions): Promise<PluginGeneration> {
-  const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel };
+  const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel, logRedact: options.logRedact };
   const started = Date.now();
   const worker = await takeWorker(options.memoryMb);
   worker.postMessage({ type: 'init', init } satisfies HostToWorker);
@@ -189,19 +190,19 @@ function proxyBindings(remote: RemoteBindings, plugin: PluginInfo, logger: Logge
     new Map<string, CompleteFn>(args.map((argument) => [argument, (value, ctx) => call({ kind: 'complete', owner, name, argument, value }, ctx) as Promise<string[]>]));
   return {
     tools: remote.tools.map((t) => ({
-      kind: 'tool' as const, name: t.name, plugin, logger, descriptor: t.descriptor, paramHeaders: t.paramHeaders,
+      kind: 'tool' as const, name: t.name, plugin, logger, declared: t.declared, descriptor: t.descriptor, paramHeaders: t.paramHeaders,
       // Validated on the host against the published JSON Schema, so bad arguments never cost a round trip.
       input: compileSchema(t.input), output: t.output ? compileSchema(t.output) : undefined,
       invoke: (args, ctx) => call({ kind: 'tool', name: t.name, args }, ctx),
     })),
-    resources: remote.resources.map((r) => ({ kind: 'resource' as const, uri: r.uri, cache: r.cache, plugin, logger, descriptor: r.descriptor, read: (uri, ctx) => call({ kind: 'resource', uri }, ctx) })),
+    resources: remote.resources.map((r) => ({ kind: 'resource' as const, uri: r.uri, cache: r.cache, plugin, logger, declared: r.declared, descriptor: r.descriptor, read: (uri, ctx) => call({ kind: 'resource', uri }, ctx) })),
     templates: remote.templates.map((t) => ({
-      kind: 'template' as const, name: t.name, cache: t.cache, plugin, logger, descriptor: t.descriptor,
+      kind: 'template' as const, name: t.name, cache: t.cache, plugin, logger, declared: t.declared, descriptor: t.descriptor,
       template: new UriTemplate(t.descriptor.uriTemplate as string), complete: completers('template', t.name, t.complete),
       read: (uri, variables, ctx) => call({ kind: 'template', name: t.name, uri, variables }, ctx),
     })),
     prompts: remote.prompts.map((p) => ({
-      kind: 'prompt' as const, name: p.name, plugin, logger, descriptor: p.descriptor, requiredArguments: p.requiredArguments,
+      kind: 'prompt' as const, name: p.name, plugin, logger, declared: p.declared, descriptor: p.descriptor, requiredArguments: p.requiredArguments,
       complete: completers('prompt', p.name, p.complete), get: (args, ctx) => call({ kind: 'prompt', name: p.name, args }, ctx),
     })),
   };

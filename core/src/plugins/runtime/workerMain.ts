@@ -27,10 +27,10 @@ let nextAsk = 0;
 
 function describe(b: PluginBindings): RemoteBindings {
   return {
-    tools: b.tools.map((t) => ({ name: t.name, descriptor: t.descriptor, input: t.input.jsonSchema, output: t.output?.jsonSchema, paramHeaders: [...t.paramHeaders] })),
-    resources: b.resources.map((r) => ({ uri: r.uri, descriptor: r.descriptor, cache: r.cache })),
-    templates: b.templates.map((t) => ({ name: t.name, descriptor: t.descriptor, cache: t.cache, complete: [...t.complete.keys()] })),
-    prompts: b.prompts.map((p) => ({ name: p.name, descriptor: p.descriptor, requiredArguments: [...p.requiredArguments], complete: [...p.complete.keys()] })),
+    tools: b.tools.map((t) => ({ name: t.name, descriptor: t.descriptor, input: t.input.jsonSchema, output: t.output?.jsonSchema, paramHeaders: [...t.paramHeaders], declared: t.declared })),
+    resources: b.resources.map((r) => ({ uri: r.uri, descriptor: r.descriptor, cache: r.cache, declared: r.declared })),
+    templates: b.templates.map((t) => ({ name: t.name, descriptor: t.descriptor, cache: t.cache, complete: [...t.complete.keys()], declared: t.declared })),
+    prompts: b.prompts.map((p) => ({ name: p.name, descriptor: p.descriptor, requiredArguments: [...p.requiredArguments], complete: [...p.complete.keys()], declared: p.declared })),
   };
 }
 
@@ -92,7 +92,7 @@ port.on('message', (m: HostToWorker) => {
   switch (m.type) {
     case 'init':
       init = m.init;
-      logger = pino({ name: 'mcp-host', level: init.logLevel, base: { pid: process.pid, worker: true } }, pino.destination({ fd: 2, sync: true }));
+      logger = pino({ name: 'mcp-host', level: init.logLevel, base: { pid: process.pid, worker: true }, ...(init.logRedact?.length ? { redact: { paths: [...init.logRedact], censor: '[REDACTED]' } } : {}) }, pino.destination({ fd: 2, sync: true }));
       return void load();
     case 'call': {
       const controller = new AbortController();

@@ -1,4 +1,5 @@
 import type { CacheHint, ClientInfo, PluginInfo, Principal } from '@mcp-host/sdk';
+import type { DeclaredPolicy } from '../../catalog/bindings.js';
 import type { ParamHeader } from '../../catalog/findParamHeaders.js';
 import type { PluginProblem } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
@@ -10,14 +11,16 @@ export interface WorkerInit {
   readonly config: unknown;
   readonly prefix?: string;
   readonly logLevel: string;
+  /** pino redact paths of the host (credentials, masked fields), so plugin logs in the worker are censored alike. */
+  readonly logRedact?: readonly string[];
 }
 
 /** A binding as the worker describes it: the descriptor and schemas; the host builds the proxy. */
 export interface RemoteBindings {
-  readonly tools: Array<{ name: string; descriptor: Record<string, unknown>; input: Record<string, unknown>; output?: Record<string, unknown>; paramHeaders: ParamHeader[] }>;
-  readonly resources: Array<{ uri: string; descriptor: Record<string, unknown>; cache?: CacheHint }>;
-  readonly templates: Array<{ name: string; descriptor: Record<string, unknown>; cache?: CacheHint; complete: string[] }>;
-  readonly prompts: Array<{ name: string; descriptor: Record<string, unknown>; requiredArguments: string[]; complete: string[] }>;
+  readonly tools: Array<{ name: string; descriptor: Record<string, unknown>; input: Record<string, unknown>; output?: Record<string, unknown>; paramHeaders: ParamHeader[]; declared?: DeclaredPolicy }>;
+  readonly resources: Array<{ uri: string; descriptor: Record<string, unknown>; cache?: CacheHint; declared?: DeclaredPolicy }>;
+  readonly templates: Array<{ name: string; descriptor: Record<string, unknown>; cache?: CacheHint; complete: string[]; declared?: DeclaredPolicy }>;
+  readonly prompts: Array<{ name: string; descriptor: Record<string, unknown>; requiredArguments: string[]; complete: string[]; declared?: DeclaredPolicy }>;
 }
 
 /** What a handler's context needs to be rebuilt in the worker. */

@@ -1,5 +1,6 @@
 import type { Implementation } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
+import type { CallPolicy } from '../../auth/CallPolicy.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
 import type { Notifier } from '../Notifier.js';
@@ -24,6 +25,8 @@ export interface EngineDeps {
   readonly cache: CacheDefaults;
   /** Upper bound of concurrently open `subscriptions/listen` streams. */
   readonly maxListenStreams: number;
+  /** Permissions, limits, masking and audit of calls. */
+  readonly policy: CallPolicy;
 }
 
 /** Serves one request method; returns the result (or a RawJson) or throws a ProtocolError. */

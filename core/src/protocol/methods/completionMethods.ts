@@ -17,12 +17,12 @@ export function completionMethods(deps: EngineDeps): MethodTable {
       let completer: CompleteFn | undefined;
       let logger: Logger;
       if (ref.type === 'ref/prompt') {
-        const prompt = typeof ref.name === 'string' ? catalog.prompts.get(ref.name) : undefined;
+        const prompt = typeof ref.name === 'string' ? deps.policy.admit(call, catalog, catalog.prompts.get(ref.name), () => `prompt "${ref.name}"`) : undefined;
         if (!prompt) throw invalidParams(`completion/complete: unknown prompt ${JSON.stringify(ref.name)}`);
         completer = prompt.complete.get(argument.name);
         logger = prompt.logger;
       } else if (ref.type === 'ref/resource') {
-        const template = catalog.templates.find((t) => t.descriptor.uriTemplate === ref.uri);
+        const template = deps.policy.admit(call, catalog, catalog.templates.find((t) => t.descriptor.uriTemplate === ref.uri), () => `resource template ${ref.uri}`);
         if (!template) throw invalidParams(`completion/complete: unknown resource template ${JSON.stringify(ref.uri)}`);
         completer = template.complete.get(argument.name);
         logger = template.logger;

@@ -2,6 +2,7 @@ import { createRequestContext } from '../createRequestContext.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import { resourceResult } from '../normalizeResults.js';
 import type { CacheHint } from '@mcp-host/sdk';
+import type { ResourceBinding, TemplateBinding } from '../../catalog/bindings.js';
 import type { CallScope } from '../CallScope.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 
@@ -9,6 +10,10 @@ import type { EngineDeps, MethodTable } from './MethodHandler.js';
 function withCache(result: Record<string, unknown>, call: CallScope, cache: CacheHint | undefined, deps: EngineDeps): Record<string, unknown> {
   if (call.era !== 'modern') return result;
   return { ...result, ttlMs: cache?.ttlMs ?? deps.cache.readTtlMs, cacheScope: cache?.scope ?? deps.cache.cacheScope };
+}
+
+function masked(result: Record<string, unknown>, call: CallScope, binding: ResourceBinding | TemplateBinding, deps: EngineDeps): Record<string, unknown> {
+  return deps.policy.masker(call.principal, binding)?.resourceResult(result) ?? result;
 }
 
 function uriParam(params: Record<string, unknown>, method: string): string {
@@ -19,21 +24,32 @@ function uriParam(params: Record<string, unknown>, method: string): string {
 /** resources/list, resources/templates/list, resources/read. */
 export function resourceMethods(deps: EngineDeps): MethodTable {
   return {
-    'resources/list': ({ params, era }) => deps.catalog().listPage('resources', params.cursor, era),
-    'resources/templates/list': ({ params, era }) => deps.catalog().listPage('resourceTemplates', params.cursor, era),
+    'resources/list': ({ params, era, principal }) => deps.catalog().listPage('resources', params.cursor, era, principal),
+    'resources/templates/list': ({ params, era, principal }) => deps.catalog().listPage('resourceTemplates', params.cursor, era, principal),
     async 'resources/read'(call) {
       const uri = uriParam(call.params, 'resources/read');
       const catalog = deps.catalog();
-      const fixed = catalog.resources.get(uri);
+      const fixed = deps.policy.admit(call, catalog, catalog.resources.get(uri), () => `resource ${uri}`);
       if (fixed) {
-        const value = await fixed.read(uri, createRequestContext(call, fixed.logger, deps.clientRequestTimeoutMs));
-        return withCache(resourceResult(value, uri, fixed.descriptor.mimeType), call, fixed.cache, deps);
+        const release = deps.policy.enter(call);
+        try {
+          const value = await fixed.read(uri, createRequestContext(call, fixed.logger, deps.clientRequestTimeoutMs));
+          return withCache(masked(resourceResult(value, uri, fixed.descriptor.mimeType), call, fixed, deps), call, fixed.cache, deps);
+        } finally {
+          release();
+        }
       }
-      const matched = catalog.matchTemplate(uri);
-      if (matched) {
+      // A hidden fixed resource must not be served by a template that happens to match its URI either.
+      const matched = catalog.resources.has(uri) ? undefined : catalog.matchTemplate(uri);
+      if (matched && deps.policy.admit(call, catalog, matched.binding, () => `resource ${uri}`)) {
         const { binding, variables } = matched;
-        const value = await binding.read(uri, variables, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs));
-        return withCache(resourceResult(value, uri, binding.descriptor.mimeType), call, binding.cache, deps);
+        const release = deps.policy.enter(call);
+        try {
+          const value = await binding.read(uri, variables, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs));
+          return withCache(masked(resourceResult(value, uri, binding.descriptor.mimeType), call, binding, deps), call, binding.cache, deps);
+        } finally {
+          release();
+        }
       }
       // 2026-07-28 moved "not found" to -32602; the legacy era keeps -32002. Both carry the URI.
       throw new ProtocolError(call.era === 'modern' ? RpcCode.InvalidParams : RpcCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
@@ -42,10 +58,16 @@ export function resourceMethods(deps: EngineDeps): MethodTable {
 }
 
 /** Legacy-era resource subscriptions (2026-07-28 subscribes through subscriptions/listen). */
-export function legacySubscriptionMethods(): MethodTable {
+export function legacySubscriptionMethods(deps: EngineDeps): MethodTable {
   return {
-    'resources/subscribe'({ params, session }) {
-      session!.subscriptions.add(uriParam(params, 'resources/subscribe'));
+    'resources/subscribe'(call) {
+      const uri = uriParam(call.params, 'resources/subscribe');
+      const catalog = deps.catalog();
+      // Updates to a resource the caller may not read would tell it when the resource changes; unknown URIs stay subscribable, as before.
+      if (catalog.resources.has(uri) && !deps.policy.admit(call, catalog, catalog.resources.get(uri), () => `resource ${uri}`)) {
+        throw new ProtocolError(RpcCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
+      }
+      call.session!.subscriptions.add(uri);
       return {};
     },
     'resources/unsubscribe'({ params, session }) {

@@ -10,11 +10,12 @@ const errorResult = (text: string) => ({ content: [{ type: 'text', text }], isEr
 /** tools/list and tools/call. */
 export function toolMethods(deps: EngineDeps): MethodTable {
   return {
-    'tools/list': ({ params, era }) => deps.catalog().listPage('tools', params.cursor, era),
+    'tools/list': ({ params, era, principal }) => deps.catalog().listPage('tools', params.cursor, era, principal),
     async 'tools/call'(call) {
       const { name, arguments: rawArgs } = call.params;
       if (typeof name !== 'string') throw invalidParams('tools/call: "name" must be a string');
-      const binding = deps.catalog().tools.get(name);
+      const catalog = deps.catalog();
+      const binding = deps.policy.admit(call, catalog, catalog.tools.get(name), () => `tool "${name}"`);
       if (!binding) throw invalidParams(`Unknown tool: ${name}`, { name });
       if (rawArgs !== undefined && (typeof rawArgs !== 'object' || rawArgs === null || Array.isArray(rawArgs))) {
         return errorResult(`Invalid arguments for tool ${name}: "arguments" must be an object`);
@@ -22,9 +23,11 @@ export function toolMethods(deps: EngineDeps): MethodTable {
       // Argument errors are tool errors (SEP-1303): the model reads them and can correct its call.
       const checked = binding.input.validate(rawArgs ?? {});
       if (!checked.ok) return errorResult(`Invalid arguments for tool ${name}: ${checked.message}`);
+      const release = deps.policy.enter(call, name);
       try {
         const value = await binding.invoke(checked.value, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs));
-        return toolResult(value, binding);
+        const result = toolResult(value, binding);
+        return deps.policy.masker(call.principal, binding)?.toolResult(result) ?? result;
       } catch (e) {
         if (e instanceof McpError || e instanceof InputRequiredSignal) throw e;
         if (e instanceof ToolError) return errorResult(e.message);
@@ -32,6 +35,8 @@ export function toolMethods(deps: EngineDeps): MethodTable {
         const err = e as Error;
         binding.logger.error({ err, tool: name }, e instanceof OutputSchemaError ? 'tool broke its output schema' : 'tool handler threw');
         return errorResult(e instanceof OutputSchemaError ? err.message : `Tool ${name} failed: ${err?.message ?? String(e)}`);
+      } finally {
+        release();
       }
     },
   };

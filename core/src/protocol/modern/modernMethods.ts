@@ -35,7 +35,7 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
       ttlMs: deps.cache.discoverTtlMs,
       cacheScope: deps.cache.cacheScope,
     }),
-    async 'subscriptions/listen'({ id, params, channel, signal }) {
+    async 'subscriptions/listen'({ id, params, channel, signal, principal }) {
       const filter = readFilter(params);
       if (!channel.canSend) throw new ProtocolError(RpcCode.InvalidRequest, 'subscriptions/listen needs a stream: send Accept: text/event-stream');
       if (deps.notifier.listeners.size >= deps.maxListenStreams) {
@@ -43,7 +43,7 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
       }
       // The acknowledgement comes first and names exactly what this stream will carry.
       channel.send(tagged('notifications/subscriptions/acknowledged', { notifications: filter }, id));
-      const listener: Listener = { subscriptionId: id, filter, channel };
+      const listener: Listener = { subscriptionId: id, filter, channel, principal };
       deps.notifier.listeners.add(listener);
       try {
         await new Promise<void>((resolve) => {

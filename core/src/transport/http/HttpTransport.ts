@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuthConfig } from '@mcp-host/config';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Engine } from '../../protocol/Engine.js';
@@ -9,6 +10,10 @@ import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { Session } from '../../protocol/Session.js';
 import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
+import { ANONYMOUS } from '../../auth/principals.js';
+import type { RateLimiter } from '../../auth/RateLimiter.js';
+import { HttpAuth } from './HttpAuth.js';
+import { installRequestLimit } from './requestLimitHook.js';
 import { createOriginGuard } from './originGuard.js';
 import { PostChannel } from './PostChannel.js';
 import { startSse, writeSseMessage } from './sse.js';
@@ -22,6 +27,10 @@ export interface HttpTransportOptions {
   readonly bodyLimitBytes: number;
   readonly sessionIdleTimeoutMs: number;
   readonly maxSessions: number;
+  /** Bearer-token authentication; absent: every caller is the anonymous principal. */
+  readonly auth?: AuthConfig;
+  /** Per-principal request rate (429 + Retry-After past it). */
+  readonly limiter?: RateLimiter;
 }
 
 const KEEPALIVE_MS = 25_000;
@@ -43,6 +52,7 @@ export class HttpTransport {
   readonly sessions = new Map<string, Session>();
   private readonly app: FastifyInstance;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly auth: HttpAuth | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -50,6 +60,7 @@ export class HttpTransport {
     private readonly logger: Logger,
   ) {
     this.app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: true, return503OnClosing: true });
+    this.auth = options.auth ? new HttpAuth(options.auth, logger) : undefined;
     this.routes();
   }
 
@@ -59,9 +70,11 @@ export class HttpTransport {
     const address = this.app.server.address();
     const port = typeof address === 'object' && address ? address.port : this.options.port;
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    const url = `http://${host}:${port}${this.options.path}`;
+    await this.auth?.bind(url);
     const sweepEvery = Math.min(Math.max(this.options.sessionIdleTimeoutMs / 2, 500), 60_000);
     this.sweepTimer = setInterval(() => this.sweep(), sweepEvery).unref();
-    return `http://${host}:${port}${this.options.path}`;
+    return url;
   }
 
   async close(): Promise<void> {
@@ -99,6 +112,8 @@ export class HttpTransport {
       const refused = guard(req.headers.host, req.headers.origin);
       if (refused) return rpcError(reply, 403, { code: RpcCode.ConnectionClosed, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
     });
+    this.auth?.install(app, this.options.path);
+    if (this.options.limiter?.limitsRequests) installRequestLimit(app, this.options.path, this.options.limiter);
 
     app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
       const status = err.statusCode ?? 500;
@@ -120,7 +135,12 @@ export class HttpTransport {
     }
   }
 
-  /** Finds the request's session, or answers the error the spec gives (400 no header, 404 unknown, 400 bad version). */
+  /**
+   * Finds the request's session, or answers the error the spec gives (400 no header, 404 unknown,
+   * 400 bad version). A session belongs to the principal that opened it: another principal
+   * presenting its id is told it does not exist, exactly as for an unknown id (MCP security best
+   * practices: a session id is never a credential, and bound to the user).
+   */
   private sessionOf(req: FastifyRequest, reply: FastifyReply): Session | undefined {
     const id = req.headers['mcp-session-id'];
     if (typeof id !== 'string' || id === '') {
@@ -128,10 +148,13 @@ export class HttpTransport {
       return undefined;
     }
     const session = this.sessions.get(id);
-    if (!session) {
+    const principal = req.principal ?? ANONYMOUS;
+    if (!session || session.principal.id !== principal.id) {
+      if (session) this.logger.warn({ session: id, owner: session.principal.id, principal: principal.id }, 'session id presented by another principal; refused');
       rpcError(reply, 404, { code: RpcCode.SessionNotFound, message: 'Session not found: it expired or was closed; initialize a new session' });
       return undefined;
     }
+    session.principal = principal;
     const version = req.headers['mcp-protocol-version'];
     if (version !== undefined && !isLegacyVersion(version)) {
       rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)} (supported: ${LEGACY_VERSIONS.join(', ')})` });
@@ -165,7 +188,7 @@ export class HttpTransport {
       if (this.sessions.size >= this.options.maxSessions) {
         return void rpcError(reply.header('retry-after', '5'), 503, { code: RpcCode.ConnectionClosed, message: `Service Unavailable: session limit (${this.options.maxSessions}) reached` }, msg.message.id);
       }
-      const session = new Session(randomUUID());
+      const session = new Session(randomUUID(), req.principal ?? ANONYMOUS);
       const headers: Record<string, string> = {};
       const channel = this.channelFor(req, reply, headers);
       const response = await this.engine.handleRequest(msg.message, session, channel);
@@ -189,7 +212,7 @@ export class HttpTransport {
         return void reply.code(202).send();
       case 'request': {
         const channel = this.channelFor(req, reply, {});
-        return channel.finish(await this.engine.handleRequest(msg.message, session, channel));
+        return this.finish(channel, await this.engine.handleRequest(msg.message, session, channel));
       }
     }
   }
@@ -223,7 +246,7 @@ export class HttpTransport {
     let meta: ModernMeta;
     try {
       readProtocolClaim(params);
-      const tool = method === 'tools/call' && typeof params.name === 'string' ? this.engine.tool(params.name) : undefined;
+      const tool = method === 'tools/call' && typeof params.name === 'string' ? this.engine.tool(params.name, req.principal ?? ANONYMOUS) : undefined;
       checkModernHeaders(req.headers, method, params, tool?.paramHeaders);
       meta = this.engine.readEnvelope(message);
     } catch (e) {
@@ -235,9 +258,23 @@ export class HttpTransport {
     const controller = new AbortController();
     const channel = this.channelFor(req, reply, {});
     channel.abortOnClose(controller);
-    const response = await this.engine.handleModernRequest(message, meta, channel, controller.signal);
+    const response = await this.engine.handleModernRequest(message, meta, channel, controller.signal, req.principal ?? ANONYMOUS);
     // -32021 is a 400 even when a handler raises it (the client must declare the capability and retry).
-    channel.finish(response, response?.error?.code === ModernCode.MissingRequiredClientCapability ? 400 : 200);
+    this.finish(channel, response, response?.error?.code === ModernCode.MissingRequiredClientCapability ? 400 : 200);
+  }
+
+  /**
+   * Sends the engine's response. A call to an item the principal may not use is a 403 with an
+   * `insufficient_scope` challenge naming every scope it needs (MCP authorization: step-up).
+   */
+  private finish(channel: PostChannel, response: JsonRpcResponse | undefined, status = 200): void {
+    const resource = this.auth?.protectedResource;
+    if (response?.error?.code === RpcCode.Forbidden && resource) {
+      const needed = (response.error.data as { scopes?: string[] } | undefined)?.scopes ?? [];
+      channel.header('www-authenticate', resource.insufficientScope(needed, response.error.message));
+      status = 403;
+    }
+    channel.finish(response, status);
   }
 
   private sendJson(reply: FastifyReply, status: number, body: JsonRpcResponse): void {

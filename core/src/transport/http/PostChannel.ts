@@ -32,6 +32,11 @@ export class PostChannel implements Channel {
     });
   }
 
+  /** Adds a response header; effective while nothing has been sent (a refusal before the handler ran). */
+  header(name: string, value: string): void {
+    this.headers[name] = value;
+  }
+
   send(message: JsonRpcMessage): void {
     if (!this.canSend || this.finished) return;
     this.write(message);

@@ -1,6 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
+import { ANONYMOUS } from '../../auth/principals.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
 import { classify, errorResponse, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
@@ -15,7 +17,7 @@ import { Session } from '../../protocol/Session.js';
  * elicitation) does not block the client's answer arriving on the next line.
  */
 export class StdioTransport {
-  readonly session = new Session(undefined);
+  readonly session: Session;
   private readonly channel: Channel;
   private readonly modernInFlight = new Map<RequestId, AbortController>();
   private ended!: Promise<void>;
@@ -25,7 +27,10 @@ export class StdioTransport {
     private readonly input: Readable,
     private readonly output: Writable,
     private readonly logger: Logger,
+    /** stdio carries no credentials: the principal is whoever the launcher configured (auth.stdioPrincipal). */
+    principal: Principal = ANONYMOUS,
   ) {
+    this.session = new Session(undefined, principal);
     this.channel = { canSend: true, send: (m) => this.write(m) };
     this.session.standalone = this.channel;
     engine.notifier.sessions.add(this.session);
@@ -83,7 +88,7 @@ export class StdioTransport {
     }
     const controller = new AbortController();
     this.modernInFlight.set(request.id, controller);
-    this.engine.handleModernRequest(request, meta, this.channel, controller.signal).then(
+    this.engine.handleModernRequest(request, meta, this.channel, controller.signal, this.session.principal).then(
       (response) => response && this.write(response),
       (err) => this.logger.error({ err }, 'stdio request failed'),
     ).finally(() => this.modernInFlight.delete(request.id));

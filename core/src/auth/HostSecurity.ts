@@ -1,0 +1,72 @@
+import type { HostConfig } from '@mcp-host/config';
+import type { Principal } from '@mcp-host/sdk';
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog/Catalog.js';
+import { diffVisible } from '../catalog/diffCatalogs.js';
+import type { ListChange, Notifier } from '../protocol/Notifier.js';
+import { AccessPolicy, type AnyBinding } from './AccessPolicy.js';
+import { AuditLog } from './AuditLog.js';
+import { CallPolicy } from './CallPolicy.js';
+import { logRedactPaths } from './logRedaction.js';
+import { MaskPolicy } from './MaskPolicy.js';
+import { principal } from './principals.js';
+import type { Requirement } from './Requirement.js';
+import { RateLimiter } from './RateLimiter.js';
+
+/**
+ * The host's security pieces built from one config: who may see what (only with `auth`: without
+ * it the one caller is the local user and nothing is enforced), masking, limits, audit, what the
+ * logs redact, and the stdio principal. The kernel hands each piece to the part that applies it.
+ */
+export class HostSecurity {
+  readonly access: AccessPolicy | undefined;
+  readonly masking: MaskPolicy;
+  readonly limiter: RateLimiter | undefined;
+  /** pino redact paths: credentials, and every configured sensitive field (logs are masked for everyone). */
+  readonly logRedact: string[];
+
+  constructor(private readonly config: HostConfig) {
+    this.access = config.auth ? new AccessPolicy(config.plugins.settings) : undefined;
+    this.masking = new MaskPolicy(config.masking, config.plugins.settings);
+    this.limiter = config.limits ? new RateLimiter(config.limits) : undefined;
+    this.logRedact = logRedactPaths([...(config.masking?.fields ?? []), ...Object.values(config.plugins.settings).flatMap((s) => s.masking?.fields ?? [])]);
+  }
+
+  /** For CatalogOptions.access: absent when nothing is enforced, so catalogs keep one view. */
+  get catalogAccess(): ((b: AnyBinding) => Requirement | undefined) | undefined {
+    const access = this.access;
+    return access && ((b) => access.requirementOf(b));
+  }
+
+  get stdioPrincipal(): Principal | undefined {
+    const p = this.config.auth?.stdioPrincipal;
+    return p ? principal(p.id, p.scopes, p.roles) : undefined;
+  }
+
+  /** The policy step of calls; audit is on by default once callers are authenticated ("who did what" then has an answer). */
+  callPolicy(logger: Logger): CallPolicy {
+    const { auth, audit } = this.config;
+    const on = audit?.enabled ?? auth !== undefined;
+    return new CallPolicy({
+      hideForbidden: auth?.hideForbidden,
+      masking: this.masking,
+      limiter: this.limiter,
+      audit: on ? new AuditLog(logger, audit?.logArguments ?? false, (b) => this.masking.of(b)) : undefined,
+    });
+  }
+
+  /** Which changed lists each principal hears of after a swap (undefined: everyone hears all). */
+  visibleChanges(before: Catalog, after: Catalog, changed: ReadonlySet<ListChange>): ((p: Principal) => ReadonlySet<ListChange>) | undefined {
+    return after.restricted || before.restricted ? diffVisible(before, after, changed) : undefined;
+  }
+
+  /** Resource updates go only to those who may read the resource (subscribed before a permission applied, or through a listen stream). */
+  guardUpdates(notifier: Notifier, catalog: () => Catalog): void {
+    if (!this.access) return;
+    notifier.canRead = (p, uri) => {
+      const c = catalog();
+      const b = c.resources.get(uri) ?? c.matchTemplate(uri)?.binding;
+      return !b || c.canSee(p, b);
+    };
+  }
+}

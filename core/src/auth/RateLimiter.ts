@@ -1,0 +1,70 @@
+import type { LimitsConfig } from '@mcp-host/config';
+import { TokenBucket } from './TokenBucket.js';
+
+/** Buckets kept before idle (full) ones are dropped; a full bucket is the same as no bucket. */
+const PRUNE_AT = 10_000;
+
+class Buckets {
+  private readonly map = new Map<string, TokenBucket>();
+
+  take(key: string, rate: number, burst: number, now: number): number {
+    let b = this.map.get(key);
+    if (!b) {
+      if (this.map.size >= PRUNE_AT) for (const [k, old] of this.map) if (old.full(now)) this.map.delete(k);
+      this.map.set(key, (b = new TokenBucket(rate, burst, now)));
+    }
+    return b.take(now);
+  }
+}
+
+/**
+ * The limits of `limits`: a token bucket per principal (every HTTP request), one per principal
+ * and tool (each call), and a cap on a principal's calls in flight. Keys are principal ids, so a
+ * caller's limits follow it across sessions and eras.
+ */
+export class RateLimiter {
+  private readonly principals = new Buckets();
+  private readonly tools = new Buckets();
+  private readonly running = new Map<string, number>();
+
+  constructor(private readonly config: LimitsConfig) {}
+
+  get limitsRequests(): boolean {
+    return this.config.perPrincipal !== undefined;
+  }
+
+  /** One HTTP request of `principal`: 0, or the milliseconds to wait. */
+  request(principal: string, now = Date.now()): number {
+    const p = this.config.perPrincipal;
+    return p ? this.principals.take(principal, p.rate, p.burst, now) : 0;
+  }
+
+  /** One call of `tool` by `principal`: 0, or the milliseconds to wait. */
+  tool(principal: string, tool: string, now = Date.now()): number {
+    const t = this.config.tools[tool] ?? this.config.perTool;
+    return t ? this.tools.take(`${principal}\u0000${tool}`, t.rate, t.burst, now) : 0;
+  }
+
+  /** Starts a call of `principal`; returns its release, or undefined when the principal is at its cap. */
+  enter(principal: string): (() => void) | undefined {
+    const cap = this.config.maxConcurrentPerPrincipal;
+    if (cap === undefined) return NOOP;
+    const n = this.running.get(principal) ?? 0;
+    if (n >= cap) return undefined;
+    this.running.set(principal, n + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.running.get(principal) ?? 1) - 1;
+      if (left === 0) this.running.delete(principal);
+      else this.running.set(principal, left);
+    };
+  }
+
+  get cap(): number | undefined {
+    return this.config.maxConcurrentPerPrincipal;
+  }
+}
+
+const NOOP = () => {};

@@ -1,0 +1,89 @@
+import type { AuthConfig } from '@mcp-host/config';
+import type { Principal } from '@mcp-host/sdk';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { Authenticator } from '../../auth/Authenticator.js';
+import { PRM_PATH, ProtectedResource } from '../../auth/ProtectedResource.js';
+import { RpcCode } from '../../protocol/ProtocolError.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who sent this MCP request (set by the auth hook; absent when auth is off: the anonymous principal). */
+    principal?: Principal | null;
+  }
+}
+
+const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' } as const;
+
+function refuse(reply: FastifyReply, status: keyof typeof STATUS_TEXT, message: string, data?: Record<string, unknown>) {
+  const body = { jsonrpc: '2.0', id: null, error: { code: RpcCode.ConnectionClosed, message: `${STATUS_TEXT[status]}: ${message}`, ...(data ? { data } : {}) } };
+  return reply.code(status).type('application/json').send(JSON.stringify(body));
+}
+
+/**
+ * HTTP authentication: every request to the MCP endpoint carries a bearer token (MCP spec: verify
+ * every inbound request; a session id is never a credential), checked before the body is read.
+ * Also serves the RFC 9728 metadata document at the root and path-inserted well-known URIs.
+ */
+export class HttpAuth {
+  private authenticator: Authenticator | undefined;
+  private resource: ProtectedResource | undefined;
+
+  constructor(
+    private readonly config: AuthConfig,
+    private readonly logger: Logger,
+  ) {
+    // Fail at start-up rather than answer every request 401.
+    if (!config.jwt && config.serviceTokens.length === 0 && !config.anonymous) {
+      throw new Error('auth is configured for HTTP but nothing can authenticate: set auth.jwt, auth.serviceTokens, or auth.anonymous: true');
+    }
+  }
+
+  /** Fixes the resource URI (the configured one, else the URL the server listens on) and loads the keys. */
+  async bind(url: string): Promise<void> {
+    const resource = new ProtectedResource(this.config.resource ?? url, this.config);
+    this.authenticator = await Authenticator.create(this.config, resource.resource);
+    this.resource = resource;
+    this.logger.info({ resource: resource.resource, metadata: resource.metadataUrl, jwt: this.config.jwt !== undefined, serviceTokens: this.config.serviceTokens.length, anonymous: this.config.anonymous }, 'auth: bearer tokens required');
+  }
+
+  get protectedResource(): ProtectedResource | undefined {
+    return this.resource;
+  }
+
+  install(app: FastifyInstance, mcpPath: string): void {
+    // Declared up front (null) so every request object has the same shape; set by the hook below.
+    app.decorateRequest('principal', null);
+    // Root and path-inserted forms (clients try the path-inserted one first); only the paths of this resource answer.
+    const metadata = (req: FastifyRequest, reply: FastifyReply) => {
+      const r = this.resource;
+      const path = req.url.split('?')[0];
+      if (!r || (path !== PRM_PATH && path !== r.metadataPath && path !== `${PRM_PATH}${mcpPath}`)) return refuseNotFound(reply, req.url);
+      return reply.header('cache-control', 'max-age=3600').type('application/json').send(r.document);
+    };
+    app.get(PRM_PATH, metadata);
+    app.get(`${PRM_PATH}/*`, metadata);
+
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.routeOptions.url !== mcpPath || reply.sent) return;
+      const r = this.resource;
+      if (!r || !this.authenticator) return refuse(reply.header('retry-after', '1'), 503, 'the server is starting');
+      const outcome = await this.authenticator.authenticate(req.headers.authorization);
+      if (outcome.principal) {
+        req.principal = outcome.principal;
+        return;
+      }
+      const { status, error, description, cause } = outcome.failure;
+      if (status === 503) {
+        this.logger.error({ err: cause }, 'auth: cannot verify tokens (key set unavailable)');
+        return refuse(reply.header('retry-after', '5'), 503, description);
+      }
+      this.logger.debug({ status, error, description, ip: req.ip }, 'auth: request refused');
+      return refuse(reply.header('www-authenticate', r.challenge(error, error ? description : undefined)), status, description, error ? { error, error_description: description } : undefined);
+    });
+  }
+}
+
+function refuseNotFound(reply: FastifyReply, url: string) {
+  return reply.code(404).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: RpcCode.InvalidRequest, message: `Not found: ${url}` } }));
+}

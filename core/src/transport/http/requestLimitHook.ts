@@ -1,0 +1,19 @@
+import type { FastifyInstance } from 'fastify';
+import { ANONYMOUS } from '../../auth/principals.js';
+import type { RateLimiter } from '../../auth/RateLimiter.js';
+import { RpcCode } from '../../protocol/ProtocolError.js';
+
+/**
+ * `limits.perPrincipal` on HTTP: every request to the MCP endpoint takes a token of its principal's
+ * bucket, or is answered 429 with Retry-After (seconds) and `data.retryAfterMs`. Registered after
+ * authentication, so the bucket is the caller's; a refused request costs no body parsing.
+ */
+export function installRequestLimit(app: FastifyInstance, mcpPath: string, limiter: RateLimiter): void {
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.routeOptions.url !== mcpPath || reply.sent) return;
+    const wait = limiter.request((req.principal ?? ANONYMOUS).id);
+    if (wait === 0) return;
+    const body = { jsonrpc: '2.0', id: null, error: { code: RpcCode.ConnectionClosed, message: `Too Many Requests: retry in ${wait} ms (limits.perPrincipal)`, data: { retryAfterMs: wait } } };
+    return reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).type('application/json').send(JSON.stringify(body));
+  });
+}
