@@ -1,7 +1,4 @@
 import type { HostConfig } from '@mcp-host/config';
-import type { HostNotifications } from '@mcp-host/sdk';
-import type { Logger } from 'pino';
-import type { DependencyContainer } from 'tsyringe';
 import { Catalog, type CatalogOptions } from '../catalog/Catalog.js';
 import { diffCatalogs } from '../catalog/diffCatalogs.js';
 import { findBreakingChanges } from '../catalog/findBreakingChanges.js';
@@ -24,14 +21,9 @@ export interface ReloadRecord {
   readonly revision: number;
 }
 
-export interface PluginSupervisorOptions {
+/** What loading needs (the supervisor supplies `onCrash` itself), plus what swapping needs. */
+export interface PluginSupervisorOptions extends Omit<LoadPluginsOptions, 'onCrash'> {
   readonly config: HostConfig['plugins'];
-  readonly root: DependencyContainer;
-  readonly logger: Logger;
-  readonly logLevel: string;
-  readonly logRedact?: readonly string[];
-  readonly hostVersion: string;
-  readonly notifications: HostNotifications;
   readonly catalogOptions: CatalogOptions;
   /** Called after every catalog swap with the lists that changed, the new catalog and the one it replaced. */
   readonly onSwap: (changed: Set<ListChange>, catalog: Catalog, before: Catalog) => void;
@@ -45,7 +37,7 @@ const HISTORY = 100;
  * Owns the plugin generations: the first load, and every reload after it. A reload builds the new
  * generation beside the old one, swaps the catalog atomically when it is ready, then drains and
  * disposes the old one. Any failure leaves the old generation serving and is recorded with the
- * plugin id, version, path and cause. Reloads of one folder are serialized.
+ * plugin id, version, path and cause. Reloads of one folder are serialized and coalesced.
  */
 export class PluginSupervisor {
   private generations: PluginGeneration[] = [];
@@ -60,7 +52,7 @@ export class PluginSupervisor {
   private closed = false;
 
   constructor(options: PluginSupervisorOptions) {
-    this.options = { ...options, onCrash: (generation) => this.restart(generation) };
+    this.options = { ...options, onCrash: (generation: PluginGeneration) => this.restart(generation) };
   }
 
   /**
