@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ToolContext } from '@mcp-host/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFilesystemConfig, type FilesystemSettings } from './config.js';
+import type { FilesystemSettings } from './config.js';
+import { makeFixtureTree } from './fixtureTree.testkit.js';
 import { FsSearchTools } from './FsSearchTools.js';
 import { PathGuard } from './PathGuard.js';
 
@@ -13,24 +13,9 @@ let settings: FilesystemSettings;
 let tools: FsSearchTools;
 const progress: number[] = [];
 const ctx = { signal: new AbortController().signal, progress: async (p: number) => void progress.push(p) } as unknown as ToolContext;
-const BINARY = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0xff, 0xfe]);
 
 beforeAll(async () => {
-  scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'fs-search-')));
-  root = path.join(scratch, 'root');
-  for (const dir of ['src/lib', 'node_modules/dep', '.hidden']) mkdirSync(path.join(root, dir), { recursive: true });
-  writeFileSync(path.join(root, 'notes.txt'), 'alpha\nBeta gamma\nneedle here\n');
-  writeFileSync(path.join(root, 'image.png'), BINARY);
-  writeFileSync(path.join(root, 'big.txt'), 'x'.repeat(300));
-  writeFileSync(path.join(root, 'utf8.txt'), 'héllo wörld');
-  writeFileSync(path.join(root, 'src/main.ts'), 'export const needle = 1;\n');
-  writeFileSync(path.join(root, 'src/lib/util.ts'), '// Needle in a comment\nexport {};\n');
-  writeFileSync(path.join(root, 'src/lib/data.json'), '{"needle": true}\n');
-  writeFileSync(path.join(root, 'node_modules/dep/index.ts'), 'needle in a dependency\n');
-  writeFileSync(path.join(root, '.hidden/conf.ts'), 'hidden needle\n');
-  writeFileSync(path.join(scratch, 'outside.ts'), 'needle outside\n');
-  symlinkSync(scratch, path.join(root, 'up'));
-  settings = await resolveFilesystemConfig({ roots: [{ path: root }], maxReadBytes: 200 }, scratch);
+  ({ scratch, root, settings } = await makeFixtureTree('fs-search-'));
   tools = new FsSearchTools(new PathGuard(settings), settings);
 });
 
