@@ -36,6 +36,9 @@ export interface ClientInfo {
  * Passed to every tool, resource, template, prompt and completion handler. The same code serves
  * every transport: on a legacy session `elicit`, `sample` and `listRoots` send real requests to the
  * client and resolve with its answer.
+ *
+ * Call its methods on the context (`ctx.progress(…)`), or bind them before passing them on: the
+ * host's context is a class instance, and spreading it (`{ ...ctx }`) loses its methods.
  */
 export interface RequestContext {
   /** Aborted when the client cancels the request, the session ends or the host shuts down. */

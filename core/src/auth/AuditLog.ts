@@ -47,7 +47,7 @@ export class AuditLog {
       result = outcomeOf(e);
       throw e;
     } finally {
-      if (call.signal.aborted) result = { outcome: 'cancelled' };
+      if (call.lifetime.aborted) result = { outcome: 'cancelled' };
       this.write(call, catalog, result, performance.now() - started);
     }
   }

@@ -1,4 +1,5 @@
 import type { ClientInfo, LoggingLevel, Principal } from '@mcp-host/sdk';
+import type { CallLifetime } from './CallLifetime.js';
 import type { Channel } from './Channel.js';
 import type { RequestId } from './jsonrpc.js';
 import type { MrtrState } from './modern/MrtrState.js';
@@ -16,7 +17,8 @@ export interface CallScope {
   readonly method: string;
   readonly params: Record<string, unknown>;
   readonly channel: Channel;
-  readonly signal: AbortSignal;
+  /** Cancellation: `lifetime.aborted` for checks; `lifetime.signal` only where an AbortSignal is really needed (it is made on first use). */
+  readonly lifetime: CallLifetime;
   readonly client: ClientInfo;
   readonly principal: Principal;
   /** Logs pass at or above this level; `undefined` means every level, `'off'` none. */

@@ -1,6 +1,7 @@
 import { McpError, type Principal } from '@mcp-host/sdk';
 import { AUDITED } from '../auth/AuditLog.js';
 import { CallPolicy } from '../auth/CallPolicy.js';
+import { CallLifetime } from './CallLifetime.js';
 import type { CallScope, Era } from './CallScope.js';
 import type { Channel } from './Channel.js';
 import { errorResponse, resultResponse, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';
@@ -43,6 +44,8 @@ export class Engine {
   private readonly shutdown = new AbortController();
   private readonly sealer: RequestStateSealer;
   private readonly serverInfoMeta: Record<string, unknown>;
+  /** `{"resultType":"complete","_meta":{…serverInfo…}`: spliced before a handler's serialized result. */
+  private readonly completePrefix: string;
 
   private readonly deps: EngineOptions & EngineDeps;
 
@@ -53,6 +56,7 @@ export class Engine {
     this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));
     this.sealer = new RequestStateSealer(deps.requestStateSecret, deps.requestStateTtlMs);
     this.serverInfoMeta = { [MetaKey.serverInfo]: deps.serverInfo };
+    this.completePrefix = `{"resultType":"complete","_meta":${JSON.stringify(this.serverInfoMeta)}`;
   }
 
   get notifier() {
@@ -94,17 +98,17 @@ export class Engine {
       return errorResponse(id, { code: RpcCode.InvalidRequest, message: 'Session already initialized: start a new session to initialize again' });
     }
     if (session.inFlight.has(id)) return errorResponse(id, { code: RpcCode.InvalidRequest, message: `Request id ${JSON.stringify(id)} is already in flight` });
-    const controller = new AbortController();
-    session.inFlight.set(id, controller);
+    const lifetime = new CallLifetime();
+    session.inFlight.set(id, lifetime);
     const call: CallScope = {
-      era: 'legacy', id, method, params: request.params ?? NO_PARAMS, channel, signal: controller.signal,
+      era: 'legacy', id, method, params: request.params ?? NO_PARAMS, channel, lifetime,
       client: session.client, principal, logLevel: session.logLevel, session, mrtr: undefined,
     };
     try {
       const result = await this.invoke(handler, call);
-      return controller.signal.aborted ? undefined : resultResponse(id, result);
+      return lifetime.aborted ? undefined : resultResponse(id, result);
     } catch (e) {
-      return controller.signal.aborted ? undefined : this.errorResponse(id, method, e);
+      return lifetime.aborted ? undefined : this.errorResponse(id, method, e);
     } finally {
       session.inFlight.delete(id);
     }
@@ -134,9 +138,9 @@ export class Engine {
 
   /**
    * Serves one modern (2026-07-28) request whose envelope `readEnvelope` accepted: everything the server needs is in the request itself.
-   * `signal` is the request's lifetime (closing its HTTP stream cancels it).
+   * `lifetime` ends early when the request is cancelled (closing its HTTP stream cancels it).
    */
-  async handleModernRequest(request: JsonRpcRequest, meta: ModernMeta, channel: Channel, signal: AbortSignal, principal: Principal = ANONYMOUS): Promise<JsonRpcResponse | undefined> {
+  async handleModernRequest(request: JsonRpcRequest, meta: ModernMeta, channel: Channel, lifetime: CallLifetime, principal: Principal = ANONYMOUS): Promise<JsonRpcResponse | undefined> {
     const { id, method } = request;
     const params = request.params ?? NO_PARAMS;
     const handler = this.modern.get(method);
@@ -144,7 +148,7 @@ export class Engine {
     try {
       const mrtr = MRTR_METHODS.has(method) ? this.openRound(method, params, principal) : undefined;
       const call: CallScope = {
-        era: 'modern', id, method, params, channel, signal,
+        era: 'modern', id, method, params, channel, lifetime,
         client: { protocolVersion: meta.protocolVersion, info: meta.info, capabilities: meta.capabilities },
         principal,
         // 2026-07-28: no log notifications unless the request opted in with a level.
@@ -159,7 +163,7 @@ export class Engine {
         if (!(e instanceof InputRequiredSignal)) throw e;
       }
       // A request the client cancelled gets no answer (a listen ended by host shutdown still does: its signal is not aborted).
-      if (signal.aborted) return undefined;
+      if (lifetime.aborted) return undefined;
       // A protocol error met inside the handler (a malformed answer, a missing capability) stands even if the handler caught it.
       if (mrtr?.state.error) throw mrtr.state.error;
       if (mrtr?.state.hasPending) {
@@ -169,9 +173,15 @@ export class Engine {
       }
       if (result instanceof RawJson) return resultResponse(id, result);
       const r = result as Record<string, unknown>;
+      if (r.resultType === undefined && r._meta === undefined) {
+        // The common case: serialize the handler's result once and splice the envelope fields in
+        // front, rather than copying it into a new object to add them.
+        const json = JSON.stringify(r);
+        if (json.charCodeAt(0) === 123 /* { */) return resultResponse(id, new RawJson(json.length === 2 ? `${this.completePrefix}}` : `${this.completePrefix},${json.slice(1)}`));
+      }
       return resultResponse(id, { ...r, resultType: r.resultType ?? 'complete', _meta: r._meta ? { ...(r._meta as object), ...this.serverInfoMeta } : this.serverInfoMeta });
     } catch (e) {
-      return signal.aborted ? undefined : this.errorResponse(id, method, e);
+      return lifetime.aborted ? undefined : this.errorResponse(id, method, e);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { ClientCapabilities, ClientInfo, Implementation, LoggingLevel, Principal } from '@mcp-host/sdk';
+import type { CallLifetime } from './CallLifetime.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
@@ -29,7 +30,7 @@ export class Session {
   lastSeen = Date.now();
   closed = false;
   /** Requests from the client being served, for `notifications/cancelled`. */
-  readonly inFlight = new Map<RequestId, AbortController>();
+  readonly inFlight = new Map<RequestId, CallLifetime>();
   /** The channel for messages not related to a request (HTTP GET stream, stdio). */
   standalone: Channel | undefined;
   private readonly pending = new Map<RequestId, PendingRequest>();

@@ -3,6 +3,7 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Logger } from 'pino';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { compileSchema } from '../../catalog/compileSchema.js';
+import { lifetimeOf } from '../../protocol/CallLifetime.js';
 import { Drain } from '../Drain.js';
 import type { PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
@@ -31,7 +32,8 @@ interface PendingCall {
   reject(e: Error): void;
   ctx: RequestContext;
   deadline: number;
-  onAbort: () => void;
+  /** Stops following the call's cancellation. */
+  unfollow: () => void;
 }
 
 const PING_GRACE_MS = 1000;
@@ -91,7 +93,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     const call = pending.get(id);
     if (!call) return;
     pending.delete(id);
-    call.ctx.signal.removeEventListener('abort', call.onAbort);
+    call.unfollow();
     fn(call);
     if (pending.size === 0) stopSweep();
   };
@@ -154,9 +156,13 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
           if (dead) return reject(new Error(`plugin ${info.id}@${info.version} is not running: ${dead}`));
           const id = ++nextId;
           const onAbort = () => send({ type: 'cancel', id });
-          pending.set(id, { resolve, reject, ctx, deadline: Date.now() + options.callTimeoutMs, onAbort });
+          // A host-built context is followed through its lifetime, so no AbortSignal is made for a call that is not cancelled.
+          const lifetime = lifetimeOf(ctx);
+          let unfollow: () => void;
+          if (lifetime) unfollow = lifetime.onAbort(onAbort);
+          else ctx.signal.addEventListener('abort', onAbort, { once: true }), (unfollow = () => ctx.signal.removeEventListener('abort', onAbort));
+          pending.set(id, { resolve, reject, ctx, deadline: Date.now() + options.callTimeoutMs, unfollow });
           startSweep();
-          ctx.signal.addEventListener('abort', onAbort, { once: true });
           send({ type: 'call', id, target, ctx: { requestId: ctx.requestId, meta: ctx.meta, principal: ctx.principal, client: ctx.client, arguments: ctx.arguments } });
         }),
     );

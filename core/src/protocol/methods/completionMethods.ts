@@ -30,8 +30,9 @@ export function completionMethods(deps: EngineDeps): MethodTable {
         throw invalidParams(`completion/complete: unknown ref type ${JSON.stringify(ref.type)}`);
       }
       if (!completer) return { completion: { values: [], hasMore: false } };
-      const ctx = createRequestContext(call, logger, deps.clientRequestTimeoutMs);
-      const values = await completer(argument.value, { ...ctx, arguments: context?.arguments ?? {} });
+      // A completion context is a request context with the arguments already filled in (set on the instance: spreading it would lose its methods).
+      const ctx = Object.assign(createRequestContext(call, logger, deps.clientRequestTimeoutMs), { arguments: (context?.arguments ?? {}) as Record<string, string> });
+      const values = await completer(argument.value, ctx);
       return { completion: { values: values.slice(0, MAX_VALUES), total: values.length, hasMore: values.length > MAX_VALUES } };
     },
   };

@@ -31,7 +31,7 @@ export function toolMethods(deps: EngineDeps): MethodTable {
       } catch (e) {
         if (e instanceof McpError || e instanceof InputRequiredSignal) throw e;
         if (e instanceof ToolError) return errorResult(e.message);
-        if (call.signal.aborted) throw e;
+        if (call.lifetime.aborted) throw e;
         const err = e as Error;
         binding.logger.error({ err, tool: name }, e instanceof OutputSchemaError ? 'tool broke its output schema' : 'tool handler threw');
         return errorResult(e instanceof OutputSchemaError ? err.message : `Tool ${name} failed: ${err?.message ?? String(e)}`);

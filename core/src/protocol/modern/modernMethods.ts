@@ -35,7 +35,8 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
       ttlMs: deps.cache.discoverTtlMs,
       cacheScope: deps.cache.cacheScope,
     }),
-    async 'subscriptions/listen'({ id, params, channel, signal, principal }) {
+    async 'subscriptions/listen'({ id, params, channel, lifetime, principal }) {
+      const signal = lifetime.signal;
       const filter = readFilter(params);
       if (!channel.canSend) throw new ProtocolError(RpcCode.InvalidRequest, 'subscriptions/listen needs a stream: send Accept: text/event-stream');
       if (deps.notifier.listeners.size >= deps.maxListenStreams) {

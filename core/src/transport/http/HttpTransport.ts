@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthConfig } from '@mcp-host/config';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
 import { classify, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import { hasModernMeta, ModernCode, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
@@ -108,9 +109,11 @@ export class HttpTransport {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-    app.addHook('onRequest', async (req, reply) => {
+    // Callback style, not async: every request passes here, and an async hook costs a promise each.
+    app.addHook('onRequest', (req, reply, done) => {
       const refused = guard(req.headers.host, req.headers.origin);
-      if (refused) return rpcError(reply, 403, { code: RpcCode.ConnectionClosed, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
+      if (refused) return void rpcError(reply, 403, { code: RpcCode.ConnectionClosed, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
+      done();
     });
     this.auth?.install(app, this.options.path);
     if (this.options.limiter?.limitsRequests) installRequestLimit(app, this.options.path, this.options.limiter);
@@ -255,10 +258,10 @@ export class HttpTransport {
     if (!this.engine.hasMethod('modern', method)) {
       return void this.sendJson(reply, 404, this.engine.errorResponse(id, method, methodNotFoundModern(method, this.engine.hasMethod('legacy', method))));
     }
-    const controller = new AbortController();
+    const lifetime = new CallLifetime();
     const channel = this.channelFor(req, reply, {});
-    channel.abortOnClose(controller);
-    const response = await this.engine.handleModernRequest(message, meta, channel, controller.signal, req.principal ?? ANONYMOUS);
+    channel.abortOnClose(lifetime);
+    const response = await this.engine.handleModernRequest(message, meta, channel, lifetime, req.principal ?? ANONYMOUS);
     // -32021 is a 400 even when a handler raises it (the client must declare the capability and retry).
     this.finish(channel, response, response?.error?.code === ModernCode.MissingRequiredClientCapability ? 400 : 200);
   }

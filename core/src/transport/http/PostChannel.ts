@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import type { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
@@ -25,10 +26,10 @@ export class PostChannel implements Channel {
     private readonly jsonAccepted = true,
   ) {}
 
-  /** Aborts `controller` if the client goes away before the response is sent (2026-07-28: that is cancellation). */
-  abortOnClose(controller: AbortController): void {
+  /** Ends `lifetime` if the client goes away before the response is sent (2026-07-28: that is cancellation). */
+  abortOnClose(lifetime: CallLifetime): void {
     this.reply.raw.once('close', () => {
-      if (!this.finished) controller.abort(new Error('the client closed the response stream'));
+      if (!this.finished) lifetime.abort(new Error('the client closed the response stream'));
     });
   }
 

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { ANONYMOUS } from '../../auth/principals.js';
+import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
 import { classify, errorResponse, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
@@ -19,7 +20,7 @@ import { Session } from '../../protocol/Session.js';
 export class StdioTransport {
   readonly session: Session;
   private readonly channel: Channel;
-  private readonly modernInFlight = new Map<RequestId, AbortController>();
+  private readonly modernInFlight = new Map<RequestId, CallLifetime>();
   private ended!: Promise<void>;
 
   constructor(
@@ -86,9 +87,9 @@ export class StdioTransport {
     } catch (e) {
       return this.write(this.engine.errorResponse(request.id, request.method, e));
     }
-    const controller = new AbortController();
-    this.modernInFlight.set(request.id, controller);
-    this.engine.handleModernRequest(request, meta, this.channel, controller.signal, this.session.principal).then(
+    const lifetime = new CallLifetime();
+    this.modernInFlight.set(request.id, lifetime);
+    this.engine.handleModernRequest(request, meta, this.channel, lifetime, this.session.principal).then(
       (response) => response && this.write(response),
       (err) => this.logger.error({ err }, 'stdio request failed'),
     ).finally(() => this.modernInFlight.delete(request.id));
