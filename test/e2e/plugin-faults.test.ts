@@ -16,8 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ElicitRequestSchema, LoggingMessageNotificationSchema, type LoggingMessageNotification } from '@modelcontextprotocol/sdk/types.js';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { connectHttpClient, startTestHost, type TestHost } from '../harness/index.js';
+import { MODERN_VERSION, modernMeta } from '../harness/modernClients.js';
 
 // ---- fixture plugins ----------------------------------------------------------------------------
 
@@ -493,6 +495,29 @@ describe('features across the worker boundary, with an SDK 1.x client', () => {
     expect(await settled).toMatch(/^rejected: .*user pressed stop/);
     await vi.waitFor(async () => expect(JSON.parse(await callText('feat_abort_seen'))).toMatchObject({ started: true, aborted: true }), { timeout: 5_000, interval: 50 });
     // Cancelling is not a crash.
+    expect(diedLogs(ID.features)).toEqual([]);
+    await expectHostHealthy();
+  });
+
+  it('a 2026-07-28 call whose HTTP connection closes is cancelled in the worker (closing the stream is cancellation)', async () => {
+    // The previous run of feat_abortable left { started: true, aborted: true }; this call's start resets it.
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 'closing-1', method: 'tools/call', params: { name: 'feat_abortable', arguments: {}, _meta: modernMeta() } });
+    const url = new URL(main.host.url);
+    const req = httpRequest({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: false,
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': MODERN_VERSION, 'mcp-method': 'tools/call', 'mcp-name': 'feat_abortable' },
+    });
+    const answered = new Promise<string>((resolve) => {
+      req.on('response', (res) => resolve(`answered with ${res.statusCode}`));
+      req.on('error', () => resolve('connection closed'));
+      req.on('close', () => resolve('connection closed'));
+    });
+    req.end(body);
+    await vi.waitFor(async () => expect(JSON.parse(await callText('feat_abort_seen'))).toEqual({ started: true, aborted: false }), { timeout: 5_000, interval: 50 });
+    req.destroy();
+    expect(await answered).toBe('connection closed');
+    // The handler sees its signal abort well before its own 8 s timer.
+    await vi.waitFor(async () => expect(JSON.parse(await callText('feat_abort_seen'))).toMatchObject({ started: true, aborted: true }), { timeout: 5_000, interval: 50 });
     expect(diedLogs(ID.features)).toEqual([]);
     await expectHostHealthy();
   });

@@ -8,6 +8,7 @@ import { Drain } from '../Drain.js';
 import type { PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
+import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
 import { takeWorker } from './workerPool.js';
@@ -76,11 +77,14 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   let nextId = 0;
   let dead: string | undefined;
   let disposing = false;
-  const send = (m: HostToWorker) => !dead && worker.postMessage(m);
+  // Calls, cancels and answers cross batched: one postMessage per turn of the event loop.
+  const outbox = new Outbox<HostToWorker>(worker);
+  const send = (m: HostToWorker) => void (!dead && outbox.post(m));
 
   const die = (reason: string) => {
     if (dead) return;
     dead = reason;
+    outbox.clear();
     stopSweep();
     for (const id of [...pending.keys()]) settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} stopped: ${reason}`)));
     if (!disposing) {
@@ -122,7 +126,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     send({ type: 'ping' });
   };
 
-  worker.on('message', (m: WorkerToHost) => {
+  const onMessage = (m: WorkerToHost) => {
     switch (m.type) {
       case 'result':
         return settle(m.id, (c) => (m.ok ? c.resolve(m.value) : c.reject(fromWire(m.error!))));
@@ -145,7 +149,8 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         pingTimer = undefined;
         return;
     }
-  });
+  };
+  worker.on('message', (data: WorkerToHost | WorkerToHost[]) => eachMessage(data, onMessage));
   worker.on('error', (e) => die(`uncaught error: ${e.message}`));
   worker.on('exit', (code) => die(killedBecause ?? `worker exited with code ${code}`));
 
@@ -181,7 +186,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         // Let the plugin run its dispose hooks, but never wait on it for long.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 5000);
-          worker.on('message', (m: WorkerToHost) => m.type === 'disposed' && (clearTimeout(timer), resolve()));
+          worker.on('message', (data: WorkerToHost | WorkerToHost[]) => eachMessage(data, (m) => m.type === 'disposed' && (clearTimeout(timer), resolve())));
           send({ type: 'dispose' });
         });
       }

@@ -12,16 +12,21 @@ import type { PluginBindings } from '../../catalog/bindings.js';
 import { loadPlugin, type PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import { registerSharedModules } from '../registerSharedModules.js';
+import { CallLifetime } from '../../protocol/CallLifetime.js';
+import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, RemoteBindings, RemoteContext, WorkerInit, WorkerToHost } from './workerProtocol.js';
 
 const port = parentPort!;
-const post = (m: WorkerToHost) => port.postMessage(m);
+// Results, progress, logs and questions go back batched (see Outbox); the handshake (booted, ready, failed) goes at once.
+const outbox = new Outbox<WorkerToHost>(port);
+const post = (m: WorkerToHost) => outbox.post(m);
+const postNow = (m: WorkerToHost) => port.postMessage(m);
 let init: WorkerInit;
 let logger: Logger;
 
 let generation: PluginGeneration;
-const calls = new Map<number, AbortController>();
+const calls = new Map<number, CallLifetime>();
 const asks = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 let nextAsk = 0;
 
@@ -34,26 +39,60 @@ function describe(b: PluginBindings): RemoteBindings {
   };
 }
 
-function context(id: number, remote: RemoteContext, signal: AbortSignal): RequestContext {
-  const ask = (method: 'elicit' | 'sample' | 'listRoots', params: unknown, key?: string) =>
-    new Promise<any>((resolve, reject) => {
+/** A handler's context rebuilt in the worker; its requests to the client travel to the host. A class for the same reason as the host's (one per call). */
+class WorkerRequestContext implements RequestContext {
+  readonly requestId: RequestContext['requestId'];
+  readonly meta: Record<string, unknown>;
+  readonly principal: RequestContext['principal'];
+  readonly client: RequestContext['client'];
+  readonly logger: Logger;
+  arguments?: Record<string, string>;
+
+  constructor(
+    private readonly id: number,
+    remote: RemoteContext,
+    private readonly lifetime: CallLifetime,
+  ) {
+    this.requestId = remote.requestId;
+    this.meta = remote.meta;
+    this.principal = remote.principal;
+    this.client = remote.client;
+    this.logger = generation.logger;
+    if (remote.arguments) this.arguments = remote.arguments;
+  }
+
+  /** Made on first read, like the host's: most handlers never look at it. */
+  get signal(): AbortSignal {
+    return this.lifetime.signal;
+  }
+
+  async progress(progress: number, total?: number, message?: string): Promise<void> {
+    post({ type: 'progress', id: this.id, progress, total, message });
+  }
+
+  async log(level: Parameters<RequestContext['log']>[0], data: unknown, loggerName?: string): Promise<void> {
+    post({ type: 'log', id: this.id, level, data, logger: loggerName });
+  }
+
+  elicit(params: Parameters<RequestContext['elicit']>[0], options?: { key?: string }): Promise<any> {
+    return this.ask('elicit', params, options?.key);
+  }
+
+  sample(params: Parameters<RequestContext['sample']>[0], options?: { key?: string }): Promise<any> {
+    return this.ask('sample', params, options?.key);
+  }
+
+  listRoots(options?: { key?: string }): Promise<any> {
+    return this.ask('listRoots', undefined, options?.key);
+  }
+
+  private ask(method: 'elicit' | 'sample' | 'listRoots', params: unknown, key?: string): Promise<any> {
+    return new Promise<any>((resolve, reject) => {
       const askId = ++nextAsk;
       asks.set(askId, { resolve, reject });
-      post({ type: 'ask', id, askId, method, params, key });
+      post({ type: 'ask', id: this.id, askId, method, params, key });
     });
-  return {
-    signal,
-    requestId: remote.requestId,
-    meta: remote.meta,
-    principal: remote.principal,
-    client: remote.client,
-    logger: generation.logger,
-    progress: async (progress, total, message) => post({ type: 'progress', id, progress, total, message }),
-    log: async (level, data, loggerName) => post({ type: 'log', id, level, data, logger: loggerName }),
-    elicit: (params, options) => ask('elicit', params, options?.key),
-    sample: (params, options) => ask('sample', params, options?.key),
-    listRoots: (options) => ask('listRoots', undefined, options?.key),
-  };
+  }
 }
 
 function find<T extends { name?: string; uri?: string }>(list: readonly T[], key: string, field: 'name' | 'uri'): T {
@@ -80,7 +119,9 @@ async function run(id: number, target: CallTarget, ctx: RequestContext): Promise
       return find(b.prompts, target.name, 'name').get(target.args, ctx);
     case 'complete': {
       const owner = target.owner === 'prompt' ? find(b.prompts, target.name, 'name') : find(b.templates, target.name, 'name');
-      return owner.complete.get(target.argument)!(target.value, { ...ctx, arguments: (ctx as RequestContext & { arguments?: Record<string, string> }).arguments ?? {} });
+      const c = ctx as WorkerRequestContext;
+      c.arguments ??= {};
+      return owner.complete.get(target.argument)!(target.value, c as WorkerRequestContext & { arguments: Record<string, string> });
     }
   }
 }
@@ -88,17 +129,16 @@ async function run(id: number, target: CallTarget, ctx: RequestContext): Promise
 class ArgumentError extends Error {}
 const toolArgError = (name: string, message: string) => new ArgumentError(`Invalid arguments for tool ${name}: ${message}`);
 
-port.on('message', (m: HostToWorker) => {
+const onMessage = (m: HostToWorker) => {
   switch (m.type) {
     case 'init':
       init = m.init;
       logger = pino({ name: 'mcp-host', level: init.logLevel, base: { pid: process.pid, worker: true }, ...(init.logRedact?.length ? { redact: { paths: [...init.logRedact], censor: '[REDACTED]' } } : {}) }, pino.destination({ fd: 2, sync: true }));
       return void load();
     case 'call': {
-      const controller = new AbortController();
-      calls.set(m.id, controller);
-      const ctx = context(m.id, m.ctx, controller.signal);
-      if (m.ctx.arguments) Object.assign(ctx, { arguments: m.ctx.arguments });
+      const lifetime = new CallLifetime();
+      calls.set(m.id, lifetime);
+      const ctx = new WorkerRequestContext(m.id, m.ctx, lifetime);
       run(m.id, m.target, ctx).then(
         (value) => post({ type: 'result', id: m.id, ok: true, value }),
         (e) => post({ type: 'result', id: m.id, ok: false, error: e instanceof ArgumentError ? { kind: 'tool', message: e.message } : toWire(e) }),
@@ -122,7 +162,8 @@ port.on('message', (m: HostToWorker) => {
       void generation?.dispose().finally(() => post({ type: 'disposed' }));
       return;
   }
-});
+};
+port.on('message', (data: HostToWorker | HostToWorker[]) => eachMessage(data, onMessage));
 
 function load(): void {
   loadPlugin(init.manifest, {
@@ -137,11 +178,11 @@ function load(): void {
   }).then(
     (g) => {
       generation = g;
-      post({ type: 'ready', info: g.info, bindings: describe(g.bindings) });
+      postNow({ type: 'ready', info: g.info, bindings: describe(g.bindings) });
     },
     (e) => {
       const problem = e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: init.manifest.id, path: init.manifest.dir, message: String(e), fix: 'see the cause in the log' };
-      post({ type: 'failed', problem: { ...problem, cause: undefined } });
+      postNow({ type: 'failed', problem: { ...problem, cause: undefined } });
     },
   );
 }
@@ -149,4 +190,4 @@ function load(): void {
 // Everything the host's side of a plugin needs is imported by now: a pre-started worker waits here
 // for its plugin, so a reload pays only for the plugin's own code.
 registerSharedModules();
-post({ type: 'booted' });
+postNow({ type: 'booted' });

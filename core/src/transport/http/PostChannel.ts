@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 import type { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
@@ -6,6 +7,26 @@ import { serializeMessage } from '../../protocol/RawJson.js';
 import { startSse, writeSseMessage } from './sse.js';
 
 const KEEPALIVE_MS = 25_000;
+const JSON_TYPE = 'application/json; charset=utf-8';
+const OPEN_CALLS = Symbol('mcp-host:openCalls');
+type TrackedSocket = Socket & { [OPEN_CALLS]?: Set<CallLifetime> };
+
+/**
+ * The calls still unanswered on a connection, ended together if it closes. One 'close' listener
+ * per connection instead of one per request: on HTTP/1.1 a client abandons a response only by
+ * closing the connection, and adding and removing a listener per call was measurable.
+ */
+function openCallsOf(socket: TrackedSocket): Set<CallLifetime> {
+  let calls = socket[OPEN_CALLS];
+  if (!calls) {
+    const set = (calls = socket[OPEN_CALLS] = new Set());
+    socket.once('close', () => {
+      for (const lifetime of set) lifetime.abort(new Error('the client closed the response stream'));
+      set.clear();
+    });
+  }
+  return calls;
+}
 
 /**
  * The response of one POSTed request. It answers with plain JSON unless the handler sends a related
@@ -17,6 +38,7 @@ export class PostChannel implements Channel {
   private streaming = false;
   private finished = false;
   private keepalive: NodeJS.Timeout | undefined;
+  private lifetime: CallLifetime | undefined;
 
   constructor(
     private readonly reply: FastifyReply,
@@ -28,9 +50,10 @@ export class PostChannel implements Channel {
 
   /** Ends `lifetime` if the client goes away before the response is sent (2026-07-28: that is cancellation). */
   abortOnClose(lifetime: CallLifetime): void {
-    this.reply.raw.once('close', () => {
-      if (!this.finished) lifetime.abort(new Error('the client closed the response stream'));
-    });
+    const socket = this.reply.raw.socket as TrackedSocket | null;
+    if (!socket || socket.destroyed) return lifetime.abort(new Error('the client closed the response stream'));
+    openCallsOf(socket).add(lifetime);
+    this.lifetime = lifetime;
   }
 
   /** Adds a response header; effective while nothing has been sent (a refusal before the handler ran). */
@@ -59,6 +82,7 @@ export class PostChannel implements Channel {
   finish(response: JsonRpcResponse | undefined, status = 200): void {
     if (response && !this.streaming && !this.jsonAccepted && this.canSend && !this.reply.raw.destroyed) this.write(response), (response = undefined);
     this.finished = true;
+    if (this.lifetime) (this.reply.raw.socket as TrackedSocket | null)?.[OPEN_CALLS]?.delete(this.lifetime);
     clearInterval(this.keepalive);
     if (this.streaming) {
       if (response) writeSseMessage(this.reply.raw, response);
@@ -70,6 +94,8 @@ export class PostChannel implements Channel {
       this.reply.code(202).headers(this.headers).send(); // cancelled: nothing to answer, the SDK clients treat 202 as "no body"
       return;
     }
-    this.reply.code(status).headers(this.headers).type('application/json').send(serializeMessage(response as never));
+    const reply = this.reply.code(status);
+    for (const name in this.headers) reply.header(name, this.headers[name]);
+    reply.header('content-type', JSON_TYPE).send(serializeMessage(response as never));
   }
 }

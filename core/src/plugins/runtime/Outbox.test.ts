@@ -1,0 +1,54 @@
+import { MessageChannel } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { eachMessage, Outbox } from './Outbox.js';
+
+/** Collects what arrives on the other end of a real MessageChannel, one entry per message event. */
+function channel() {
+  const { port1, port2 } = new MessageChannel();
+  const events: unknown[] = [];
+  port2.on('message', (data) => events.push(data));
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const close = () => (port1.close(), port2.close());
+  return { port: port1, events, settle, close };
+}
+
+describe('Outbox', () => {
+  it('sends everything posted in one turn as one message, in order', async () => {
+    const c = channel();
+    const outbox = new Outbox<{ n: number }>(c.port);
+    for (let n = 1; n <= 5; n++) outbox.post({ n });
+    expect(c.events).toEqual([]); // nothing before the turn ends
+    await c.settle();
+    expect(c.events).toEqual([[{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }, { n: 5 }]]);
+    c.close();
+  });
+
+  it('sends a lone message as itself, and later turns as later messages', async () => {
+    const c = channel();
+    const outbox = new Outbox<{ n: number }>(c.port);
+    outbox.post({ n: 1 });
+    await c.settle();
+    outbox.post({ n: 2 });
+    outbox.post({ n: 3 });
+    await c.settle();
+    expect(c.events).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
+    const seen: number[] = [];
+    for (const e of c.events) eachMessage(e as { n: number } | Array<{ n: number }>, (m) => seen.push(m.n));
+    expect(seen).toEqual([1, 2, 3]);
+    c.close();
+  });
+
+  it('clear drops what is queued; flush sends at once', async () => {
+    const c = channel();
+    const outbox = new Outbox<{ n: number }>(c.port);
+    outbox.post({ n: 1 });
+    outbox.clear();
+    await c.settle();
+    expect(c.events).toEqual([]);
+    outbox.post({ n: 2 });
+    outbox.flush();
+    await c.settle();
+    expect(c.events).toEqual([{ n: 2 }]);
+    c.close();
+  });
+});
