@@ -39,6 +39,12 @@ export class PostChannel implements Channel {
   private finished = false;
   private keepalive: NodeJS.Timeout | undefined;
   private lifetime: CallLifetime | undefined;
+  private corked = false;
+  private readonly uncork = () => {
+    this.corked = false;
+    // end() has already flushed an ended response (and its socket may serve the next request by now).
+    if (!this.reply.raw.writableEnded) this.reply.raw.uncork();
+  };
 
   constructor(
     private readonly reply: FastifyReply,
@@ -68,6 +74,13 @@ export class PostChannel implements Channel {
 
   private write(message: JsonRpcMessage): void {
     const res = this.reply.raw;
+    // Everything written in one pass of the microtask queue (the headers, a progress event, often
+    // the response and the end) leaves in one socket write instead of one each.
+    if (!this.corked) {
+      this.corked = true;
+      res.cork();
+      process.nextTick(this.uncork);
+    }
     if (!this.streaming) {
       this.streaming = true;
       this.reply.hijack();
