@@ -3,7 +3,7 @@
 /** A throughput row; the note shows the spread of the slices' req/s (how steady the machine was). */
 export function loadRow(scenario, server, m, note = '') {
   const spread = m.slices?.length > 1 ? `slices ${Math.min(...m.slices).toLocaleString('en-US')}-${Math.max(...m.slices).toLocaleString('en-US')} req/s` : '';
-  return { scenario, server, rps: m.rps, p50: m.p50, p99: m.p99, errors: m.errors, note: [note, spread].filter(Boolean).join('; '), slices: m.slices };
+  return { scenario, server, rps: m.rps, meanRps: m.meanRps, p50: m.p50, p99: m.p99, errors: m.errors, note: [note, spread].filter(Boolean).join('; '), slices: m.slices };
 }
 /** A row whose result is not throughput (memory, latency of a broadcast, n/a). */
 export const noteRow = (scenario, server, note, extra = {}) => ({ scenario, server, rps: null, p50: null, p99: null, errors: null, note, ...extra });
