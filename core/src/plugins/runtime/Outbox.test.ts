@@ -23,7 +23,7 @@ describe('Outbox', () => {
     c.close();
   });
 
-  it('sends a lone message as itself, and later turns as later messages', async () => {
+  it('sends a lone message as a batch of one, and later turns as later batches', async () => {
     const c = channel();
     const outbox = new Outbox<{ n: number }>(c.port);
     outbox.post({ n: 1 });
@@ -31,10 +31,10 @@ describe('Outbox', () => {
     outbox.post({ n: 2 });
     outbox.post({ n: 3 });
     await c.settle();
-    expect(c.events).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
+    expect(c.events).toEqual([[{ n: 1 }], [{ n: 2 }, { n: 3 }]]);
     const seen: number[] = [];
-    for (const e of c.events) eachMessage(e as { n: number } | Array<{ n: number }>, (m) => seen.push(m.n));
-    expect(seen).toEqual([1, 2, 3]);
+    for (const e of [...c.events, { n: 4 }]) eachMessage<{ n: number }>(e as object, (m) => seen.push(m.n));
+    expect(seen).toEqual([1, 2, 3, 4]); // a message sent alone (an object) is taken as itself
     c.close();
   });
 
@@ -48,7 +48,7 @@ describe('Outbox', () => {
     outbox.post({ n: 2 });
     outbox.flush();
     await c.settle();
-    expect(c.events).toEqual([{ n: 2 }]);
+    expect(c.events).toEqual([[{ n: 2 }]]);
     c.close();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Coalesces the messages posted to a thread during one turn of the event loop into one
- * `postMessage` (an array when there are several).
+ * `postMessage` of an array (always an array, so a receiver tells a batch from a message sent
+ * alone, and messages may be arrays themselves).
  *
  * Why: each `postMessage` has a fixed cost on both threads (serializer setup, a wake-up of the
  * receiving loop, a message event) that the profile of the worker path showed as the largest cost
@@ -28,7 +29,7 @@ export class Outbox<M> {
     const queue = this.queue;
     if (queue.length === 0) return;
     this.queue = [];
-    this.port.postMessage(queue.length === 1 ? queue[0] : queue);
+    this.port.postMessage(queue);
   };
 
   /** Drops what is queued (the receiving thread is gone). */
@@ -37,8 +38,8 @@ export class Outbox<M> {
   }
 }
 
-/** Calls `fn` for each message of what an Outbox sent: one message, or an array of them (messages are never arrays themselves). */
-export function eachMessage<M>(data: M | M[], fn: (message: M) => void): void {
+/** Calls `fn` for each message of what arrived: an Outbox batch (an array), or one message sent alone (an object). */
+export function eachMessage<M>(data: M[] | object, fn: (message: M) => void): void {
   if (Array.isArray(data)) for (const m of data) fn(m);
-  else fn(data);
+  else fn(data as M);
 }

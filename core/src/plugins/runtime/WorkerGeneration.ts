@@ -10,7 +10,7 @@ import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
-import type { CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
+import type { CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 import { takeWorker } from './workerPool.js';
 
 export interface WorkerGenerationOptions {
@@ -59,7 +59,9 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   const ready = await new Promise<Extract<WorkerToHost, { type: 'ready' }>>((resolve, reject) => {
     const timer = setTimeout(() => (void worker.terminate(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `loading did not finish within ${options.loadTimeoutMs} ms (a hang at import or in setup?)`, fix: 'fix the plugin start-up' }))), options.loadTimeoutMs);
     const done = () => (clearTimeout(timer), worker.off('message', onMessage), worker.off('error', onError), worker.off('exit', onExit));
-    const onMessage = (m: WorkerToHost) => {
+    // The handshake is sent alone (an object); a batch (an array) is not for this listener.
+    const onMessage = (m: WorkerToHost | WorkerToHost[]) => {
+      if (Array.isArray(m)) return;
       if (m.type === 'ready') done(), resolve(m);
       else if (m.type === 'failed') done(), void worker.terminate(), reject(new PluginLoadError(m.problem));
     };
@@ -127,9 +129,11 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   };
 
   const onMessage = (m: WorkerToHost) => {
+    if (Array.isArray(m)) {
+      const [id, ok, outcome] = m;
+      return settle(id, (c) => (ok ? c.resolve(outcome) : c.reject(fromWire(outcome as WireError))));
+    }
     switch (m.type) {
-      case 'result':
-        return settle(m.id, (c) => (m.ok ? c.resolve(m.value) : c.reject(fromWire(m.error!))));
       case 'progress':
         return void pending.get(m.id)?.ctx.progress(m.progress, m.total, m.message);
       case 'log':
@@ -150,7 +154,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         return;
     }
   };
-  worker.on('message', (data: WorkerToHost | WorkerToHost[]) => eachMessage(data, onMessage));
+  worker.on('message', (data: WorkerToHost[] | object) => eachMessage(data, onMessage));
   worker.on('error', (e) => die(`uncaught error: ${e.message}`));
   worker.on('exit', (code) => die(killedBecause ?? `worker exited with code ${code}`));
 
@@ -168,7 +172,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
           else ctx.signal.addEventListener('abort', onAbort, { once: true }), (unfollow = () => ctx.signal.removeEventListener('abort', onAbort));
           pending.set(id, { resolve, reject, ctx, deadline: Date.now() + options.callTimeoutMs, unfollow });
           startSweep();
-          send({ type: 'call', id, target, ctx: { requestId: ctx.requestId, meta: ctx.meta, principal: ctx.principal, client: ctx.client, arguments: ctx.arguments } });
+          send([id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments]);
         }),
     );
 
@@ -186,7 +190,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         // Let the plugin run its dispose hooks, but never wait on it for long.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, 5000);
-          worker.on('message', (data: WorkerToHost | WorkerToHost[]) => eachMessage(data, (m) => m.type === 'disposed' && (clearTimeout(timer), resolve())));
+          worker.on('message', (data: WorkerToHost[] | object) => eachMessage<WorkerToHost>(data, (m) => !Array.isArray(m) && m.type === 'disposed' && (clearTimeout(timer), resolve())));
           send({ type: 'dispose' });
         });
       }

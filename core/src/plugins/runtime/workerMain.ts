@@ -15,7 +15,7 @@ import { registerSharedModules } from '../registerSharedModules.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
-import type { CallTarget, HostToWorker, RemoteBindings, RemoteContext, WorkerInit, WorkerToHost } from './workerProtocol.js';
+import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
 
 const port = parentPort!;
 // Results, progress, logs and questions go back batched (see Outbox); the handshake (booted, ready, failed) goes at once.
@@ -50,15 +50,12 @@ class WorkerRequestContext implements RequestContext {
 
   constructor(
     private readonly id: number,
-    remote: RemoteContext,
+    call: CallMessage,
     private readonly lifetime: CallLifetime,
   ) {
-    this.requestId = remote.requestId;
-    this.meta = remote.meta;
-    this.principal = remote.principal;
-    this.client = remote.client;
+    [, , this.requestId, this.meta, this.principal, this.client] = call;
     this.logger = generation.logger;
-    if (remote.arguments) this.arguments = remote.arguments;
+    if (call[6]) this.arguments = call[6];
   }
 
   /** Made on first read, like the host's: most handlers never look at it. */
@@ -129,22 +126,24 @@ async function run(id: number, target: CallTarget, ctx: RequestContext): Promise
 class ArgumentError extends Error {}
 const toolArgError = (name: string, message: string) => new ArgumentError(`Invalid arguments for tool ${name}: ${message}`);
 
+/** Starts a call; its outcome goes back as a ResultMessage. */
+function startCall(call: CallMessage): void {
+  const [id, target] = call;
+  const lifetime = new CallLifetime();
+  calls.set(id, lifetime);
+  run(id, target, new WorkerRequestContext(id, call, lifetime)).then(
+    (value) => post([id, true, value]),
+    (e) => post([id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : toWire(e)]),
+  ).finally(() => calls.delete(id));
+}
+
 const onMessage = (m: HostToWorker) => {
+  if (Array.isArray(m)) return startCall(m);
   switch (m.type) {
     case 'init':
       init = m.init;
       logger = pino({ name: 'mcp-host', level: init.logLevel, base: { pid: process.pid, worker: true }, ...(init.logRedact?.length ? { redact: { paths: [...init.logRedact], censor: '[REDACTED]' } } : {}) }, pino.destination({ fd: 2, sync: true }));
       return void load();
-    case 'call': {
-      const lifetime = new CallLifetime();
-      calls.set(m.id, lifetime);
-      const ctx = new WorkerRequestContext(m.id, m.ctx, lifetime);
-      run(m.id, m.target, ctx).then(
-        (value) => post({ type: 'result', id: m.id, ok: true, value }),
-        (e) => post({ type: 'result', id: m.id, ok: false, error: e instanceof ArgumentError ? { kind: 'tool', message: e.message } : toWire(e) }),
-      ).finally(() => calls.delete(m.id));
-      return;
-    }
     case 'cancel':
       calls.get(m.id)?.abort(new Error('cancelled'));
       return;
@@ -163,7 +162,7 @@ const onMessage = (m: HostToWorker) => {
       return;
   }
 };
-port.on('message', (data: HostToWorker | HostToWorker[]) => eachMessage(data, onMessage));
+port.on('message', (data: HostToWorker[] | object) => eachMessage(data, onMessage));
 
 function load(): void {
   loadPlugin(init.manifest, {

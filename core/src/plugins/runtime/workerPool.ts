@@ -15,7 +15,7 @@ let closed = false;
 function spawn(memoryMb: number): Spare {
   const worker = new Worker(new URL('./workerMain.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
   const booted = new Promise<void>((resolve, reject) => {
-    const onMessage = (m: WorkerToHost) => m.type === 'booted' && (worker.off('message', onMessage), resolve());
+    const onMessage = (m: WorkerToHost | WorkerToHost[]) => !Array.isArray(m) && m.type === 'booted' && (worker.off('message', onMessage), resolve());
     worker.on('message', onMessage);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`plugin worker exited with code ${code} while starting`)));

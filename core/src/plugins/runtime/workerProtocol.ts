@@ -23,14 +23,24 @@ export interface RemoteBindings {
   readonly prompts: Array<{ name: string; descriptor: Record<string, unknown>; requiredArguments: string[]; complete: string[]; declared?: DeclaredPolicy }>;
 }
 
-/** What a handler's context needs to be rebuilt in the worker. */
-export interface RemoteContext {
-  readonly requestId: string | number;
-  readonly meta: Record<string, unknown>;
-  readonly principal: Principal;
-  readonly client: ClientInfo;
-  readonly arguments?: Record<string, string>;
-}
+/**
+ * A call: the target and what its handler's context needs to be rebuilt in the worker. It crosses
+ * as a tuple, not an object: it is the one message every request sends, and the key strings of an
+ * object are most of what structured cloning it costs (a tuple halves it).
+ */
+export type CallMessage = [
+  id: number,
+  target: CallTarget,
+  requestId: string | number,
+  meta: Record<string, unknown>,
+  principal: Principal,
+  client: ClientInfo,
+  /** Completions: the arguments already filled in. */
+  completionArguments: Record<string, string> | undefined,
+];
+
+/** A call's outcome, a tuple for the same reason: `[id, true, value]` or `[id, false, error]`. */
+export type ResultMessage = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: WireError];
 
 export type CallTarget =
   | { kind: 'tool'; name: string; args: unknown }
@@ -48,9 +58,10 @@ export interface WireError {
   readonly stack?: string;
 }
 
+/** What crosses is a batch (an array of these; see Outbox), except the `init` and handshake messages, sent alone. */
 export type HostToWorker =
   | { type: 'init'; init: WorkerInit }
-  | { type: 'call'; id: number; target: CallTarget; ctx: RemoteContext }
+  | CallMessage
   | { type: 'cancel'; id: number }
   | { type: 'answer'; askId: number; ok: boolean; value?: unknown; error?: WireError }
   | { type: 'ping' }
@@ -60,7 +71,7 @@ export type WorkerToHost =
   | { type: 'booted' }
   | { type: 'ready'; info: PluginInfo; bindings: RemoteBindings }
   | { type: 'failed'; problem: PluginProblem }
-  | { type: 'result'; id: number; ok: boolean; value?: unknown; error?: WireError }
+  | ResultMessage
   | { type: 'progress'; id: number; progress: number; total?: number; message?: string }
   | { type: 'log'; id: number; level: string; data: unknown; logger?: string }
   | { type: 'ask'; id: number; askId: number; method: 'elicit' | 'sample' | 'listRoots'; params?: unknown; key?: string }
