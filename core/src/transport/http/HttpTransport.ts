@@ -17,6 +17,7 @@ import { HttpAuth } from './HttpAuth.js';
 import { installRequestLimit } from './requestLimitHook.js';
 import { createOriginGuard } from './originGuard.js';
 import { PostChannel } from './PostChannel.js';
+import { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
 
 export interface HttpTransportOptions {
@@ -34,7 +35,6 @@ export interface HttpTransportOptions {
   readonly limiter?: RateLimiter;
 }
 
-const KEEPALIVE_MS = 25_000;
 
 function rpcError(reply: FastifyReply, status: number, error: JsonRpcErrorObject, id: string | number | null = null) {
   return reply.code(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id, error }));
@@ -54,6 +54,7 @@ export class HttpTransport {
   private readonly app: FastifyInstance;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly auth: HttpAuth | undefined;
+  private readonly keepalive = new SseKeepalive();
 
   constructor(
     private readonly engine: Engine,
@@ -81,6 +82,7 @@ export class HttpTransport {
   async close(): Promise<void> {
     clearInterval(this.sweepTimer);
     for (const s of [...this.sessions.values()]) this.endSession(s);
+    this.keepalive.close();
     await this.app.close();
   }
 
@@ -224,7 +226,7 @@ export class HttpTransport {
     const accept = req.headers.accept;
     const sse = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
     const json = accept === undefined || accept.includes('application/json') || accept.includes('*/*');
-    return new PostChannel(reply, sse, headers, json);
+    return new PostChannel(reply, sse, headers, json, this.keepalive);
   }
 
   /**
@@ -296,11 +298,11 @@ export class HttpTransport {
     reply.hijack();
     const res = reply.raw;
     startSse(res, { 'mcp-session-id': session.id! });
-    const keepalive = setInterval(() => res.write(': keepalive\n\n'), KEEPALIVE_MS).unref();
+    this.keepalive.add(res);
     const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m) };
     session.standalone = channel;
     res.on('close', () => {
-      clearInterval(keepalive);
+      this.keepalive.delete(res);
       if (session.standalone === channel) session.standalone = undefined;
       session.lastSeen = Date.now();
     });

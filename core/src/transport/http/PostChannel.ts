@@ -4,9 +4,9 @@ import type { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
+import type { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
 
-const KEEPALIVE_MS = 25_000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const OPEN_CALLS = Symbol('mcp-host:openCalls');
 type TrackedSocket = Socket & { [OPEN_CALLS]?: Set<CallLifetime> };
@@ -37,7 +37,6 @@ function openCallsOf(socket: TrackedSocket): Set<CallLifetime> {
 export class PostChannel implements Channel {
   private streaming = false;
   private finished = false;
-  private keepalive: NodeJS.Timeout | undefined;
   private lifetime: CallLifetime | undefined;
   private corked = false;
   private readonly uncork = () => {
@@ -51,7 +50,9 @@ export class PostChannel implements Channel {
     readonly canSend: boolean,
     private readonly headers: Record<string, string>,
     /** False when the client accepts only SSE: the response then always comes as a stream. */
-    private readonly jsonAccepted = true,
+    private readonly jsonAccepted: boolean,
+    /** Long streams (listen) stay open for hours; comments keep proxies from timing them out. */
+    private readonly keepalive: SseKeepalive,
   ) {}
 
   /** Ends `lifetime` if the client goes away before the response is sent (2026-07-28: that is cancellation). */
@@ -85,8 +86,7 @@ export class PostChannel implements Channel {
       this.streaming = true;
       this.reply.hijack();
       startSse(res, this.headers);
-      // Long streams (listen) stay open for hours; comments keep proxies from timing them out.
-      this.keepalive = setInterval(() => !res.writableEnded && res.write(': keepalive\n\n'), KEEPALIVE_MS).unref();
+      this.keepalive.add(res);
     }
     writeSseMessage(res, message);
   }
@@ -96,8 +96,8 @@ export class PostChannel implements Channel {
     if (response && !this.streaming && !this.jsonAccepted && this.canSend && !this.reply.raw.destroyed) this.write(response), (response = undefined);
     this.finished = true;
     if (this.lifetime) (this.reply.raw.socket as TrackedSocket | null)?.[OPEN_CALLS]?.delete(this.lifetime);
-    clearInterval(this.keepalive);
     if (this.streaming) {
+      this.keepalive.delete(this.reply.raw);
       if (response) writeSseMessage(this.reply.raw, response);
       this.reply.raw.end();
       return;
