@@ -35,7 +35,6 @@ export interface HttpTransportOptions {
   readonly limiter?: RateLimiter;
 }
 
-
 function rpcError(reply: FastifyReply, status: number, error: JsonRpcErrorObject, id: string | number | null = null) {
   return reply.code(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id, error }));
 }
