@@ -39,11 +39,6 @@ export class PostChannel implements Channel {
   private finished = false;
   private lifetime: CallLifetime | undefined;
   private corked = false;
-  private readonly uncork = () => {
-    this.corked = false;
-    // end() has already flushed an ended response (and its socket may serve the next request by now).
-    if (!this.reply.raw.writableEnded) this.reply.raw.uncork();
-  };
 
   constructor(
     private readonly reply: FastifyReply,
@@ -80,7 +75,7 @@ export class PostChannel implements Channel {
     if (!this.corked) {
       this.corked = true;
       res.cork();
-      process.nextTick(this.uncork);
+      process.nextTick(PostChannel.uncork, this);
     }
     if (!this.streaming) {
       this.streaming = true;
@@ -89,6 +84,12 @@ export class PostChannel implements Channel {
       this.keepalive.add(res);
     }
     writeSseMessage(res, message);
+  }
+
+  private static uncork(this: void, channel: PostChannel): void {
+    channel.corked = false;
+    // end() has already flushed an ended response (and its socket may serve the next request by now).
+    if (!channel.reply.raw.writableEnded) channel.reply.raw.uncork();
   }
 
   /** Sends the final response (JSON with `status`, or as the stream's last event); undefined (cancelled) ends quietly. */
