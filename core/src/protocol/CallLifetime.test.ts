@@ -25,14 +25,20 @@ describe('CallLifetime', () => {
   it('onAbort listeners run once; an unregistered one never; one added after the abort at once', () => {
     const lifetime = new CallLifetime();
     const calls: string[] = [];
-    lifetime.onAbort(() => calls.push('a'));
-    const off = lifetime.onAbort(() => calls.push('b'));
-    off();
+    const a = () => calls.push('a');
+    const b = () => calls.push('b');
+    const c = () => calls.push('c');
+    lifetime.onAbort(a);
+    lifetime.onAbort(b);
+    lifetime.onAbort(c);
+    lifetime.offAbort(b);
+    lifetime.offAbort(a);
+    lifetime.onAbort(a); // registered again
     lifetime.abort(new Error('x'));
     lifetime.abort(new Error('again')); // a second abort changes nothing
-    expect(calls).toEqual(['a']);
+    expect(calls.sort()).toEqual(['a', 'c']);
     lifetime.onAbort(() => calls.push('late'));
-    expect(calls).toEqual(['a', 'late']);
+    expect(calls).toEqual(['a', 'c', 'late']);
     expect(lifetime.signal.reason).toEqual(new Error('x'));
   });
 

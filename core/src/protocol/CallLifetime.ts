@@ -8,7 +8,9 @@
  */
 export class CallLifetime {
   private controller: AbortController | undefined;
-  private listeners: Array<() => void> | undefined;
+  /** One listener is the common case (the worker proxy), kept without an array. */
+  private listener: (() => void) | undefined;
+  private more: Array<() => void> | undefined;
   private reason: unknown;
   private ended = false;
 
@@ -26,17 +28,19 @@ export class CallLifetime {
     return this.controller.signal;
   }
 
-  /** Calls `fn` once if the request is cancelled; returns a function that unregisters it. */
-  onAbort(fn: () => void): () => void {
-    if (this.ended) {
-      fn();
-      return noop;
+  /** Calls `fn` once if the request is cancelled (at once if it already was); `offAbort(fn)` unregisters it. */
+  onAbort(fn: () => void): void {
+    if (this.ended) fn();
+    else if (!this.listener) this.listener = fn;
+    else (this.more ??= []).push(fn);
+  }
+
+  offAbort(fn: () => void): void {
+    if (this.listener === fn) this.listener = undefined;
+    else if (this.more) {
+      const i = this.more.indexOf(fn);
+      if (i >= 0) this.more.splice(i, 1);
     }
-    (this.listeners ??= []).push(fn);
-    return () => {
-      const i = this.listeners?.indexOf(fn) ?? -1;
-      if (i >= 0) this.listeners!.splice(i, 1);
-    };
   }
 
   abort(reason?: unknown): void {
@@ -44,13 +48,12 @@ export class CallLifetime {
     this.ended = true;
     this.reason = reason;
     this.controller?.abort(reason);
-    const listeners = this.listeners;
-    this.listeners = undefined;
-    if (listeners) for (const fn of listeners) fn();
+    const { listener, more } = this;
+    this.listener = this.more = undefined;
+    listener?.();
+    if (more) for (const fn of more) fn();
   }
 }
-
-const noop = () => {};
 
 /** Where a host-built RequestContext keeps its lifetime, so host code (the worker proxy) can follow it without making a signal. */
 export const LIFETIME = Symbol('mcp-host:lifetime');

@@ -3,7 +3,7 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Logger } from 'pino';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { compileSchema } from '../../catalog/compileSchema.js';
-import { lifetimeOf } from '../../protocol/CallLifetime.js';
+import { lifetimeOf, type CallLifetime } from '../../protocol/CallLifetime.js';
 import { Drain } from '../Drain.js';
 import type { PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
@@ -32,9 +32,11 @@ interface PendingCall {
   resolve(v: unknown): void;
   reject(e: Error): void;
   ctx: RequestContext;
+  /** Followed through the lifetime of a host-built context, else through its signal. */
+  lifetime: CallLifetime | undefined;
   deadline: number;
-  /** Stops following the call's cancellation. */
-  unfollow: () => void;
+  /** Sends the worker a cancel for this call. */
+  onAbort: () => void;
 }
 
 const PING_GRACE_MS = 1000;
@@ -99,7 +101,8 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     const call = pending.get(id);
     if (!call) return;
     pending.delete(id);
-    call.unfollow();
+    if (call.lifetime) call.lifetime.offAbort(call.onAbort);
+    else call.ctx.signal.removeEventListener('abort', call.onAbort);
     fn(call);
     if (pending.size === 0) stopSweep();
   };
@@ -167,10 +170,9 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
           const onAbort = () => send({ type: 'cancel', id });
           // A host-built context is followed through its lifetime, so no AbortSignal is made for a call that is not cancelled.
           const lifetime = lifetimeOf(ctx);
-          let unfollow: () => void;
-          if (lifetime) unfollow = lifetime.onAbort(onAbort);
-          else ctx.signal.addEventListener('abort', onAbort, { once: true }), (unfollow = () => ctx.signal.removeEventListener('abort', onAbort));
-          pending.set(id, { resolve, reject, ctx, deadline: Date.now() + options.callTimeoutMs, unfollow });
+          if (lifetime) lifetime.onAbort(onAbort);
+          else ctx.signal.addEventListener('abort', onAbort, { once: true });
+          pending.set(id, { resolve, reject, ctx, lifetime, deadline: Date.now() + options.callTimeoutMs, onAbort });
           startSweep();
           send([id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments]);
         }),

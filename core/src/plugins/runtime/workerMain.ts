@@ -26,6 +26,8 @@ let init: WorkerInit;
 let logger: Logger;
 
 let generation: PluginGeneration;
+/** The generation's tools by name: a call looks its tool up in a map, not by scanning the list. */
+let toolsByName: ReadonlyMap<string, PluginBindings['tools'][number]> = new Map();
 const calls = new Map<number, CallLifetime>();
 const asks = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 let nextAsk = 0;
@@ -102,7 +104,8 @@ async function run(id: number, target: CallTarget, ctx: RequestContext): Promise
   const b = generation.bindings;
   switch (target.kind) {
     case 'tool': {
-      const tool = find(b.tools, target.name, 'name');
+      const tool = toolsByName.get(target.name);
+      if (!tool) throw new Error(`no tool ${target.name} in this generation`);
       // The host validated against the JSON Schema; the plugin's own schema (zod) applies its transforms and defaults.
       const checked = tool.input.validate(target.args);
       if (!checked.ok) throw toolArgError(target.name, checked.message);
@@ -132,9 +135,9 @@ function startCall(call: CallMessage): void {
   const lifetime = new CallLifetime();
   calls.set(id, lifetime);
   run(id, target, new WorkerRequestContext(id, call, lifetime)).then(
-    (value) => post([id, true, value]),
-    (e) => post([id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : toWire(e)]),
-  ).finally(() => calls.delete(id));
+    (value) => (calls.delete(id), post([id, true, value])),
+    (e) => (calls.delete(id), post([id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : toWire(e)])),
+  );
 }
 
 const onMessage = (m: HostToWorker) => {
@@ -177,6 +180,7 @@ function load(): void {
   }).then(
     (g) => {
       generation = g;
+      toolsByName = new Map(g.bindings.tools.map((t) => [t.name, t]));
       postNow({ type: 'ready', info: g.info, bindings: describe(g.bindings) });
     },
     (e) => {
