@@ -17,7 +17,7 @@ import { methodNotFoundModern } from './modern/methodNotFoundModern.js';
 import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
 import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
-import { RawJson } from './RawJson.js';
+import { RawJson, spliceResult } from './RawJson.js';
 import { ANONYMOUS } from '../auth/principals.js';
 import type { Session } from './Session.js';
 
@@ -174,10 +174,9 @@ export class Engine {
       if (result instanceof RawJson) return resultResponse(id, result);
       const r = result as Record<string, unknown>;
       if (r.resultType === undefined && r._meta === undefined) {
-        // The common case: serialize the handler's result once and splice the envelope fields in
-        // front, rather than copying it into a new object to add them.
-        const json = JSON.stringify(r);
-        if (json.charCodeAt(0) === 123 /* { */) return resultResponse(id, new RawJson(json.length === 2 ? `${this.completePrefix}}` : `${this.completePrefix},${json.slice(1)}`));
+        // The common case: the envelope fields are spliced in front of the serialized result.
+        const spliced = spliceResult(this.completePrefix, r);
+        if (spliced) return resultResponse(id, spliced);
       }
       return resultResponse(id, { ...r, resultType: r.resultType ?? 'complete', _meta: r._meta ? { ...(r._meta as object), ...this.serverInfoMeta } : this.serverInfoMeta });
     } catch (e) {

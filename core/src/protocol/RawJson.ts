@@ -6,6 +6,18 @@ export class RawJson {
   constructor(readonly json: string) {}
 }
 
+/**
+ * A handler's result serialized once, with fields spliced in front: `prefix` is the serialized
+ * start of an object holding them (`{"resultType":"complete","_meta":{…}`). Rather than copying the
+ * result into a new object to add two fields, the hot path serializes it as it is. Undefined when
+ * the result does not serialize to an object (a `toJSON` returning something else).
+ */
+export function spliceResult(prefix: string, result: object): RawJson | undefined {
+  const json = JSON.stringify(result);
+  if (json === undefined || json.charCodeAt(0) !== 123 /* { */) return undefined;
+  return new RawJson(json.length === 2 ? `${prefix}}` : `${prefix},${json.slice(1)}`);
+}
+
 /** Serializes a JSON-RPC message, splicing in a pre-serialized result. */
 export function serializeMessage(message: { jsonrpc: '2.0'; id?: unknown; result?: unknown }): string {
   const result = message.result;

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { RawJson, serializeMessage, spliceResult } from './RawJson.js';
+
+const PREFIX = `{"resultType":"complete","_meta":${JSON.stringify({ 'io.modelcontextprotocol/serverInfo': { name: 'mcp-host', version: '1.0.0' } })}`;
+const META = { 'io.modelcontextprotocol/serverInfo': { name: 'mcp-host', version: '1.0.0' } };
+
+describe('spliceResult', () => {
+  it('puts the prefix fields beside the result fields, as valid JSON', () => {
+    const spliced = spliceResult(PREFIX, { content: [{ type: 'text', text: 'a "quoted" \u2028 line' }], isError: false });
+    expect(JSON.parse(spliced!.json)).toEqual({ resultType: 'complete', _meta: META, content: [{ type: 'text', text: 'a "quoted" \u2028 line' }], isError: false });
+  });
+
+  it('an empty result becomes just the prefix fields', () => {
+    expect(JSON.parse(spliceResult(PREFIX, {})!.json)).toEqual({ resultType: 'complete', _meta: META });
+  });
+
+  it('gives up (undefined) on a value that does not serialize to an object', () => {
+    expect(spliceResult(PREFIX, { toJSON: () => 'text' })).toBeUndefined();
+    expect(spliceResult(PREFIX, { toJSON: () => undefined })).toBeUndefined();
+    expect(spliceResult(PREFIX, [1, 2] as unknown as object)).toBeUndefined();
+  });
+
+  it('is spliced into a JSON-RPC response by serializeMessage', () => {
+    const message = { jsonrpc: '2.0' as const, id: 'r-1', result: spliceResult(PREFIX, { content: [] }) };
+    expect(JSON.parse(serializeMessage(message))).toEqual({ jsonrpc: '2.0', id: 'r-1', result: { resultType: 'complete', _meta: META, content: [] } });
+    expect(JSON.parse(serializeMessage({ jsonrpc: '2.0', id: 7, result: new RawJson('{"tools":[]}') }))).toEqual({ jsonrpc: '2.0', id: 7, result: { tools: [] } });
+  });
+});
