@@ -3,7 +3,27 @@
  * spliced into each response, so the hot path never re-serializes the catalog.
  */
 export class RawJson {
+  private encoded: Buffer | undefined;
+
   constructor(readonly json: string) {}
+
+  /** The JSON as UTF-8 bytes, encoded on first use and kept: a cached list page is sent many times. */
+  get bytes(): Buffer {
+    return (this.encoded ??= Buffer.from(this.json));
+  }
+}
+
+/** From this size on, a pre-serialized result is sent as bytes (see `responseBytes`). */
+export const LARGE_RAW_JSON = 16 * 1024;
+const CLOSE = Buffer.from('}');
+
+/**
+ * A JSON-RPC response around a large pre-serialized result, as bytes. Sending the result as a
+ * string would copy it into a new string (the envelope around it) and encode it to UTF-8 again on
+ * every request; its bytes are encoded once and copied once here.
+ */
+export function responseBytes(id: unknown, result: RawJson): Buffer {
+  return Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`), result.bytes, CLOSE]);
 }
 
 /**

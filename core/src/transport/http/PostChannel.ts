@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js';
-import { serializeMessage } from '../../protocol/RawJson.js';
+import { LARGE_RAW_JSON, RawJson, responseBytes, serializeMessage } from '../../protocol/RawJson.js';
 import type { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
 
@@ -110,6 +110,7 @@ export class PostChannel implements Channel {
     }
     const reply = this.reply.code(status);
     for (const name in this.headers) reply.header(name, this.headers[name]);
-    reply.header('content-type', JSON_TYPE).send(serializeMessage(response as never));
+    const result = response.result;
+    reply.header('content-type', JSON_TYPE).send(result instanceof RawJson && result.json.length >= LARGE_RAW_JSON ? responseBytes(response.id, result) : serializeMessage(response as never));
   }
 }
