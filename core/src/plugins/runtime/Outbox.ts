@@ -23,7 +23,7 @@ export class Outbox<M> {
     }
   }
 
-  /** Sends what is queued now (also called before a message that must not overtake the queue). */
+  /** Sends what is queued now (scheduled by `post`; callable directly). */
   readonly flush = (): void => {
     this.scheduled = false;
     const queue = this.queue;
