@@ -3,6 +3,7 @@ import type { Channel } from './Channel.js';
 import type { JsonRpcNotification, RequestId } from './jsonrpc.js';
 import { MetaKey } from './modern/modernMeta.js';
 import type { Session } from './Session.js';
+import { ChurnSet } from '../collections/ChurnSet.js';
 
 export type ListChange = 'tools' | 'prompts' | 'resources';
 
@@ -30,8 +31,8 @@ const FLAG: Record<ListChange, keyof ListenFilter> = { tools: 'toolsListChanged'
  * what it asked for.
  */
 export class Notifier {
-  readonly sessions = new Set<Session>();
-  readonly listeners = new Set<Listener>();
+  readonly sessions = new ChurnSet<Session>();
+  readonly listeners = new ChurnSet<Listener>();
   /** With permissions: whether a principal may read a URI, so updates go only to those who may. */
   canRead: ((principal: Principal, uri: string) => boolean) | undefined;
 

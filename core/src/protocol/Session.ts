@@ -4,6 +4,7 @@ import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
 import { ANONYMOUS } from '../auth/principals.js';
+import { ChurnMap } from '../collections/ChurnMap.js';
 
 const LEVELS: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 export const levelRank = (l: LoggingLevel) => LEVELS.indexOf(l);
@@ -30,10 +31,10 @@ export class Session {
   lastSeen = Date.now();
   closed = false;
   /** Requests from the client being served, for `notifications/cancelled`. */
-  readonly inFlight = new Map<RequestId, CallLifetime>();
+  readonly inFlight = new ChurnMap<RequestId, CallLifetime>();
   /** The channel for messages not related to a request (HTTP GET stream, stdio). */
   standalone: Channel | undefined;
-  private readonly pending = new Map<RequestId, PendingRequest>();
+  private readonly pending = new ChurnMap<RequestId, PendingRequest>();
   private nextId = 0;
 
   constructor(

@@ -12,6 +12,7 @@ import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 import { takeWorker } from './workerPool.js';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 
 export interface WorkerGenerationOptions {
   readonly logger: Logger;
@@ -77,7 +78,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   const info: PluginInfo = ready.info;
   logger.debug({ ms: Date.now() - started }, 'plugin worker ready');
   const drain = new Drain();
-  const pending = new Map<number, PendingCall>();
+  const pending = new ChurnMap<number, PendingCall>();
   let nextId = 0;
   let dead: string | undefined;
   let disposing = false;

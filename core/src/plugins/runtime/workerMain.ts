@@ -16,6 +16,7 @@ import { CallLifetime } from '../../protocol/CallLifetime.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 
 const port = parentPort!;
 // Results, progress, logs and questions go back batched (see Outbox); the handshake (booted, ready, failed) goes at once.
@@ -28,8 +29,8 @@ let logger: Logger;
 let generation: PluginGeneration;
 /** The generation's tools by name: a call looks its tool up in a map, not by scanning the list. */
 let toolsByName: ReadonlyMap<string, PluginBindings['tools'][number]> = new Map();
-const calls = new Map<number, CallLifetime>();
-const asks = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+const calls = new ChurnMap<number, CallLifetime>();
+const asks = new ChurnMap<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 let nextAsk = 0;
 
 function describe(b: PluginBindings): RemoteBindings {

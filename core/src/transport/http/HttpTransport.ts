@@ -19,6 +19,7 @@ import { createOriginGuard } from './originGuard.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 
 export interface HttpTransportOptions {
   readonly host: string;
@@ -49,7 +50,7 @@ const accepts = (req: FastifyRequest, type: string) => {
  * stream of unrelated server messages, DELETE to end a session.
  */
 export class HttpTransport {
-  readonly sessions = new Map<string, Session>();
+  readonly sessions = new ChurnMap<string, Session>();
   private readonly app: FastifyInstance;
   private sweepTimer: NodeJS.Timeout | undefined;
   private readonly auth: HttpAuth | undefined;

@@ -6,20 +6,21 @@ import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js'
 import { LARGE_RAW_JSON, RawJson, responseBytes, serializeMessage } from '../../protocol/RawJson.js';
 import type { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
+import { ChurnSet } from '../../collections/ChurnSet.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const OPEN_CALLS = Symbol('mcp-host:openCalls');
-type TrackedSocket = Socket & { [OPEN_CALLS]?: Set<CallLifetime> };
+type TrackedSocket = Socket & { [OPEN_CALLS]?: ChurnSet<CallLifetime> };
 
 /**
  * The calls still unanswered on a connection, ended together if it closes. One 'close' listener
  * per connection instead of one per request: on HTTP/1.1 a client abandons a response only by
  * closing the connection, and adding and removing a listener per call was measurable.
  */
-function openCallsOf(socket: TrackedSocket): Set<CallLifetime> {
+function openCallsOf(socket: TrackedSocket): ChurnSet<CallLifetime> {
   let calls = socket[OPEN_CALLS];
   if (!calls) {
-    const set = (calls = socket[OPEN_CALLS] = new Set());
+    const set = (calls = socket[OPEN_CALLS] = new ChurnSet());
     socket.once('close', () => {
       for (const lifetime of set) lifetime.abort(new Error('the client closed the response stream'));
       set.clear();

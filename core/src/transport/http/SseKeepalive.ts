@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { ChurnSet } from '../../collections/ChurnSet.js';
 
 /**
  * Keeps open SSE streams alive through proxies with a comment line every `intervalMs`. One timer for
@@ -7,7 +8,7 @@ import type { ServerResponse } from 'node:http';
  * was a measurable part of their cost. A stream gets its first comment within `intervalMs`.
  */
 export class SseKeepalive {
-  private readonly streams = new Set<ServerResponse>();
+  private readonly streams = new ChurnSet<ServerResponse>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly intervalMs = 25_000) {}

@@ -11,6 +11,7 @@ import { hasModernMeta } from '../../protocol/modern/modernMeta.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
 import { Session } from '../../protocol/Session.js';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 
 /**
  * stdio: newline-delimited JSON-RPC on stdin/stdout for one client. stdout carries MCP messages
@@ -20,7 +21,7 @@ import { Session } from '../../protocol/Session.js';
 export class StdioTransport {
   readonly session: Session;
   private readonly channel: Channel;
-  private readonly modernInFlight = new Map<RequestId, CallLifetime>();
+  private readonly modernInFlight = new ChurnMap<RequestId, CallLifetime>();
   private ended!: Promise<void>;
 
   constructor(
