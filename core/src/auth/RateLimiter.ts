@@ -1,5 +1,6 @@
 import type { LimitsConfig } from '@mcp-host/config';
 import { TokenBucket } from './TokenBucket.js';
+import { ChurnMap } from '../collections/ChurnMap.js';
 
 /** Buckets kept before idle (full) ones are dropped; a full bucket is the same as no bucket. */
 const PRUNE_AT = 10_000;
@@ -25,7 +26,7 @@ class Buckets {
 export class RateLimiter {
   private readonly principals = new Buckets();
   private readonly tools = new Buckets();
-  private readonly running = new Map<string, number>();
+  private readonly running = new ChurnMap<string, number>();
 
   constructor(private readonly config: LimitsConfig) {}
 
