@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 import { stopServer } from './children.mjs';
 
 /** Set once by run.mjs from the command line. */
-export const loadOptions = { connections: 50, durationS: 10, warmupS: 1, rounds: 5 };
+export const loadOptions = { connections: 50, durationS: 10, warmupS: 1, rounds: 10 };
 
 function once(opts) {
   return new Promise((resolve, reject) => {
@@ -16,6 +16,19 @@ function once(opts) {
 const base = (url, { headers, body }, idReplacement) => ({ url, method: 'POST', headers, body, connections: loadOptions.connections, pipelining: 1, timeout: 10, idReplacement });
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * How many times server `a`'s throughput is server `b`'s, from two measurements of one `compare`:
+ * the median over the rounds of each round's ratio. Within a round the two ran back to back, so a
+ * phase of outside load (on these shared machines it moves a server's rate 2x within a minute)
+ * falls on both and cancels in their ratio; a ratio of two medians taken at different moments
+ * does not cancel it.
+ */
+export function pairedRatio(a, b) {
+  const n = Math.min(a.slices.length, b.slices.length);
+  const ratios = Array.from({ length: n }, (_, i) => a.slices[i] / b.slices[i]).sort((x, y) => x - y);
+  return n % 2 === 1 ? ratios[(n - 1) / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
+}
 
 /**
  * Sums autocannon runs into { rps, meanRps, p50, p99, errors, total, slices }. `rps` is the median

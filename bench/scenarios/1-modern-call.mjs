@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, startServer } from '../lib/children.mjs';
-import { compare } from '../lib/load.mjs';
+import { compare, pairedRatio } from '../lib/load.mjs';
 import { expectToolText, modernToolCall } from '../lib/mcp.mjs';
 import { pluginDir, serverScript } from '../lib/paths.mjs';
 import { loadRow, target } from '../lib/report.mjs';
@@ -27,8 +27,8 @@ export async function run({ tmpDir }) {
   return {
     rows: [loadRow(NAME, 'mcp-host', r.host.m), loadRow(NAME, 'SDK 2.x createMcpHandler', r.sdk2.m), loadRow(NAME, 'raw fastify (canned)', r.raw.m, 'ceiling')],
     targets: [
-      target('modern tools/call: mcp-host / SDK 2.x (x)', r.host.m.rps / r.sdk2.m.rps, { min: 10 }),
-      target('modern tools/call: mcp-host / raw fastify', r.host.m.rps / r.raw.m.rps, { min: 0.6 }),
+      target('modern tools/call: mcp-host / SDK 2.x (x)', pairedRatio(r.host.m, r.sdk2.m), { min: 10 }),
+      target('modern tools/call: mcp-host / raw fastify', pairedRatio(r.host.m, r.raw.m), { min: 0.6 }),
     ],
   };
 }

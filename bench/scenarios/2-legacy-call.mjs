@@ -4,7 +4,7 @@
 // enableJsonResponse) and SSE responses (echo_progress sends one progress notification because the
 // request carries a progressToken, which forces a stream; SDK 1.x in its default SSE mode).
 import { startHost, startServer } from '../lib/children.mjs';
-import { compare } from '../lib/load.mjs';
+import { compare, pairedRatio } from '../lib/load.mjs';
 import { expectToolText, legacyRequest, openLegacySession } from '../lib/mcp.mjs';
 import { pluginDir, serverScript } from '../lib/paths.mjs';
 import { loadRow, target } from '../lib/report.mjs';
@@ -45,7 +45,7 @@ export async function run() {
       { key: 'sdk1', start: () => startServer('sdk1-stateful', serverScript('sdk1-stateful'), SHAPES[shape].sdk1Args), prepare: prepare('SDK 1.x stateful', shape), options },
     ]);
     rows.push(loadRow(name, 'mcp-host', r.host.m), loadRow(name, 'SDK 1.x stateful', r.sdk1.m, shape === 'json' ? 'enableJsonResponse' : 'default (SSE)'));
-    targets.push(target(`legacy tools/call ${shape.toUpperCase()}: mcp-host / SDK 1.x (x)`, r.host.m.rps / r.sdk1.m.rps, { min: 3 }));
+    targets.push(target(`legacy tools/call ${shape.toUpperCase()}: mcp-host / SDK 1.x (x)`, pairedRatio(r.host.m, r.sdk1.m), { min: 3 }));
   }
   return { rows, targets };
 }

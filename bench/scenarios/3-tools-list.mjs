@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHost, startServer } from '../lib/children.mjs';
-import { compare } from '../lib/load.mjs';
+import { compare, pairedRatio } from '../lib/load.mjs';
 import { finalOf, modernRequest, post } from '../lib/mcp.mjs';
 import { pluginDir, serverScript } from '../lib/paths.mjs';
 import { loadRow, target } from '../lib/report.mjs';
@@ -35,6 +35,6 @@ export async function run({ tmpDir }) {
   const kb = `${(Buffer.byteLength(host.sample.text) / 1024).toFixed(0)} KB body`;
   return {
     rows: [loadRow(NAME, 'mcp-host', host.m, kb), loadRow(NAME, 'raw fastify (canned)', raw.m, 'ceiling, same bytes')],
-    targets: [target('tools/list 500: mcp-host / raw fastify', host.m.rps / raw.m.rps, { min: 0.5 })],
+    targets: [target('tools/list 500: mcp-host / raw fastify', pairedRatio(host.m, raw.m), { min: 0.5 })],
   };
 }

@@ -2,7 +2,7 @@
 // `plugins.isolation: worker` and with `in-process`. A host whose config has no `plugins.isolation`
 // (no worker runtime) refuses to start with it: the row then reads "n/a (no worker runtime yet)".
 import { startHost } from '../lib/children.mjs';
-import { compare } from '../lib/load.mjs';
+import { compare, pairedRatio } from '../lib/load.mjs';
 import { expectToolText, modernToolCall } from '../lib/mcp.mjs';
 import { pluginDir } from '../lib/paths.mjs';
 import { loadRow, noteRow, target } from '../lib/report.mjs';
@@ -24,8 +24,8 @@ export async function run() {
   const inProcess = results['in-process'].m;
   const worker = results.worker.m;
   return {
-    rows: [loadRow(NAME, 'mcp-host, in-process', inProcess), loadRow(NAME, 'mcp-host, worker', worker, `worker/in-process ${(worker.rps / inProcess.rps).toFixed(2)}`)],
+    rows: [loadRow(NAME, 'mcp-host, in-process', inProcess), loadRow(NAME, 'mcp-host, worker', worker, `worker/in-process ${pairedRatio(worker, inProcess).toFixed(2)}`)],
     // "Worker isolation costs <= 15% of throughput against in-process."
-    targets: [target('worker isolation: worker / in-process throughput', worker.rps / inProcess.rps, { min: 0.85 })],
+    targets: [target('worker isolation: worker / in-process throughput', pairedRatio(worker, inProcess), { min: 0.85 })],
   };
 }

@@ -71,12 +71,14 @@ export class PostChannel implements Channel {
 
   private write(message: JsonRpcMessage): void {
     const res = this.reply.raw;
-    // Everything written in one pass of the microtask queue (the headers, a progress event, often
-    // the response and the end) leaves in one socket write instead of one each.
+    // Everything written before the loop reaches its check phase (the headers, a progress event,
+    // often the response and the end) leaves in one socket write instead of one each. Not
+    // process.nextTick: a request body ends in a tick callback, so a tick queued by the handler's
+    // first event runs before the handler's next await resumes, and the result went in a second write.
     if (!this.corked) {
       this.corked = true;
       res.cork();
-      process.nextTick(PostChannel.uncork, this);
+      setImmediate(PostChannel.uncork, this);
     }
     if (!this.streaming) {
       this.streaming = true;
