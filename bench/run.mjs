@@ -78,7 +78,7 @@ async function main() {
     process.stderr.write(`bench: ${e.message}\n`);
     process.exit(2);
   }
-  Object.assign(loadOptions, { connections: opts.connections, durationS: opts.duration, warmupS: opts.quick ? 0.5 : 1, rounds: opts.quick ? 2 : 10 });
+  Object.assign(loadOptions, { connections: opts.connections, durationS: opts.duration, warmupS: opts.quick ? 0.5 : 3, rounds: opts.quick ? 2 : 10 });
   if (opts.isolation) hostDefaults.plugins.isolation = opts.isolation;
   const hardLimit = setTimeout(() => {
     process.stderr.write(`bench: still running after ${HARD_LIMIT_MS / 60_000} min, giving up\n`);

@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 import { stopServer } from './children.mjs';
 
 /** Set once by run.mjs from the command line. */
-export const loadOptions = { connections: 50, durationS: 10, warmupS: 1, rounds: 10 };
+export const loadOptions = { connections: 50, durationS: 10, warmupS: 3, rounds: 10 };
 
 function once(opts) {
   return new Promise((resolve, reject) => {
