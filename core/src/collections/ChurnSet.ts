@@ -1,47 +1,30 @@
-import { shouldRenew } from './renewal.js';
+import { Churning } from './Churning.js';
 
 /**
  * A Set for members that come and go all the time (open responses, calls on a connection) on an
  * owner that lives long: it starts a fresh Set now and then so V8's replaced hash tables do not
- * chain and promote every member (see renewal.ts). Same semantics as a Set for the methods it has.
+ * chain and promote every member (see Churning). Same semantics as a Set for the methods it has.
  */
-export class ChurnSet<T> implements Iterable<T> {
-  private set = new Set<T>();
-  private deletes = 0;
-
-  get size(): number {
-    return this.set.size;
+export class ChurnSet<T> extends Churning<T, Set<T>> implements Iterable<T> {
+  protected copy(from?: Set<T>): Set<T> {
+    return new Set(from);
   }
 
   has(value: T): boolean {
-    return this.set.has(value);
+    return this.inner.has(value);
   }
 
   add(value: T): this {
-    if (this.deletes > 0 && shouldRenew(this.deletes, this.set.size)) {
-      this.deletes = 0;
-      this.set = new Set(this.set);
-    }
-    this.set.add(value);
+    this.beforeInsert();
+    this.inner.add(value);
     return this;
   }
 
-  delete(value: T): boolean {
-    if (!this.set.delete(value)) return false;
-    this.deletes++;
-    return true;
-  }
-
-  clear(): void {
-    this.deletes = 0;
-    this.set = new Set();
-  }
-
   values(): SetIterator<T> {
-    return this.set.values();
+    return this.inner.values();
   }
 
   [Symbol.iterator](): SetIterator<T> {
-    return this.set.values();
+    return this.inner.values();
   }
 }
