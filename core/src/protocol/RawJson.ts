@@ -13,17 +13,19 @@ export class RawJson {
   }
 }
 
-/** From this size on, a pre-serialized result is sent as bytes (see `responseBytes`). */
+/** From this size on, a pre-serialized result is sent as bytes (see `responseParts`). */
 export const LARGE_RAW_JSON = 16 * 1024;
 const CLOSE = Buffer.from('}');
 
 /**
- * A JSON-RPC response around a large pre-serialized result, as bytes. Sending the result as a
+ * A JSON-RPC response around a large pre-serialized result, as the byte chunks to write in order:
+ * the envelope's head, the result's cached bytes, the closing brace. Sending the result as a
  * string would copy it into a new string (the envelope around it) and encode it to UTF-8 again on
- * every request; its bytes are encoded once and copied once here.
+ * every request; concatenating the bytes would still copy them (and allocate the whole body) every
+ * time. Written to a corked socket, the chunks leave in one write with nothing copied.
  */
-export function responseBytes(id: unknown, result: RawJson): Buffer {
-  return Buffer.concat([Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`), result.bytes, CLOSE]);
+export function responseParts(id: unknown, result: RawJson): [Buffer, Buffer, Buffer] {
+  return [Buffer.from(`{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":`), result.bytes, CLOSE];
 }
 
 /**

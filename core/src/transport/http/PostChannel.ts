@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js';
-import { LARGE_RAW_JSON, RawJson, responseBytes, serializeMessage } from '../../protocol/RawJson.js';
+import { LARGE_RAW_JSON, RawJson, responseParts, serializeMessage } from '../../protocol/RawJson.js';
 import type { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
 import { ChurnSet } from '../../collections/ChurnSet.js';
@@ -111,9 +111,21 @@ export class PostChannel implements Channel {
       this.reply.code(202).headers(this.headers).send(); // cancelled: nothing to answer, the SDK clients treat 202 as "no body"
       return;
     }
+    const result = response.result;
+    if (result instanceof RawJson && result.json.length >= LARGE_RAW_JSON) return this.sendParts(status, responseParts(response.id, result));
     const reply = this.reply.code(status);
     for (const name in this.headers) reply.header(name, this.headers[name]);
-    const result = response.result;
-    reply.header('content-type', JSON_TYPE).send(result instanceof RawJson && result.json.length >= LARGE_RAW_JSON ? responseBytes(response.id, result) : serializeMessage(response as never));
+    reply.header('content-type', JSON_TYPE).send(serializeMessage(response as never));
+  }
+
+  /** A JSON body in chunks (a large cached result between the envelope's ends): one corked write, no chunk copied. */
+  private sendParts(status: number, parts: Buffer[]): void {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    const res = this.reply.hijack().raw;
+    res.writeHead(status, { ...this.headers, 'content-type': JSON_TYPE, 'content-length': length });
+    res.cork();
+    for (let i = 0; i < parts.length - 1; i++) res.write(parts[i]);
+    res.end(parts[parts.length - 1]);
   }
 }
