@@ -1,6 +1,6 @@
 import type { LimitsConfig } from '@mcp-host/config';
-import { TokenBucket } from './TokenBucket.js';
 import { ChurnMap } from '../collections/ChurnMap.js';
+import { TokenBucket } from './TokenBucket.js';
 
 /** Buckets kept before idle (full) ones are dropped; a full bucket is the same as no bucket. */
 const PRUNE_AT = 10_000;

@@ -1,9 +1,9 @@
 import type { Principal } from '@mcp-host/sdk';
+import { ChurnSet } from '../collections/ChurnSet.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcNotification, RequestId } from './jsonrpc.js';
 import { MetaKey } from './modern/modernMeta.js';
 import type { Session } from './Session.js';
-import { ChurnSet } from '../collections/ChurnSet.js';
 
 export type ListChange = 'tools' | 'prompts' | 'resources';
 

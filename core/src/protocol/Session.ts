@@ -1,10 +1,10 @@
 import type { ClientCapabilities, ClientInfo, Implementation, LoggingLevel, Principal } from '@mcp-host/sdk';
+import { ChurnMap } from '../collections/ChurnMap.js';
 import type { CallLifetime } from './CallLifetime.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
 import { ANONYMOUS } from '../auth/principals.js';
-import { ChurnMap } from '../collections/ChurnMap.js';
 
 const LEVELS: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 export const levelRank = (l: LoggingLevel) => LEVELS.indexOf(l);

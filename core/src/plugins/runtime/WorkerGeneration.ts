@@ -1,6 +1,7 @@
 import type { CompleteFn, HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Logger } from 'pino';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { compileSchema } from '../../catalog/compileSchema.js';
 import { lifetimeOf, type CallLifetime } from '../../protocol/CallLifetime.js';
@@ -12,7 +13,6 @@ import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 import { takeWorker } from './workerPool.js';
-import { ChurnMap } from '../../collections/ChurnMap.js';
 
 export interface WorkerGenerationOptions {
   readonly logger: Logger;

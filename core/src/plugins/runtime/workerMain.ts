@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import type { RequestContext } from '@mcp-host/sdk';
 import { pino, type Logger } from 'pino';
 import { container } from 'tsyringe';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { loadPlugin, type PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
@@ -16,7 +17,6 @@ import { CallLifetime } from '../../protocol/CallLifetime.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
-import { ChurnMap } from '../../collections/ChurnMap.js';
 
 const port = parentPort!;
 // Results, progress, logs and questions go back batched (see Outbox); the handshake (booted, ready, failed) goes at once.

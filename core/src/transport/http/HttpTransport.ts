@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AuthConfig } from '@mcp-host/config';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
 import { classify, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
@@ -19,7 +20,6 @@ import { createOriginGuard } from './originGuard.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
-import { ChurnMap } from '../../collections/ChurnMap.js';
 
 export interface HttpTransportOptions {
   readonly host: string;

@@ -1,12 +1,12 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
+import { ChurnSet } from '../../collections/ChurnSet.js';
 import type { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import { LARGE_RAW_JSON, RawJson, responseParts, serializeMessage } from '../../protocol/RawJson.js';
 import type { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
-import { ChurnSet } from '../../collections/ChurnSet.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const OPEN_CALLS = Symbol('mcp-host:openCalls');

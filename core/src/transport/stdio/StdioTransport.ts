@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { ANONYMOUS } from '../../auth/principals.js';
+import { ChurnMap } from '../../collections/ChurnMap.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
@@ -11,7 +12,6 @@ import { hasModernMeta } from '../../protocol/modern/modernMeta.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
 import { Session } from '../../protocol/Session.js';
-import { ChurnMap } from '../../collections/ChurnMap.js';
 
 /**
  * stdio: newline-delimited JSON-RPC on stdin/stdout for one client. stdout carries MCP messages
