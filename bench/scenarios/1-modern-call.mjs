@@ -25,7 +25,7 @@ export async function run({ tmpDir }) {
     },
   ]);
   return {
-    rows: [loadRow(NAME, 'mcp-host', r.host.m), loadRow(NAME, 'SDK 2.x createMcpHandler', r.sdk2.m), loadRow(NAME, 'raw fastify (canned)', r.raw.m, 'ceiling')],
+    rows: [loadRow(NAME, 'mcp-host', r.host.m), loadRow(NAME, 'SDK 2.x createMcpHandler', r.sdk2.m), loadRow(NAME, 'raw fastify (canned)', r.raw.m, `ceiling: ${pairedRatio(r.raw.m, r.sdk2.m).toFixed(1)}x SDK 2.x`)],
     targets: [
       target('modern tools/call: mcp-host / SDK 2.x (x)', pairedRatio(r.host.m, r.sdk2.m), { min: 10 }),
       target('modern tools/call: mcp-host / raw fastify', pairedRatio(r.host.m, r.raw.m), { min: 0.6 }),
