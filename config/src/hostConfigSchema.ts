@@ -9,6 +9,33 @@ import { auditSchema, authSchema, limitsSchema, maskingSchema, permissionsSchema
  * a `prefault` is parsed, so the inner defaults get filled in.
  */
 
+/** Bounds on client JSON (requests) and plugin results; over one is a clean error, never deep recursion. */
+export const jsonLimitsSchema = z
+  .object({
+    /** Nesting depth of objects and arrays. */
+    maxDepth: z.number().int().min(4).max(1000).default(64),
+    /** Length of any one string (UTF-16 code units), keys included. */
+    maxStringLength: z.number().int().min(256).default(1_048_576),
+    /** Items of any one array. */
+    maxArrayLength: z.number().int().min(16).default(100_000),
+    /** Keys of any one object. */
+    maxObjectKeys: z.number().int().min(16).default(10_000),
+  })
+  .strict();
+
+export const quotasSchema = z
+  .object({
+    /** Legacy sessions one principal may hold open. */
+    sessionsPerPrincipal: z.number().int().min(1).default(1_000),
+    /** Legacy GET streams one principal may hold open. */
+    getStreamsPerPrincipal: z.number().int().min(1).default(1_000),
+    /** 2026-07-28 `subscriptions/listen` streams one principal may hold open. */
+    listenStreamsPerPrincipal: z.number().int().min(1).default(100),
+    /** Requests (calls, reads, lists…) one principal may have in flight at once. */
+    inFlightPerPrincipal: z.number().int().min(1).default(256),
+  })
+  .strict();
+
 const serverSchema = z
   .object({
     host: z.string().default('127.0.0.1'),
@@ -21,6 +48,17 @@ const serverSchema = z
     bodyLimitBytes: z.number().int().min(1024).default(4_194_304),
     sessionIdleTimeoutMs: z.number().int().min(1000).default(1_800_000),
     maxSessions: z.number().int().min(1).default(10_000),
+    /** What a request's JSON may hold: checked before anything recursive (validation, masking, cloning) touches it. */
+    limits: jsonLimitsSchema.prefault({}),
+    /** Fair shares: what one principal may hold at once, beside the global caps (maxSessions, protocol.maxListenStreams). */
+    quotas: quotasSchema.prefault({}),
+    /** A request whose body has not fully arrived after this long is answered 408 and its connection closed. */
+    bodyTimeoutMs: z.number().int().min(1000).default(30_000),
+    /**
+     * On SIGTERM/SIGINT: how long calls in flight may run to completion before they are answered
+     * with a shutting-down error and the host exits (a second signal exits at once).
+     */
+    drainTimeoutMs: z.number().int().min(0).default(10_000),
   })
   .strict();
 
@@ -33,7 +71,7 @@ const pluginSettingsSchema = z
       .regex(/^[A-Za-z0-9_.-]*$/, { error: 'may contain only letters, digits, "_", "." and "-"' })
       .optional(),
     /** Overrides plugins.isolation for this plugin ("in-process" for trusted, lowest-latency plugins). */
-    isolation: z.enum(['worker', 'in-process']).optional(),
+    isolation: z.enum(['worker', 'process', 'in-process']).optional(),
     /** Serve only versions in this semver range (e.g. "^1.4.0"); the highest satisfying version wins. */
     version: z
       .string()
@@ -57,15 +95,21 @@ const pluginsSchema = z
     /**
      * Where plugin code runs: "worker" (default) gives each generation its own worker thread, so a
      * reload frees the old code and a plugin that crashes, hangs or exhausts memory fails alone;
-     * "in-process" is for trusted plugins that want the lowest latency.
+     * "process" gives each generation a child process, whose memory (heap and external buffers)
+     * is capped by `maxRssMb`; "in-process" is for trusted plugins that want the lowest latency.
      */
-    isolation: z.enum(['worker', 'in-process']).default('worker'),
+    isolation: z.enum(['worker', 'process', 'in-process']).default('worker'),
     /** A plugin call without an answer after this long fails (and a worker that stopped answering is restarted). */
     callTimeoutMs: z.number().int().min(100).default(60_000),
     /** Loading a plugin (import, setup, constructors) must finish within this long. */
     loadTimeoutMs: z.number().int().min(100).default(30_000),
-    /** Heap limit of each plugin worker. */
+    /** Heap limit (V8 old generation) of each plugin worker or process. */
     workerMemoryMb: z.number().int().min(16).default(512),
+    /**
+     * `isolation: process` only: the resident memory a plugin process may reach (heap, ArrayBuffers,
+     * native memory). Past it the process is killed, its calls fail with a clean error, and it restarts.
+     */
+    maxRssMb: z.number().int().min(64).default(1024),
     /** Hot reload: watch the plugin paths and reload a plugin when its code or manifest changes. */
     watch: z.boolean().default(true),
     /** Quiet time after the last change before a plugin reloads (coalesces builds and atomic saves). */
@@ -130,5 +174,7 @@ export type PluginSettings = HostConfig['plugins']['settings'][string];
 export type AuthConfig = NonNullable<HostConfig['auth']>;
 export type MaskingConfig = NonNullable<HostConfig['masking']>;
 export type LimitsConfig = NonNullable<HostConfig['limits']>;
+export type JsonLimits = HostConfig['server']['limits'];
+export type QuotasConfig = HostConfig['server']['quotas'];
 export type AuditConfig = NonNullable<HostConfig['audit']>;
 export type PermissionsConfig = NonNullable<PluginSettings['permissions']>;
