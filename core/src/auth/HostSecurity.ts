@@ -10,6 +10,7 @@ import { CallPolicy } from './CallPolicy.js';
 import { logRedactPaths } from './logRedaction.js';
 import { MaskPolicy } from './MaskPolicy.js';
 import { principal } from './principals.js';
+import { PrincipalQuotas } from './PrincipalQuotas.js';
 import type { Requirement } from './Requirement.js';
 import { RateLimiter } from './RateLimiter.js';
 
@@ -24,11 +25,14 @@ export class HostSecurity {
   readonly limiter: RateLimiter | undefined;
   /** pino redact paths: credentials, and every configured sensitive field (logs are masked for everyone). */
   readonly logRedact: string[];
+  /** Each principal's share of sessions, streams and requests in flight (`server.quotas`). */
+  readonly quotas: PrincipalQuotas;
 
   constructor(private readonly config: HostConfig) {
     this.access = config.auth ? new AccessPolicy(config.plugins.settings) : undefined;
     this.masking = new MaskPolicy(config.masking, config.plugins.settings);
     this.limiter = config.limits ? new RateLimiter(config.limits) : undefined;
+    this.quotas = new PrincipalQuotas(config.server.quotas);
     this.logRedact = logRedactPaths([...(config.masking?.fields ?? []), ...Object.values(config.plugins.settings).flatMap((s) => s.masking?.fields ?? [])]);
   }
 
@@ -40,7 +44,7 @@ export class HostSecurity {
 
   get stdioPrincipal(): Principal | undefined {
     const p = this.config.auth?.stdioPrincipal;
-    return p ? principal(p.id, p.scopes, p.roles) : undefined;
+    return p ? principal({ source: 'stdio', subject: p.id }, p.scopes, p.roles) : undefined;
   }
 
   /** The policy step of calls; audit is on by default once callers are authenticated ("who did what" then has an answer). */

@@ -33,17 +33,22 @@ async function main(): Promise<void> {
   if (missing.length > 0) die(`plugin path not found: ${missing.join(', ')} (check --plugins / plugins.paths)`, 2);
 
   // Signals are handled from before the start, so a SIGTERM during start-up still exits 0 (nothing to keep then).
+  // The first signal drains (calls in flight finish within server.drainTimeoutMs); a second one exits at once.
   let host: Host | undefined;
   let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
+  const shutdown = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      host?.logger.warn({ signal }, 'second signal: exiting without waiting for calls in flight');
+      host?.logger.flush?.();
+      process.exit(1);
+    }
     stopping = true;
-    host?.logger.info({ signal }, 'shutting down');
-    await host?.close();
+    host?.logger.info({ signal, drainTimeoutMs: config.server.drainTimeoutMs }, 'shutting down: draining calls in flight');
+    await host?.shutdown();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   try {
     host = await Host.start({ config });
@@ -56,7 +61,8 @@ async function main(): Promise<void> {
 
   if (config.stdio) {
     await host.serveStdio();
-    await host.close();
+    // stdin ended: what the client sent is still answered (within server.drainTimeoutMs) before exiting.
+    if (!stopping) await host.shutdown();
     process.exit(0);
   }
 }

@@ -35,6 +35,7 @@ export class Host {
   private http: HttpTransport | undefined;
   private stdio: StdioTransport | undefined;
   private closing: Promise<void> | undefined;
+  private draining: Promise<void> | undefined;
 
   private watcher: PluginWatcher | undefined;
 
@@ -98,6 +99,7 @@ export class Host {
       requestStateSecret: config.protocol.requestStateSecret,
       requestStateTtlMs: config.protocol.requestStateTtlMs,
       policy: security.callPolicy(logger),
+      quotas: security.quotas,
     });
     host = new Host(config, logger, root, supervisor, engine);
     try {
@@ -106,9 +108,9 @@ export class Host {
         await host.watcher.start();
       }
       if (config.stdio) {
-        host.stdio = new StdioTransport(engine, (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger, security.stdioPrincipal);
+        host.stdio = new StdioTransport(engine, (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger, { principal: security.stdioPrincipal, limits: config.server.limits, maxLineBytes: config.server.bodyLimitBytes });
       } else {
-        host.http = new HttpTransport(engine, { ...config.server, auth: config.auth, limiter: security.limiter }, logger);
+        host.http = new HttpTransport(engine, { ...config.server, auth: config.auth, limiter: security.limiter, quotas: security.quotas }, logger);
         host.url = await host.http.listen();
         logger.info({ url: host.url, plugins: catalog.generations.length, problems: problems.length }, `mcp-host ${HOST_VERSION} listening on ${host.url}`);
       }
@@ -124,6 +126,23 @@ export class Host {
     if (!this.stdio) throw new Error('not in stdio mode');
     this.logger.info({ plugins: this.catalog.generations.length, problems: this.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
     await this.stdio.start();
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM/SIGINT): the transports refuse new work, listen streams end with
+   * their answer, calls in flight get `server.drainTimeoutMs` to finish and those left are answered
+   * with a shutting-down error; then everything closes as in `close`.
+   */
+  shutdown(): Promise<void> {
+    this.draining ??= (async () => {
+      const timeoutMs = this.config.server.drainTimeoutMs;
+      const started = Date.now();
+      this.engine.close();
+      const cut = (await this.http?.drain(timeoutMs)) ?? (await this.stdio?.drain(timeoutMs)) ?? 0;
+      this.logger.info({ drainedMs: Date.now() - started, cutShort: cut }, cut > 0 ? `drained; ${cut} call(s) still running were answered with a shutting-down error` : 'drained: every call in flight finished');
+      await this.close();
+    })();
+    return this.draining;
   }
 
   /** Stops the watcher and transports, then disposes plugin generations (last loaded first), then the root container. */

@@ -63,6 +63,15 @@ export class Engine {
     return this.deps.notifier;
   }
 
+  /** A legacy session that hears change notifications from now on (transports register the sessions they open). */
+  addSession(session: Session): void {
+    this.deps.notifier.sessions.add(session);
+  }
+
+  removeSession(session: Session): void {
+    this.deps.notifier.sessions.delete(session);
+  }
+
   /** The tool binding serving `name` now, if `principal` may see it (transports check its `Mcp-Param-*` headers). */
   tool(name: string, principal: Principal = ANONYMOUS) {
     const catalog = this.deps.catalog();

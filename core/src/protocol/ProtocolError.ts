@@ -18,6 +18,8 @@ export const RpcCode = {
    */
   Forbidden: -32003,
   RateLimited: -32029,
+  /** The host cannot serve this now (it is shutting down): retry, later or elsewhere (HTTP 503 + Retry-After). */
+  Unavailable: -32005,
 } as const;
 
 /** An error the engine turns into a JSON-RPC error response. Same class as plugins throw, so one path handles both. */

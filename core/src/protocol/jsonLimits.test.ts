@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_JSON_LIMITS, exceedsJsonLimits } from './jsonLimits.js';
+import { DEFAULT_JSON_LIMITS, exceedsJsonLimits, textNestsDeeper } from './jsonLimits.js';
 
 const nested = (depth: number) => {
   let v: unknown = 'leaf';
@@ -40,5 +40,17 @@ describe('exceedsJsonLimits', () => {
     const started = performance.now();
     expect(exceedsJsonLimits(shared)).toMatch(/more than 4000000 values/);
     expect(performance.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('textNestsDeeper', () => {
+  it('counts brackets outside strings only', () => {
+    expect(textNestsDeeper('{"a":[1,{"b":[]}]}', 4)).toBe(false);
+    expect(textNestsDeeper('{"a":[1,{"b":[]}]}', 3)).toBe(true);
+    expect(exceedsJsonLimits(JSON.parse('{"a":[1,{"b":[]}]}'), { ...DEFAULT_JSON_LIMITS, maxDepth: 4 })).toBeUndefined();
+    expect(exceedsJsonLimits(JSON.parse('{"a":[1,{"b":[]}]}'), { ...DEFAULT_JSON_LIMITS, maxDepth: 3 })).toMatch(/maxDepth/);
+    expect(textNestsDeeper(JSON.stringify({ s: '[[[[[[[[{{{{{{', t: 'say \\"[[[[' }), 1)).toBe(false);
+    expect(textNestsDeeper('['.repeat(65) + ']'.repeat(65), 64)).toBe(true);
+    expect(textNestsDeeper('['.repeat(64) + ']'.repeat(64), 64)).toBe(false);
   });
 });

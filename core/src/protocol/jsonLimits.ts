@@ -55,6 +55,31 @@ export function exceedsJsonLimits(value: unknown, limits: JsonLimits = DEFAULT_J
   return undefined;
 }
 
+/**
+ * Whether JSON text nests deeper than `maxDepth`, read in one pass over its characters before it is
+ * parsed: V8 parses deep nesting without recursing, but a 4 MB body of brackets still costs most of
+ * a second of the event loop to build, and it is refused anyway.
+ */
+export function textNestsDeeper(text: string, maxDepth: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // Skip the string: its brackets do not nest.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > maxDepth) return true;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 function stringTooLong(s: string, limits: JsonLimits): string {
   return `a string of ${s.length} characters, over ${limits.maxStringLength} (server.limits.maxStringLength)`;
 }

@@ -1,6 +1,7 @@
 import type { Implementation } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { CallPolicy } from '../../auth/CallPolicy.js';
+import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
 import type { Notifier } from '../Notifier.js';
@@ -27,6 +28,8 @@ export interface EngineDeps {
   readonly maxListenStreams: number;
   /** Permissions, limits, masking and audit of calls. */
   readonly policy: CallPolicy;
+  /** Each principal's share of listen streams (absent: only the global cap). */
+  readonly quotas?: PrincipalQuotas;
 }
 
 /** Serves one request method; returns the result (or a RawJson) or throws a ProtocolError. */

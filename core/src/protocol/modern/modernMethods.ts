@@ -42,6 +42,10 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
       if (deps.notifier.listeners.size >= deps.maxListenStreams) {
         throw new ProtocolError(RpcCode.InternalError, `Too many open listen streams (limit ${deps.maxListenStreams}); retry later`, { limit: deps.maxListenStreams });
       }
+      const quotas = deps.quotas;
+      if (quotas && !quotas.take('listenStreams', principal.id)) {
+        throw new ProtocolError(RpcCode.RateLimited, `Too many listen streams: ${quotas.refusal('listenStreams')}; close one first`, { limit: 'listenStreamsPerPrincipal', max: quotas.limit('listenStreams') });
+      }
       // The acknowledgement comes first and names exactly what this stream will carry.
       channel.send(tagged('notifications/subscriptions/acknowledged', { notifications: filter }, id));
       const listener: Listener = { subscriptionId: id, filter, channel, principal };
@@ -54,6 +58,7 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
         });
       } finally {
         deps.notifier.listeners.delete(listener);
+        quotas?.give('listenStreams', principal.id);
       }
       // A graceful end (host shutdown) answers the listen request; a client that left gets nothing.
       return { _meta: { [MetaKey.subscriptionId]: id } };

@@ -1,20 +1,24 @@
-import { randomUUID } from 'node:crypto';
-import type { AuthConfig } from '@mcp-host/config';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AuthConfig, JsonLimits } from '@mcp-host/config';
+import type { Principal } from '@mcp-host/sdk';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ChurnMap } from '../../collections/ChurnMap.js';
+import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
+import { ChurnSet } from '../../collections/ChurnSet.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
-import { classify, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
+import { errorResponse, type JsonRpcErrorObject, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
+import { readMessage } from '../../protocol/readMessage.js';
 import { hasModernMeta, ModernCode, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
 import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
 import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
-import { Session } from '../../protocol/Session.js';
+import type { Session } from '../../protocol/Session.js';
 import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
 import { ANONYMOUS } from '../../auth/principals.js';
 import type { RateLimiter } from '../../auth/RateLimiter.js';
 import { HttpAuth } from './HttpAuth.js';
+import { HttpSessions } from './HttpSessions.js';
 import { installRequestLimit } from './requestLimitHook.js';
 import { createOriginGuard } from './originGuard.js';
 import { PostChannel } from './PostChannel.js';
@@ -30,6 +34,12 @@ export interface HttpTransportOptions {
   readonly bodyLimitBytes: number;
   readonly sessionIdleTimeoutMs: number;
   readonly maxSessions: number;
+  /** What one message's JSON may hold (depth, string, array and object sizes). */
+  readonly limits: JsonLimits;
+  /** A request body not fully received after this long is answered 408. */
+  readonly bodyTimeoutMs: number;
+  /** Each principal's share of sessions, streams and requests in flight. */
+  readonly quotas: PrincipalQuotas;
   /** Bearer-token authentication; absent: every caller is the anonymous principal. */
   readonly auth?: AuthConfig;
   /** Per-principal request rate (429 + Retry-After past it). */
@@ -40,29 +50,44 @@ function rpcError(reply: FastifyReply, status: number, error: JsonRpcErrorObject
   return reply.code(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id, error }));
 }
 
+/** While the host drains: new work is refused with 503 and a hint to come back (to another replica, or this one restarted). */
+const DRAINING: JsonRpcErrorObject = { code: RpcCode.Unavailable, message: 'Service Unavailable: the host is shutting down; retry shortly' };
+
 const accepts = (req: FastifyRequest, type: string) => {
   const a = req.headers.accept;
   return a === undefined || a.includes(type) || a.includes('*/*');
 };
 
 /**
- * Streamable HTTP (2025-11-25 and earlier) on fastify: POST for messages, GET for the session's
- * stream of unrelated server messages, DELETE to end a session.
+ * Streamable HTTP on fastify, both eras on one endpoint: POST for messages (a 2026-07-28 message is
+ * stateless; a 2025-11-25 one belongs to a session), GET for a legacy session's stream of unrelated
+ * server messages, DELETE to end a session.
  */
 export class HttpTransport {
-  readonly sessions = new ChurnMap<string, Session>();
+  readonly sessions: HttpSessions;
   private readonly app: FastifyInstance;
-  private sweepTimer: NodeJS.Timeout | undefined;
   private readonly auth: HttpAuth | undefined;
   private readonly keepalive = new SseKeepalive();
+  /** POSTed requests not yet answered: a drain waits for them, then answers those left. */
+  private readonly open = new ChurnSet<PostChannel>();
+  /** Legacy GET streams, ended when the host drains. */
+  private readonly streams = new ChurnSet<ServerResponse>();
+  private draining = false;
+  private onIdle: (() => void) | undefined;
 
   constructor(
     private readonly engine: Engine,
     private readonly options: HttpTransportOptions,
     private readonly logger: Logger,
   ) {
-    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: true, return503OnClosing: true });
+    // requestTimeout bounds how long a request body may take to arrive (slow-body clients hold a
+    // socket and a parser each); Node checks it every connectionsCheckingInterval, so that is
+    // tightened to keep the answer near the configured time.
+    const serverFactory = (handler: Parameters<typeof createServer>[1]) =>
+      createServer({ requestTimeout: options.bodyTimeoutMs, connectionsCheckingInterval: Math.min(1000, options.bodyTimeoutMs / 2) }, handler);
+    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: true, return503OnClosing: true, serverFactory: serverFactory as never });
     this.auth = options.auth ? new HttpAuth(options.auth, logger) : undefined;
+    this.sessions = new HttpSessions(engine, options.quotas, options, logger);
     this.routes();
   }
 
@@ -74,33 +99,38 @@ export class HttpTransport {
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
     const url = `http://${host}:${port}${this.options.path}`;
     await this.auth?.bind(url);
-    const sweepEvery = Math.min(Math.max(this.options.sessionIdleTimeoutMs / 2, 500), 60_000);
-    this.sweepTimer = setInterval(() => this.sweep(), sweepEvery).unref();
+    this.sessions.startSweep();
     return url;
   }
 
+  /**
+   * Graceful drain: new requests and streams are refused (503 + Retry-After) from now on, while
+   * answers to the host's own requests (elicitation) and cancellations still get through so calls
+   * in flight can finish. Legacy GET streams end; listen streams are ended by the engine. Waits up
+   * to `timeoutMs` for the calls in flight, then answers those left with a shutting-down error.
+   * Resolves with how many calls were cut short.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    this.draining = true;
+    for (const res of this.streams) res.end();
+    if (this.open.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.onIdle = () => (clearTimeout(timer), resolve());
+      });
+    }
+    this.onIdle = undefined;
+    const left = [...this.open];
+    const error: JsonRpcErrorObject = { code: RpcCode.Unavailable, message: `Service Unavailable: the host shut down before this call finished (server.drainTimeoutMs: ${timeoutMs} ms); retry it` };
+    for (const channel of left) channel.abandon(error);
+    return left.length;
+  }
+
   async close(): Promise<void> {
-    clearInterval(this.sweepTimer);
-    for (const s of [...this.sessions.values()]) this.endSession(s);
+    this.draining = true;
+    this.sessions.close();
     this.keepalive.close();
     await this.app.close();
-  }
-
-  /** Ends sessions idle for longer than the timeout (no open stream, nothing in flight). */
-  private sweep(): void {
-    const cutoff = Date.now() - this.options.sessionIdleTimeoutMs;
-    for (const [id, s] of this.sessions) {
-      if (s.lastSeen < cutoff && !s.standalone && s.inFlight.size === 0) {
-        this.endSession(s);
-        this.logger.debug({ session: id }, 'idle session expired');
-      }
-    }
-  }
-
-  private endSession(session: Session): void {
-    session.close();
-    this.sessions.delete(session.id!);
-    this.engine.notifier.sessions.delete(session);
   }
 
   private routes(): void {
@@ -126,6 +156,8 @@ export class HttpTransport {
       const message =
         err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `Request body larger than ${this.options.bodyLimitBytes} bytes (server.bodyLimitBytes)`
         : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Unsupported Media Type: Content-Type must be application/json'
+        // Never echo an internal error's text (it may carry data of a call) to whoever sent the request.
+        : status >= 500 ? 'Internal error (logged by the host)'
         : err.message;
       return rpcError(reply, status, { code: status === 413 || status === 415 ? RpcCode.InvalidRequest : RpcCode.InternalError, message });
     });
@@ -172,61 +204,68 @@ export class HttpTransport {
     if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
       return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(req.body as string);
-    } catch (e) {
-      return void rpcError(reply, 400, { code: RpcCode.ParseError, message: `Parse error: ${(e as Error).message}` });
-    }
-    if (Array.isArray(body)) {
-      return void rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: 'Invalid Request: JSON-RPC batches are not supported (removed in protocol 2025-06-18); send one message per POST' });
-    }
-    const msg = classify(body);
+    const msg = readMessage(req.body as string, this.options.limits, 'POST');
     if (msg.kind === 'invalid') return void rpcError(reply, 400, msg.error, msg.id);
-
-    if (msg.kind !== 'response' && this.isModern(req, msg.message.method, msg.message.params)) return this.postModern(req, reply, msg.message);
-
-    if (msg.kind === 'request' && msg.message.method === 'initialize') {
-      if (req.headers['mcp-session-id'] !== undefined) {
-        return void rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id' }, msg.message.id);
-      }
-      if (this.sessions.size >= this.options.maxSessions) {
-        return void rpcError(reply.header('retry-after', '5'), 503, { code: RpcCode.ConnectionClosed, message: `Service Unavailable: session limit (${this.options.maxSessions}) reached` }, msg.message.id);
-      }
-      const session = new Session(randomUUID(), req.principal ?? ANONYMOUS);
-      const headers: Record<string, string> = {};
-      const channel = this.channelFor(req, reply, headers);
-      const response = await this.engine.handleRequest(msg.message, session, channel);
-      if (response && !response.error) {
-        // The id goes out only with a successful InitializeResult: a failed initialize creates no session.
-        headers['mcp-session-id'] = session.id!;
-        this.sessions.set(session.id!, session);
-        this.engine.notifier.sessions.add(session);
-      }
-      return channel.finish(response);
+    if (msg.kind === 'request') {
+      // A drain lets answers and cancellations through (calls in flight may wait on them), not new work.
+      if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING, msg.message.id);
+      return this.serveRequest(req, reply, msg.message);
     }
-
+    // A modern notification (e.g. notifications/cancelled after a closed listen stream) has nothing to act on.
+    if (msg.kind === 'notification' && this.isModern(req, msg.message.method, msg.message.params)) return void reply.code(202).send();
     const session = this.sessionOf(req, reply);
     if (!session) return;
-    switch (msg.kind) {
-      case 'notification':
-        this.engine.handleNotification(msg.message, session);
-        return void reply.code(202).send();
-      case 'response':
-        this.engine.handleResponse(msg.message, session);
-        return void reply.code(202).send();
-      case 'request': {
-        const channel = this.channelFor(req, reply, {});
-        return this.finish(channel, await this.engine.handleRequest(msg.message, session, channel));
-      }
+    if (msg.kind === 'notification') this.engine.handleNotification(msg.message, session);
+    else this.engine.handleResponse(msg.message, session);
+    return void reply.code(202).send();
+  }
+
+  /**
+   * A request, counted in flight (for the drain) and against its principal's share of requests in
+   * flight. A listen stream has its own share (`listenStreamsPerPrincipal`), so it is not counted here.
+   */
+  private async serveRequest(req: FastifyRequest, reply: FastifyReply, request: JsonRpcRequest): Promise<void> {
+    const principal = req.principal ?? ANONYMOUS;
+    const counted = request.method !== 'subscriptions/listen';
+    if (counted && !this.options.quotas.take('inFlight', principal.id)) {
+      return void rpcError(reply.header('retry-after', '1'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.options.quotas.refusal('inFlight')}`, data: { limit: 'inFlightPerPrincipal', max: this.options.quotas.limit('inFlight') } }, request.id);
+    }
+    const channel = this.channelFor(req, reply, {}, request.id);
+    this.open.add(channel);
+    try {
+      if (this.isModern(req, request.method, request.params)) return await this.postModern(req, channel, reply, request, principal);
+      if (request.method === 'initialize') return await this.initialize(req, channel, request, principal);
+      const session = this.sessionOf(req, reply);
+      if (session) this.finish(channel, await this.engine.handleRequest(request, session, channel));
+    } finally {
+      this.open.delete(channel);
+      if (counted) this.options.quotas.give('inFlight', principal.id);
+      if (this.open.size === 0) this.onIdle?.();
     }
   }
 
-  private channelFor(req: FastifyRequest, reply: FastifyReply, headers: Record<string, string>): PostChannel {
+  private async initialize(req: FastifyRequest, channel: PostChannel, request: JsonRpcRequest, principal: Principal): Promise<void> {
+    if (req.headers['mcp-session-id'] !== undefined) {
+      return channel.finish(errorResponse(request.id, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id' }), 400);
+    }
+    const session = this.sessions.reserve(principal);
+    if (!('id' in session)) {
+      channel.header('retry-after', '5');
+      return channel.finish(errorResponse(request.id, { code: session.status === 429 ? RpcCode.RateLimited : RpcCode.ConnectionClosed, message: session.message }), session.status);
+    }
+    const response = await this.engine.handleRequest(request, session, channel);
+    const opened = response !== undefined && !response.error;
+    // The id goes out only with a successful InitializeResult: a failed initialize creates no session.
+    if (opened) channel.header('mcp-session-id', session.id!);
+    this.sessions.settle(session, opened);
+    channel.finish(response);
+  }
+
+  private channelFor(req: FastifyRequest, reply: FastifyReply, headers: Record<string, string>, id: JsonRpcRequest['id']): PostChannel {
     const accept = req.headers.accept;
     const sse = accept === undefined || accept.includes('text/event-stream') || accept.includes('*/*');
     const json = accept === undefined || accept.includes('application/json') || accept.includes('*/*');
-    return new PostChannel(reply, sse, headers, json, this.keepalive);
+    return new PostChannel(reply, sse, headers, json, this.keepalive, id);
   }
 
   /**
@@ -244,14 +283,13 @@ export class HttpTransport {
    * `_meta` claim (-32602), headers against the body (-32020), version and capabilities (-32022,
    * -32602), unknown method (404). A legacy `Mcp-Session-Id` is ignored, as the spec asks.
    */
-  private async postModern(req: FastifyRequest, reply: FastifyReply, message: JsonRpcRequest | JsonRpcNotification): Promise<void> {
-    if (!('id' in message)) return void reply.code(202).send(); // e.g. notifications/cancelled after a closed listen stream: nothing to do
+  private async postModern(req: FastifyRequest, channel: PostChannel, reply: FastifyReply, message: JsonRpcRequest, principal: Principal): Promise<void> {
     const { id, method } = message;
     const params = message.params ?? {};
     let meta: ModernMeta;
     try {
       readProtocolClaim(params);
-      const tool = method === 'tools/call' && typeof params.name === 'string' ? this.engine.tool(params.name, req.principal ?? ANONYMOUS) : undefined;
+      const tool = method === 'tools/call' && typeof params.name === 'string' ? this.engine.tool(params.name, principal) : undefined;
       checkModernHeaders(req.headers, method, params, tool?.paramHeaders);
       meta = this.engine.readEnvelope(message);
     } catch (e) {
@@ -261,9 +299,8 @@ export class HttpTransport {
       return void this.sendJson(reply, 404, this.engine.errorResponse(id, method, methodNotFoundModern(method, this.engine.hasMethod('legacy', method))));
     }
     const lifetime = new CallLifetime();
-    const channel = this.channelFor(req, reply, {});
     channel.abortOnClose(lifetime);
-    const response = await this.engine.handleModernRequest(message, meta, channel, lifetime, req.principal ?? ANONYMOUS);
+    const response = await this.engine.handleModernRequest(message, meta, channel, lifetime, principal);
     // -32021 is a 400 even when a handler raises it (the client must declare the capability and retry).
     this.finish(channel, response, response?.error?.code === ModernCode.MissingRequiredClientCapability ? 400 : 200);
   }
@@ -283,6 +320,7 @@ export class HttpTransport {
   }
 
   private sendJson(reply: FastifyReply, status: number, body: JsonRpcResponse): void {
+    if (reply.sent) return;
     reply.code(status).type('application/json').send(JSON.stringify(body));
   }
 
@@ -290,19 +328,27 @@ export class HttpTransport {
     if (!req.headers.accept?.includes('text/event-stream')) {
       return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
+    if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING);
     const session = this.sessionOf(req, reply);
     if (!session) return;
     if (session.standalone) {
       return void rpcError(reply, 409, { code: RpcCode.ConnectionClosed, message: 'Conflict: this session already has an open GET stream' });
     }
+    const owner = session.principal.id;
+    if (!this.options.quotas.take('getStreams', owner)) {
+      return void rpcError(reply.header('retry-after', '5'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.options.quotas.refusal('getStreams')}`, data: { limit: 'getStreamsPerPrincipal', max: this.options.quotas.limit('getStreams') } });
+    }
     reply.hijack();
     const res = reply.raw;
     startSse(res, { 'mcp-session-id': session.id! });
     this.keepalive.add(res);
+    this.streams.add(res);
     const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m) };
     session.standalone = channel;
     res.on('close', () => {
       this.keepalive.delete(res);
+      this.streams.delete(res);
+      this.options.quotas.give('getStreams', owner);
       if (session.standalone === channel) session.standalone = undefined;
       session.lastSeen = Date.now();
     });
@@ -311,7 +357,7 @@ export class HttpTransport {
   private delete(req: FastifyRequest, reply: FastifyReply): void {
     const session = this.sessionOf(req, reply);
     if (!session) return;
-    this.endSession(session);
+    this.sessions.end(session);
     reply.code(200).send();
   }
 }

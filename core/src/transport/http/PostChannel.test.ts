@@ -33,7 +33,7 @@ async function serve(handle: (channel: PostChannel) => Promise<void>) {
   app = Fastify();
   app.post('/', async (_req, reply) => {
     flushes.push(countFlushes(reply.raw.socket as Flushing));
-    await handle(new PostChannel(reply, true, {}, true, keepalive));
+    await handle(new PostChannel(reply, true, {}, true, keepalive, 1));
     return reply;
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { ChurnSet } from '../../collections/ChurnSet.js';
 import type { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
-import type { JsonRpcMessage, JsonRpcResponse } from '../../protocol/jsonrpc.js';
+import { errorResponse, type JsonRpcErrorObject, type JsonRpcMessage, type JsonRpcResponse, type RequestId } from '../../protocol/jsonrpc.js';
 import { LARGE_RAW_JSON, RawJson, responseParts, serializeMessage } from '../../protocol/RawJson.js';
 import type { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
@@ -49,7 +49,19 @@ export class PostChannel implements Channel {
     private readonly jsonAccepted: boolean,
     /** Long streams (listen) stay open for hours; comments keep proxies from timing them out. */
     private readonly keepalive: SseKeepalive,
+    /** The request this channel answers (for an answer the host gives in its place: `abandon`). */
+    private readonly id: RequestId,
   ) {}
+
+  /**
+   * Answers the request now with `error`, in place of the handler (the host is shutting down), and
+   * cancels it: whatever the handler returns later is dropped.
+   */
+  abandon(error: JsonRpcErrorObject): void {
+    if (this.finished) return;
+    this.finish(errorResponse(this.id, error));
+    this.lifetime?.abort(new Error(error.message));
+  }
 
   /** Ends `lifetime` if the client goes away before the response is sent (2026-07-28: that is cancellation). */
   abortOnClose(lifetime: CallLifetime): void {
@@ -97,6 +109,8 @@ export class PostChannel implements Channel {
 
   /** Sends the final response (JSON with `status`, or as the stream's last event); undefined (cancelled) ends quietly. */
   finish(response: JsonRpcResponse | undefined, status = 200): void {
+    // Answered already: by `abandon`, or by the transport itself (an envelope refusal sent as plain JSON).
+    if (this.finished || (!this.streaming && this.reply.sent)) return;
     if (response && !this.streaming && !this.jsonAccepted && this.canSend && !this.reply.raw.destroyed) this.write(response), (response = undefined);
     this.finished = true;
     if (this.lifetime) (this.reply.raw.socket as TrackedSocket | null)?.[OPEN_CALLS]?.delete(this.lifetime);

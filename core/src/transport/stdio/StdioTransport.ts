@@ -1,5 +1,5 @@
-import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import type { JsonLimits } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { ANONYMOUS } from '../../auth/principals.js';
@@ -7,11 +7,23 @@ import { ChurnMap } from '../../collections/ChurnMap.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
-import { classify, errorResponse, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
+import { errorResponse, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
+import { DEFAULT_JSON_LIMITS } from '../../protocol/jsonLimits.js';
 import { hasModernMeta } from '../../protocol/modern/modernMeta.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
+import { readMessage } from '../../protocol/readMessage.js';
 import { Session } from '../../protocol/Session.js';
+import { LineReader } from './LineReader.js';
+
+export interface StdioOptions {
+  /** stdio carries no credentials: the principal is whoever the launcher configured (auth.stdioPrincipal). */
+  readonly principal?: Principal;
+  /** What one message's JSON may hold. */
+  readonly limits?: JsonLimits;
+  /** A longer line is refused (and not buffered): the stdio counterpart of server.bodyLimitBytes. */
+  readonly maxLineBytes?: number;
+}
 
 /**
  * stdio: newline-delimited JSON-RPC on stdin/stdout for one client. stdout carries MCP messages
@@ -22,20 +34,28 @@ export class StdioTransport {
   readonly session: Session;
   private readonly channel: Channel;
   private readonly modernInFlight = new ChurnMap<RequestId, CallLifetime>();
-  private ended!: Promise<void>;
+  /** Requests of either era not yet answered: a drain waits for them, then answers those left. */
+  private readonly open = new ChurnMap<RequestId, true>();
+  private readonly limits: JsonLimits;
+  private readonly reader: LineReader;
+  private onIdle: (() => void) | undefined;
 
   constructor(
     private readonly engine: Engine,
     private readonly input: Readable,
     private readonly output: Writable,
     private readonly logger: Logger,
-    /** stdio carries no credentials: the principal is whoever the launcher configured (auth.stdioPrincipal). */
-    principal: Principal = ANONYMOUS,
+    options: StdioOptions = {},
   ) {
-    this.session = new Session(undefined, principal);
+    this.session = new Session(undefined, options.principal ?? ANONYMOUS);
     this.channel = { canSend: true, send: (m) => this.write(m) };
     this.session.standalone = this.channel;
-    engine.notifier.sessions.add(this.session);
+    this.limits = options.limits ?? DEFAULT_JSON_LIMITS;
+    const maxLineBytes = options.maxLineBytes ?? 4_194_304;
+    this.reader = new LineReader(maxLineBytes, (line) => this.onLine(line), () =>
+      this.write(errorResponse(null, { code: RpcCode.InvalidRequest, message: `Invalid Request: a line longer than ${maxLineBytes} bytes was dropped (server.bodyLimitBytes)` })),
+    );
+    engine.addSession(this.session);
   }
 
   private write(message: JsonRpcMessage): void {
@@ -43,26 +63,48 @@ export class StdioTransport {
     this.output.write(serializeMessage(message as never) + '\n');
   }
 
-  /** Starts reading; the returned promise settles when stdin closes. */
+  /** Starts reading; the returned promise settles when stdin closes (or a drain stops reading). */
   start(): Promise<void> {
-    const lines = createInterface({ input: this.input, crlfDelay: Infinity });
-    lines.on('line', (line) => this.onLine(line));
-    this.ended = new Promise((resolve) => lines.once('close', () => resolve()));
-    return this.ended;
+    return this.reader.read(this.input);
+  }
+
+  /**
+   * Graceful drain: stops reading new messages, waits up to `timeoutMs` for the requests in flight,
+   * then answers those left with a shutting-down error and cancels them. Resolves with how many
+   * were cut short.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    this.reader.stop();
+    if (this.open.size > 0) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        this.onIdle = () => (clearTimeout(timer), resolve());
+      });
+    }
+    const left = [...this.open.keys()];
+    for (const id of left) {
+      this.write(errorResponse(id, { code: RpcCode.Unavailable, message: `Service Unavailable: the host shut down before this call finished (server.drainTimeoutMs: ${timeoutMs} ms); retry it` }));
+      this.open.delete(id);
+    }
+    this.close();
+    return left.length;
+  }
+
+  /** Tracks a request until its answer is written (or dropped: cancelled); the answer is not written twice. */
+  private answer(id: RequestId, pending: Promise<JsonRpcMessage | undefined>): void {
+    this.open.set(id, true);
+    pending.then(
+      (response) => response && this.open.has(id) && this.write(response),
+      (err) => this.logger.error({ err }, 'stdio request failed'),
+    ).finally(() => {
+      this.open.delete(id);
+      if (this.open.size === 0) this.onIdle?.();
+    });
   }
 
   private onLine(line: string): void {
     if (line.trim() === '') return;
-    let body: unknown;
-    try {
-      body = JSON.parse(line);
-    } catch (e) {
-      return this.write(errorResponse(null, { code: RpcCode.ParseError, message: `Parse error: ${(e as Error).message}` }));
-    }
-    if (Array.isArray(body)) {
-      return this.write(errorResponse(null, { code: RpcCode.InvalidRequest, message: 'Invalid Request: JSON-RPC batches are not supported (removed in protocol 2025-06-18); send one message per line' }));
-    }
-    const msg = classify(body);
+    const msg = readMessage(line, this.limits, 'line');
     switch (msg.kind) {
       case 'invalid':
         return this.write(errorResponse(msg.id, msg.error));
@@ -73,10 +115,7 @@ export class StdioTransport {
         return this.engine.handleResponse(msg.message, this.session);
       case 'request':
         if (hasModernMeta(msg.message.params)) return this.serveModern(msg.message);
-        this.engine.handleRequest(msg.message, this.session, this.channel).then(
-          (response) => response && this.write(response),
-          (err) => this.logger.error({ err }, 'stdio request failed'),
-        );
+        this.answer(msg.message.id, this.engine.handleRequest(msg.message, this.session, this.channel));
     }
   }
 
@@ -90,15 +129,13 @@ export class StdioTransport {
     }
     const lifetime = new CallLifetime();
     this.modernInFlight.set(request.id, lifetime);
-    this.engine.handleModernRequest(request, meta, this.channel, lifetime, this.session.principal).then(
-      (response) => response && this.write(response),
-      (err) => this.logger.error({ err }, 'stdio request failed'),
-    ).finally(() => this.modernInFlight.delete(request.id));
+    this.answer(request.id, this.engine.handleModernRequest(request, meta, this.channel, lifetime, this.session.principal).finally(() => this.modernInFlight.delete(request.id)));
   }
 
   close(): void {
+    this.reader.stop();
     for (const c of this.modernInFlight.values()) c.abort(new Error('host shutting down'));
-    this.engine.notifier.sessions.delete(this.session);
+    this.engine.removeSession(this.session);
     this.session.close();
   }
 }

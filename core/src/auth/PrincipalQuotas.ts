@@ -1,0 +1,59 @@
+import type { QuotasConfig } from '@mcp-host/config';
+import { ChurnMap } from '../collections/ChurnMap.js';
+
+export type QuotaKind = 'sessions' | 'getStreams' | 'listenStreams' | 'inFlight';
+
+/** The config key of each quota, named in refusals so an operator knows what to raise. */
+const KEY: Record<QuotaKind, keyof QuotasConfig> = {
+  sessions: 'sessionsPerPrincipal',
+  getStreams: 'getStreamsPerPrincipal',
+  listenStreams: 'listenStreamsPerPrincipal',
+  inFlight: 'inFlightPerPrincipal',
+};
+
+/**
+ * Fair shares of the host's held resources (`server.quotas`): how many sessions, GET streams,
+ * listen streams and requests in flight one principal may hold at once. The global caps bound the
+ * host; these keep one principal from taking all of it, so a principal over its share is refused
+ * while everyone else is served. Counts are keyed by principal id (which carries its source, so a
+ * token cannot spend another identity's share).
+ */
+export class PrincipalQuotas {
+  private readonly held: Record<QuotaKind, ChurnMap<string, number>> = { sessions: new ChurnMap(), getStreams: new ChurnMap(), listenStreams: new ChurnMap(), inFlight: new ChurnMap() };
+
+  constructor(private readonly config: QuotasConfig) {}
+
+  /** Takes one unit of `kind` for `principal`; false (nothing taken) when it already holds its quota. */
+  take(kind: QuotaKind, principal: string): boolean {
+    const counts = this.held[kind];
+    const n = counts.get(principal) ?? 0;
+    if (n >= this.config[KEY[kind]]) return false;
+    counts.set(principal, n + 1);
+    return true;
+  }
+
+  /** Gives back one unit taken with `take`. */
+  give(kind: QuotaKind, principal: string): void {
+    const counts = this.held[kind];
+    const n = counts.get(principal);
+    if (n === undefined) return;
+    if (n <= 1) counts.delete(principal);
+    else counts.set(principal, n - 1);
+  }
+
+  /** How many units of `kind` a principal holds (for tests and the admin view). */
+  holding(kind: QuotaKind, principal: string): number {
+    return this.held[kind].get(principal) ?? 0;
+  }
+
+  limit(kind: QuotaKind): number {
+    return this.config[KEY[kind]];
+  }
+
+  /** The refusal's words: what was refused and which key raises it. */
+  refusal(kind: QuotaKind): string {
+    return `this principal already holds ${this.limit(kind)} ${WORDS[kind]} (server.quotas.${KEY[kind]})`;
+  }
+}
+
+const WORDS: Record<QuotaKind, string> = { sessions: 'sessions', getStreams: 'GET streams', listenStreams: 'listen streams', inFlight: 'requests in flight' };
