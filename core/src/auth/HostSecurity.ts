@@ -7,6 +7,7 @@ import type { ListChange, Notifier } from '../protocol/Notifier.js';
 import { AccessPolicy, type AnyBinding } from './AccessPolicy.js';
 import { AuditLog } from './AuditLog.js';
 import { CallPolicy } from './CallPolicy.js';
+import type { LogMask } from './logMasking.js';
 import { logRedactPaths } from './logRedaction.js';
 import { MaskPolicy } from './MaskPolicy.js';
 import { principal } from './principals.js';
@@ -25,6 +26,8 @@ export class HostSecurity {
   readonly limiter: RateLimiter | undefined;
   /** pino redact paths: credentials, and every configured sensitive field (logs are masked for everyone). */
   readonly logRedact: string[];
+  /** Fields and patterns every log line is masked by, the plugins' rules included (logs are masked for everyone). */
+  readonly logMask: LogMask;
   /** Each principal's share of sessions, streams and requests in flight (`server.quotas`). */
   readonly quotas: PrincipalQuotas;
 
@@ -33,6 +36,11 @@ export class HostSecurity {
     this.masking = new MaskPolicy(config.masking, config.plugins.settings);
     this.limiter = config.limits ? new RateLimiter(config.limits) : undefined;
     this.quotas = new PrincipalQuotas(config.server.quotas);
+    const plugins = Object.values(config.plugins.settings);
+    this.logMask = {
+      fields: [...new Set([...(config.masking?.fields ?? []), ...plugins.flatMap((s) => s.masking?.fields ?? [])])],
+      patterns: [...new Set([...(config.masking?.patterns ?? []), ...plugins.flatMap((s) => s.masking?.patterns ?? [])])],
+    };
     this.logRedact = logRedactPaths([...(config.masking?.fields ?? []), ...Object.values(config.plugins.settings).flatMap((s) => s.masking?.fields ?? [])]);
   }
 

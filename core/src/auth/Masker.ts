@@ -1,15 +1,20 @@
-import type { MaskPattern } from '@mcp-host/sdk';
+import { McpError, ToolError, type MaskPattern } from '@mcp-host/sdk';
 import { MASK_PATTERNS } from './maskPatterns.js';
 
 export const MASKED = '[REDACTED]';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
+/** Content blocks whose `data` is base64 bytes (patterns would corrupt it, and it holds no text). */
+const BINARY_BLOCKS = new Set(['image', 'audio']);
+
 /**
- * Masks sensitive data in values going to a client: the values of named fields at any depth
- * (case-insensitive), and the configured patterns in every string. JSON text (the text mirror of
- * structured content) is parsed and masked by field too, so a field masked in `structuredContent`
- * does not leak through its copy in `content`. Values are copied, never changed in place (the
- * plugin may hold them).
+ * Masks sensitive data in values going to a client or a log: the values of named fields at any
+ * depth (case-insensitive), and the configured patterns in every string, object keys included.
+ * A `text` field is JSON-aware: JSON text (the text mirror of structured content) is parsed and
+ * masked by field too, so a field masked in `structuredContent` does not leak through its copy in
+ * `content`. Bytes (`blob`, the `data` of image and audio blocks) are left alone. Values are
+ * copied, never changed in place (the plugin may hold them). Every pattern is linear in its input
+ * (see maskPatterns), and what reaches a masker is within `server.limits` (depth bounds the recursion).
  */
 export class Masker {
   private readonly fields: ReadonlySet<string>;
@@ -27,9 +32,15 @@ export class Masker {
   value(v: unknown): unknown {
     if (typeof v === 'string') return this.text(v, false);
     if (Array.isArray(v)) return v.map((x) => this.value(x));
-    if (!isObject(v)) return v;
+    if (!isObject(v) || ArrayBuffer.isView(v)) return v;
+    const binary = typeof v.type === 'string' && BINARY_BLOCKS.has(v.type);
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = this.fields.has(k.toLowerCase()) && x !== null && x !== undefined ? MASKED : this.value(x);
+    for (const [k, x] of Object.entries(v)) {
+      const key = this.replacers.length > 0 ? this.text(k, false) : k;
+      if (this.fields.has(k.toLowerCase()) && x !== null && x !== undefined) out[key] = MASKED;
+      else if (typeof x === 'string') out[key] = k === 'blob' || (binary && k === 'data') ? x : this.text(x, k === 'text');
+      else out[key] = this.value(x);
+    }
     return out;
   }
 
@@ -46,32 +57,35 @@ export class Masker {
     return s;
   }
 
-  /** A tool result: text content, embedded resource text, structured content. */
+  /**
+   * A tool, resource or prompt result, whole: content of every kind (text, resource links' names
+   * and descriptions, embedded resources), structured content, `_meta`, keys.
+   */
+  result(r: Record<string, unknown>): Record<string, unknown> {
+    return this.value(r) as Record<string, unknown>;
+  }
+
+  /** Same as `result` (kept for the kinds of result by name). */
   toolResult(r: Record<string, unknown>): Record<string, unknown> {
-    const out = { ...r };
-    if (Array.isArray(r.content)) out.content = r.content.map((b) => this.block(b));
-    if (r.structuredContent !== undefined) out.structuredContent = this.value(r.structuredContent);
-    return out;
+    return this.result(r);
   }
 
-  /** A resources/read result: the text of each entry (blobs are left alone). */
   resourceResult(r: Record<string, unknown>): Record<string, unknown> {
-    return Array.isArray(r.contents) ? { ...r, contents: r.contents.map((c) => this.resourceContents(c)) } : r;
+    return this.result(r);
   }
 
-  /** A prompts/get result: each message's content. */
   promptResult(r: Record<string, unknown>): Record<string, unknown> {
-    return Array.isArray(r.messages) ? { ...r, messages: r.messages.map((m) => (isObject(m) ? { ...m, content: this.block(m.content) } : m)) } : r;
+    return this.result(r);
   }
 
-  private block(b: unknown): unknown {
-    if (!isObject(b)) return b;
-    if (b.type === 'text' && typeof b.text === 'string') return { ...b, text: this.text(b.text) };
-    if (b.type === 'resource' && isObject(b.resource)) return { ...b, resource: this.resourceContents(b.resource) };
-    return b;
-  }
-
-  private resourceContents(c: unknown): unknown {
-    return isObject(c) && typeof c.text === 'string' ? { ...c, text: this.text(c.text) } : c;
+  /**
+   * An error on its way to a client, masked: message and data of an McpError (same code), the
+   * message of a ToolError or any other error. The stack is not carried: it stays in the host's log.
+   */
+  error<E>(e: E): E {
+    if (e instanceof McpError) return Object.assign(new McpError(e.code, this.text(e.message, false), e.data === undefined ? undefined : this.value(e.data)), { name: e.name }) as E;
+    if (e instanceof ToolError) return new ToolError(this.text(e.message, false)) as E;
+    if (e instanceof Error) return Object.assign(new Error(this.text(e.message, false)), { name: e.name }) as E;
+    return e;
   }
 }

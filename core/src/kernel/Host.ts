@@ -60,7 +60,7 @@ export class Host {
   static async start(options: StartHostOptions): Promise<Host> {
     const { config } = options;
     const security = new HostSecurity(config);
-    const logger = options.logger ?? createLogger(config.logLevel, security.logRedact);
+    const logger = options.logger ?? createLogger(config.logLevel, security.logRedact, security.logMask);
     // A child of the global container, so nothing a plugin or library puts in the global one leaks into ours.
     const root = globalContainer.createChildContainer();
     root.register(HOST_CONFIG, { useValue: config });
@@ -94,6 +94,7 @@ export class Host {
       logger,
       serverInfo,
       clientRequestTimeoutMs: config.protocol.clientRequestTimeoutMs,
+      limits: config.server.limits,
       cache: { listTtlMs: cache.listTtlMs, readTtlMs: cache.readTtlMs, discoverTtlMs: cache.discoverTtlMs, cacheScope: cache.scope },
       maxListenStreams: config.protocol.maxListenStreams,
       requestStateSecret: config.protocol.requestStateSecret,

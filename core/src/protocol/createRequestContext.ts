@@ -1,7 +1,9 @@
 import { McpError, type InputRequestOptions, type LoggingLevel, type RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
+import type { Masker } from '../auth/Masker.js';
 import { LIFETIME, type CallLifetime } from './CallLifetime.js';
 import type { CallScope } from './CallScope.js';
+import { exceedsJsonLimits, type JsonLimits } from './jsonLimits.js';
 import { levelRank } from './Session.js';
 
 const EMPTY_META: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -22,8 +24,15 @@ const CLIENT_REQUESTS = {
  * request they are answered from the request's input responses, or end this round with
  * `input_required` (the handler runs again when the client retries with the answers).
  */
-export function createRequestContext(call: CallScope, logger: Logger, clientRequestTimeoutMs: number): HostRequestContext {
-  return new HostRequestContext(call, logger, clientRequestTimeoutMs);
+export function createRequestContext(call: CallScope, logger: Logger, options: ContextOptions, masker?: Masker): HostRequestContext {
+  return new HostRequestContext(call, logger, options, masker);
+}
+
+export interface ContextOptions {
+  /** How long a legacy server→client request may wait for the client. */
+  readonly clientRequestTimeoutMs: number;
+  /** What a log payload or a question to the client may hold (plugin data, checked before it is serialized). */
+  readonly limits: JsonLimits;
 }
 
 /**
@@ -40,7 +49,9 @@ class HostRequestContext implements RequestContext {
   constructor(
     private readonly call: CallScope,
     readonly logger: Logger,
-    private readonly clientRequestTimeoutMs: number,
+    private readonly options: ContextOptions,
+    /** What the caller may not see: progress messages, log data and questions are masked like results. */
+    private readonly masker: Masker | undefined,
   ) {
     this[LIFETIME] = call.lifetime;
     this.requestId = call.id;
@@ -57,12 +68,16 @@ class HostRequestContext implements RequestContext {
   async progress(progress: number, total?: number, message?: string): Promise<void> {
     const progressToken = this.meta.progressToken as string | number | undefined;
     if (progressToken === undefined || this.call.lifetime.aborted) return;
+    if (typeof message === 'string') message = this.masker ? this.masker.text(message, false) : message;
     this.call.channel.send({ jsonrpc: '2.0', method: 'notifications/progress', params: { progressToken, progress, ...(total !== undefined ? { total } : {}), ...(message !== undefined ? { message } : {}) } });
   }
 
   async log(level: LoggingLevel, data: unknown, loggerName?: string): Promise<void> {
     const min = this.call.logLevel;
     if (min === 'off' || (min !== undefined && levelRank(level) < levelRank(min)) || this.call.lifetime.aborted) return;
+    const over = exceedsJsonLimits(data, this.options.limits);
+    if (over) throw new RangeError(`log data not sent: it is ${over}`);
+    if (this.masker) data = this.masker.value(data);
     this.call.channel.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level, ...(loggerName ? { logger: loggerName } : {}), data } });
   }
 
@@ -81,6 +96,10 @@ class HostRequestContext implements RequestContext {
   private ask(capability: keyof typeof CLIENT_REQUESTS, params: Record<string, unknown>, key: string | undefined): Promise<any> {
     const call = this.call;
     const method = CLIENT_REQUESTS[capability];
+    const over = exceedsJsonLimits(params, this.options.limits);
+    if (over) return Promise.reject(new RangeError(`${method} not sent: its params are ${over}`));
+    // A question shows the client what the plugin wrote, so it is masked like a result.
+    if (this.masker) params = this.masker.value(params) as Record<string, unknown>;
     if (!call.client.capabilities[capability]) {
       const message = `the client did not declare the "${capability}" capability, so ${method} cannot be sent`;
       // Modern era: a protocol error the client can act on (-32021), even if the handler catches it; legacy era: the tool fails with the reason.
@@ -88,6 +107,6 @@ class HostRequestContext implements RequestContext {
       return Promise.reject(new Error(message));
     }
     if (call.mrtr) return call.mrtr.ask(method, params, key);
-    return call.session!.request(method, params, call.channel, call.lifetime.signal, this.clientRequestTimeoutMs);
+    return call.session!.request(method, params, call.channel, call.lifetime.signal, this.options.clientRequestTimeoutMs);
   }
 }

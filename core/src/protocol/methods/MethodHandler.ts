@@ -4,6 +4,7 @@ import type { CallPolicy } from '../../auth/CallPolicy.js';
 import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
+import type { JsonLimits } from '../jsonLimits.js';
 import type { Notifier } from '../Notifier.js';
 
 /** Cache hints of the modern era for results that have none of their own. */
@@ -24,6 +25,8 @@ export interface EngineDeps {
   /** How long a server→client request (elicitation, sampling, roots) may wait for the client. */
   readonly clientRequestTimeoutMs: number;
   readonly cache: CacheDefaults;
+  /** What plugin results, log data and questions may hold (`server.limits`). */
+  readonly limits: JsonLimits;
   /** Upper bound of concurrently open `subscriptions/listen` streams. */
   readonly maxListenStreams: number;
   /** Permissions, limits, masking and audit of calls. */

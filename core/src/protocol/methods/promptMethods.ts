@@ -1,5 +1,6 @@
 import { createRequestContext } from '../createRequestContext.js';
-import { invalidParams } from '../ProtocolError.js';
+import { exceedsJsonLimits } from '../jsonLimits.js';
+import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import { promptResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 
@@ -18,10 +19,16 @@ export function promptMethods(deps: EngineDeps): MethodTable {
       }
       const missing = binding.requiredArguments.filter((a) => !(a in args));
       if (missing.length > 0) throw invalidParams(`prompts/get ${name}: missing required argument(s): ${missing.join(', ')}`, { missing });
+      const masker = deps.policy.masker(call.principal, binding);
       const release = deps.policy.enter(call);
       try {
-        const result = promptResult(await binding.get(args as Record<string, string>, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs)), binding.descriptor.description);
-        return deps.policy.masker(call.principal, binding)?.promptResult(result) ?? result;
+        const value = await binding.get(args as Record<string, string>, createRequestContext(call, binding.logger, deps, masker));
+        const over = exceedsJsonLimits(value, deps.limits);
+        if (over) throw new ProtocolError(RpcCode.InternalError, `prompt ${name} returned a result over a limit: ${over}`);
+        const result = promptResult(value, binding.descriptor.description);
+        return masker ? masker.result(result) : result;
+      } catch (e) {
+        throw masker ? masker.error(e) : e;
       } finally {
         release();
       }

@@ -1,4 +1,5 @@
 import { createRequestContext } from '../createRequestContext.js';
+import { exceedsJsonLimits } from '../jsonLimits.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import { resourceResult } from '../normalizeResults.js';
 import type { CacheHint } from '@mcp-host/sdk';
@@ -12,8 +13,25 @@ function withCache(result: Record<string, unknown>, call: CallScope, cache: Cach
   return { ...result, ttlMs: cache?.ttlMs ?? deps.cache.readTtlMs, cacheScope: cache?.scope ?? deps.cache.cacheScope };
 }
 
-function masked(result: Record<string, unknown>, call: CallScope, binding: ResourceBinding | TemplateBinding, deps: EngineDeps): Record<string, unknown> {
-  return deps.policy.masker(call.principal, binding)?.resourceResult(result) ?? result;
+/**
+ * Runs a read of a fixed resource or a template under the policy: a slot of the principal's
+ * concurrency cap, the result within `server.limits`, and everything the caller sees of it (the
+ * contents, progress, logs, errors) masked by the binding's rules.
+ */
+async function readUnderPolicy(call: CallScope, binding: ResourceBinding | TemplateBinding, deps: EngineDeps, uri: string, read: (ctx: ReturnType<typeof createRequestContext>) => Promise<unknown>): Promise<Record<string, unknown>> {
+  const masker = deps.policy.masker(call.principal, binding);
+  const release = deps.policy.enter(call);
+  try {
+    const value = await read(createRequestContext(call, binding.logger, deps, masker));
+    const over = exceedsJsonLimits(value, deps.limits);
+    if (over) throw new ProtocolError(RpcCode.InternalError, `resource handler for ${uri} returned a result over a limit: ${over}`);
+    const result = resourceResult(value, uri, binding.descriptor.mimeType);
+    return withCache(masker ? masker.result(result) : result, call, binding.cache, deps);
+  } catch (e) {
+    throw masker ? masker.error(e) : e;
+  } finally {
+    release();
+  }
 }
 
 function uriParam(params: Record<string, unknown>, method: string): string {
@@ -30,26 +48,12 @@ export function resourceMethods(deps: EngineDeps): MethodTable {
       const uri = uriParam(call.params, 'resources/read');
       const catalog = deps.catalog();
       const fixed = deps.policy.admit(call, catalog, catalog.resources.get(uri), () => `resource ${uri}`);
-      if (fixed) {
-        const release = deps.policy.enter(call);
-        try {
-          const value = await fixed.read(uri, createRequestContext(call, fixed.logger, deps.clientRequestTimeoutMs));
-          return withCache(masked(resourceResult(value, uri, fixed.descriptor.mimeType), call, fixed, deps), call, fixed.cache, deps);
-        } finally {
-          release();
-        }
-      }
+      if (fixed) return readUnderPolicy(call, fixed, deps, uri, (ctx) => fixed.read(uri, ctx));
       // A hidden fixed resource must not be served by a template that happens to match its URI either.
       const matched = catalog.resources.has(uri) ? undefined : catalog.matchTemplate(uri);
       if (matched && deps.policy.admit(call, catalog, matched.binding, () => `resource ${uri}`)) {
         const { binding, variables } = matched;
-        const release = deps.policy.enter(call);
-        try {
-          const value = await binding.read(uri, variables, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs));
-          return withCache(masked(resourceResult(value, uri, binding.descriptor.mimeType), call, binding, deps), call, binding.cache, deps);
-        } finally {
-          release();
-        }
+        return readUnderPolicy(call, binding, deps, uri, (ctx) => binding.read(uri, variables, ctx));
       }
       // 2026-07-28 moved "not found" to -32602; the legacy era keeps -32002. Both carry the URI.
       throw new ProtocolError(call.era === 'modern' ? RpcCode.InvalidParams : RpcCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });

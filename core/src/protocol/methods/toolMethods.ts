@@ -2,6 +2,7 @@ import { McpError, ToolError } from '@mcp-host/sdk';
 import { createRequestContext } from '../createRequestContext.js';
 import { InputRequiredSignal } from '../modern/MrtrState.js';
 import { invalidParams } from '../ProtocolError.js';
+import { exceedsJsonLimits } from '../jsonLimits.js';
 import { OutputSchemaError, toolResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 
@@ -23,18 +24,23 @@ export function toolMethods(deps: EngineDeps): MethodTable {
       // Argument errors are tool errors (SEP-1303): the model reads them and can correct its call.
       const checked = binding.input.validate(rawArgs ?? {});
       if (!checked.ok) return errorResult(`Invalid arguments for tool ${name}: ${checked.message}`);
+      // Everything the caller sees of this call is masked alike: the result, progress, logs, questions and errors.
+      const masker = deps.policy.masker(call.principal, binding);
+      const masked = (r: Record<string, unknown>) => (masker ? masker.result(r) : r);
       const release = deps.policy.enter(call, name);
       try {
-        const value = await binding.invoke(checked.value, createRequestContext(call, binding.logger, deps.clientRequestTimeoutMs));
-        const result = toolResult(value, binding);
-        return deps.policy.masker(call.principal, binding)?.toolResult(result) ?? result;
+        const value = await binding.invoke(checked.value, createRequestContext(call, binding.logger, deps, masker));
+        const over = exceedsJsonLimits(value, deps.limits);
+        if (over) throw new OutputSchemaError(`tool "${name}" returned a result over a limit: ${over}`);
+        return masked(toolResult(value, binding));
       } catch (e) {
-        if (e instanceof McpError || e instanceof InputRequiredSignal) throw e;
-        if (e instanceof ToolError) return errorResult(e.message);
+        if (e instanceof InputRequiredSignal) throw e;
+        if (e instanceof McpError) throw masker ? masker.error(e) : e;
+        if (e instanceof ToolError) return masked(errorResult(e.message));
         if (call.lifetime.aborted) throw e;
         const err = e as Error;
-        binding.logger.error({ err, tool: name }, e instanceof OutputSchemaError ? 'tool broke its output schema' : 'tool handler threw');
-        return errorResult(e instanceof OutputSchemaError ? err.message : `Tool ${name} failed: ${err?.message ?? String(e)}`);
+        binding.logger.error({ err, tool: name }, e instanceof OutputSchemaError ? 'tool broke its output contract' : 'tool handler threw');
+        return masked(errorResult(e instanceof OutputSchemaError ? err.message : `Tool ${name} failed: ${err?.message ?? String(e)}`));
       } finally {
         release();
       }
