@@ -10,10 +10,34 @@ import type {
   LoggingLevel,
 } from './protocolTypes.js';
 
-/** Who is calling: an authenticated principal, or the anonymous local one. */
+/**
+ * Who is calling: an authenticated principal, or the anonymous local one. Each source of identity
+ * has its own id space, so a JWT whose subject equals a service token's name is still another
+ * principal: sessions, `requestState`, rate limits and quotas, all keyed on `id`, stay apart.
+ */
 export interface Principal {
-  /** Stable identifier of the caller (token subject, service-token name, or `anonymous`). */
+  /**
+   * The caller's stable, unique identifier, which names its source:
+   * - `jwt:<issuer>#<subject>` for a bearer JWT (`iss` and `sub` claims). An OAuth issuer identifier
+   *   has no fragment (RFC 8414 §2; the host refuses an issuer with `#`), so the first `#` ends the
+   *   issuer and everything after it is the subject, whatever it contains;
+   * - `service:<name>` for a configured service token;
+   * - `stdio:<id>` for the stdio client (`auth.stdioPrincipal.id`);
+   * - `anonymous` for a caller without credentials (no source produces it).
+   *
+   * Key per-caller state on `id`; show `subject` to people.
+   */
   readonly id: string;
+  /** Where the identity comes from: a verified JWT, a service token, the stdio launcher's configuration, or nobody. */
+  readonly source: 'jwt' | 'service' | 'stdio' | 'anonymous';
+  /**
+   * The caller's name within its source, as configured or issued: the JWT's `sub`, the service
+   * token's `name`, the configured stdio id, or `anonymous`. Unique only together with `source`
+   * (and `issuer`): two callers of different sources may have the same subject.
+   */
+  readonly subject: string;
+  /** The JWT's issuer (`iss`), for `source: 'jwt'` only. */
+  readonly issuer?: string;
   /** Scopes granted to the caller. */
   readonly scopes: readonly string[];
   /** Roles granted to the caller (a token's `roles` claim, a service token's configured roles); `[]` when none. */

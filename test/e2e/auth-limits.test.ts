@@ -67,9 +67,9 @@ describe('auth: limits', () => {
   });
 
   it('audits limited calls, without argument values unless configured', async () => {
-    await expect.poll(() => host.logs.some((l) => l.audit === true && l.outcome === 'rate-limited' && l.principal === 'conc-a'), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => host.logs.some((l) => l.audit === true && l.outcome === 'rate-limited' && l.principal === 'service:conc-a'), { timeout: 5000 }).toBe(true);
     const lines = host.logs.filter((l) => l.audit === true);
-    expect(lines.find((l) => l.principal === 'tool-a' && l.outcome === 'rate-limited')).toMatchObject({ target: 'whoami', code: -32029, era: 'modern' });
+    expect(lines.find((l) => l.principal === 'service:tool-a' && l.outcome === 'rate-limited')).toMatchObject({ target: 'whoami', code: -32029, era: 'modern' });
     expect(lines.some((l) => 'arguments' in l)).toBe(false);
   });
 });

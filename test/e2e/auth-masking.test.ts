@@ -87,7 +87,7 @@ describe('auth: masking and audit', () => {
     await plain.callTool({ name: 'echo_text', arguments: { text: 'card 4111 1111 1111 1111', password: 'p4ssw0rd!' } });
     await expect(plain.callTool({ name: 'notes_write', arguments: {} })).rejects.toThrow();
     await plain.readResource({ uri: 'public://info' });
-    const audit = () => host.logs.filter((l) => l.audit === true && l.principal === 'plain');
+    const audit = () => host.logs.filter((l) => l.audit === true && l.principal === 'service:plain');
     await expect.poll(() => audit().some((l) => l.target === 'public://info'), { timeout: 5000 }).toBe(true);
     const echo = audit().find((l) => l.target === 'echo_text' && (l.arguments as { password?: string } | undefined)?.password !== undefined)!;
     expect(echo).toMatchObject({ msg: 'call', method: 'tools/call', client: 'mcp-host-e2e@1.0.0', era: 'legacy', plugin: 'secure-fixture@1.0.0', outcome: 'ok', arguments: { text: 'card [card]', password: '[REDACTED]' } });

@@ -136,17 +136,17 @@ describe('auth: bearer tokens over HTTP', () => {
       try {
         expect((await client.listTools()).tools.length).toBeGreaterThan(0);
         const who = await client.callTool({ name: 'whoami', arguments: {} });
-        expect(who.structuredContent ?? JSON.parse((who.content as Array<{ text: string }>)[0]!.text)).toEqual({ id: `user-${alg}`, scopes: ['notes:read', 'extra'], roles: ['auditor'] });
+        expect(who.structuredContent ?? JSON.parse((who.content as Array<{ text: string }>)[0]!.text)).toEqual({ id: `jwt:${ISSUER}#user-${alg}`, source: 'jwt', subject: `user-${alg}`, issuer: ISSUER, scopes: ['notes:read', 'extra'], roles: ['auditor'] });
       } finally {
         await client.close();
       }
     });
 
-    it('a service token authenticates as its configured name, scopes and roles', async () => {
+    it('a service token authenticates as its configured name (in the service id space), scopes and roles', async () => {
       const { client } = await connectHttpClient(host.url, undefined, bearer(SERVICE_TOKEN));
       try {
         const who = await client.callTool({ name: 'whoami', arguments: {} });
-        expect(JSON.parse((who.content as Array<{ text: string }>)[0]!.text)).toEqual({ id: 'ci-bot', scopes: ['notes:read'], roles: ['ops'] });
+        expect(JSON.parse((who.content as Array<{ text: string }>)[0]!.text)).toEqual({ id: 'service:ci-bot', source: 'service', subject: 'ci-bot', scopes: ['notes:read'], roles: ['ops'] });
       } finally {
         await client.close();
       }
@@ -241,7 +241,7 @@ describe('auth: a local JWKS file, anonymous callers, stdio', () => {
     const good = await signToken(key, { issuer: ISSUER, audience: RESOURCE, subject: 'bob' });
     const { client } = await connectHttpClient(host.url, undefined, bearer(good));
     try {
-      expect(JSON.parse(((await client.callTool({ name: 'whoami', arguments: {} })).content as Array<{ text: string }>)[0]!.text)).toMatchObject({ id: 'bob' });
+      expect(JSON.parse(((await client.callTool({ name: 'whoami', arguments: {} })).content as Array<{ text: string }>)[0]!.text)).toEqual({ id: `jwt:${ISSUER}#bob`, source: 'jwt', subject: 'bob', issuer: ISSUER, scopes: [], roles: [] });
     } finally {
       await client.close();
     }
@@ -257,7 +257,7 @@ describe('auth: a local JWKS file, anonymous callers, stdio', () => {
   it('serves callers without a token as the anonymous principal, but still refuses a bad token', async () => {
     const { client } = await connectHttpClient(host.url);
     try {
-      expect(JSON.parse(((await client.callTool({ name: 'whoami', arguments: {} })).content as Array<{ text: string }>)[0]!.text)).toEqual({ id: 'anonymous', scopes: [], roles: [] });
+      expect(JSON.parse(((await client.callTool({ name: 'whoami', arguments: {} })).content as Array<{ text: string }>)[0]!.text)).toEqual({ id: 'anonymous', source: 'anonymous', subject: 'anonymous', scopes: [], roles: [] });
     } finally {
       await client.close();
     }
@@ -268,7 +268,7 @@ describe('auth: a local JWKS file, anonymous callers, stdio', () => {
     const config = writeConfig({ auth: { stdioPrincipal: { id: 'ops-user', scopes: ['notes:read'], roles: ['ops'] } } });
     const { client } = await connectStdioClient([FIXTURE], undefined, ['--config', config.file]);
     try {
-      expect(JSON.parse(((await client.callTool({ name: 'whoami', arguments: {} })).content as Array<{ text: string }>)[0]!.text)).toEqual({ id: 'ops-user', scopes: ['notes:read'], roles: ['ops'] });
+      expect(JSON.parse(((await client.callTool({ name: 'whoami', arguments: {} })).content as Array<{ text: string }>)[0]!.text)).toEqual({ id: 'stdio:ops-user', source: 'stdio', subject: 'ops-user', scopes: ['notes:read'], roles: ['ops'] });
     } finally {
       await client.close();
       config.remove();

@@ -3,6 +3,7 @@ import { AccessPolicy, type AnyBinding } from './AccessPolicy.js';
 import { principal } from './principals.js';
 import { satisfies } from './Requirement.js';
 
+const U = { source: 'service', subject: 'u' } as const;
 const tool = (name: string, declared?: { scopes?: string[]; roles?: string[] }, plugin = 'p') =>
   ({ kind: 'tool', name, descriptor: { name }, plugin: { id: plugin }, declared }) as unknown as AnyBinding;
 const resource = (uri: string, name: string, declared?: { scopes?: string[] }) => ({ kind: 'resource', uri, descriptor: { uri, name }, plugin: { id: 'p' }, declared }) as unknown as AnyBinding;
@@ -15,9 +16,9 @@ describe('AccessPolicy', () => {
   it('requires every declared scope and one of the declared roles', () => {
     const req = new AccessPolicy({}).requirementOf(tool('t', { scopes: ['b', 'a'], roles: ['x', 'y'] }))!;
     expect(req).toMatchObject({ scopes: ['a', 'b'], roleSets: [['x', 'y']] });
-    expect(satisfies(principal('u', ['a', 'b'], ['y']), req)).toBe(true);
-    expect(satisfies(principal('u', ['a'], ['y']), req)).toBe(false);
-    expect(satisfies(principal('u', ['a', 'b'], ['z']), req)).toBe(false);
+    expect(satisfies(principal(U, ['a', 'b'], ['y']), req)).toBe(true);
+    expect(satisfies(principal(U, ['a'], ['y']), req)).toBe(false);
+    expect(satisfies(principal(U, ['a', 'b'], ['z']), req)).toBe(false);
   });
 
   it('a configured item entry replaces the declaration per field; plugin-wide scopes and roles add to every item', () => {
@@ -27,8 +28,8 @@ describe('AccessPolicy', () => {
     const req = policy.requirementOf(tool('pre_t', { scopes: ['s'], roles: ['ops'] }))!;
     expect(req.scopes).toEqual(['plugin', 's']);
     expect(req.roleSets).toEqual([['admin'], ['member']]);
-    expect(satisfies(principal('u', ['plugin', 's'], ['admin', 'member']), req)).toBe(true);
-    expect(satisfies(principal('u', ['plugin', 's'], ['ops', 'member']), req)).toBe(false);
+    expect(satisfies(principal(U, ['plugin', 's'], ['admin', 'member']), req)).toBe(true);
+    expect(satisfies(principal(U, ['plugin', 's'], ['ops', 'member']), req)).toBe(false);
     expect(policy.requirementOf(tool('pre_other'))).toMatchObject({ scopes: ['plugin'], roleSets: [['member']] });
     // Another plugin is untouched.
     expect(policy.requirementOf(tool('x', undefined, 'q'))).toBeUndefined();

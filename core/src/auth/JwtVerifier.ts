@@ -27,6 +27,8 @@ export class JwtVerifier {
   ) {}
 
   static async create(config: JwtConfig, resource: string): Promise<JwtVerifier> {
+    // Principal ids are `jwt:<issuer>#<subject>`: an issuer with '#' would make them ambiguous.
+    if (config.issuer.includes('#')) throw new Error(`auth.jwt.issuer ${JSON.stringify(config.issuer)}: an issuer identifier has no fragment ('#'; RFC 8414 §2); use the issuer exactly as its tokens' iss claim and metadata give it`);
     const audience = config.audience === undefined ? [resource] : Array.isArray(config.audience) ? config.audience : [config.audience];
     let keys: JWTVerifyGetKey;
     if (config.jwksUrl) {
@@ -58,7 +60,8 @@ export class JwtVerifier {
       throw describe(e);
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('the token has no subject');
-    return principal(payload.sub, words(payload.scope ?? payload.scp), words(payload[this.config.rolesClaim]));
+    // jose checked that `iss` is the configured issuer, which `create` made sure has no '#'.
+    return principal({ source: 'jwt', issuer: payload.iss!, subject: payload.sub }, words(payload.scope ?? payload.scp), words(payload[this.config.rolesClaim]));
   }
 }
 

@@ -12,7 +12,7 @@ export class ServiceTokens {
   private readonly entries: Array<{ hash: Buffer; principal: Principal }>;
 
   constructor(tokens: AuthConfig['serviceTokens']) {
-    this.entries = tokens.map((t) => ({ hash: Buffer.from(t.sha256.toLowerCase(), 'hex'), principal: principal(t.name, t.scopes, t.roles) }));
+    this.entries = tokens.map((t) => ({ hash: Buffer.from(t.sha256.toLowerCase(), 'hex'), principal: principal({ source: 'service', subject: t.name }, t.scopes, t.roles) }));
   }
 
   get size(): number {
