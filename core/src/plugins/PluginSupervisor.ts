@@ -56,7 +56,7 @@ export class PluginSupervisor {
   }
 
   /**
-   * Restarts a generation whose worker died, with exponential backoff (0.5 s doubling to 30 s; the
+   * Restarts a generation whose worker or process died, with exponential backoff (0.5 s doubling to 30 s; the
    * count resets after a minute without a crash). Calls meanwhile fail with the reason.
    */
   private restart(generation: PluginGeneration): void {
@@ -209,6 +209,6 @@ export class PluginSupervisor {
     this.closed = true;
     await Promise.allSettled([...this.queues.values()].flatMap((q) => [q.running, q.waiting]));
     for (const g of [...this.generations].reverse()) await g.dispose();
-    await closeWorkerPool();
+    closeWorkerPool();
   }
 }

@@ -3,6 +3,7 @@ import type { HostNotifications } from '@mcp-host/sdk';
 import semver from 'semver';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
+import type { JsonLimits } from '../protocol/jsonLimits.js';
 import { discoverPluginDirs } from './discoverPluginDirs.js';
 import { loadPlugin, type PluginGeneration } from './loadPlugin.js';
 import { PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
@@ -18,7 +19,9 @@ export interface LoadPluginsOptions {
   readonly logRedact?: readonly string[];
   readonly hostVersion: string;
   readonly notifications: HostNotifications;
-  /** A worker generation died after loading (the supervisor restarts it). */
+  /** The host's `server.limits`: an isolated plugin's results and logs over them are refused before they cross (default DEFAULT_JSON_LIMITS). */
+  readonly limits?: JsonLimits;
+  /** A worker or process generation died after loading (the supervisor restarts it). */
   readonly onCrash: (generation: PluginGeneration, reason: string) => void;
 }
 
@@ -32,21 +35,25 @@ export function refusal(manifest: PluginManifest, config: HostConfig['plugins'])
   return undefined;
 }
 
-/** Loads one generation with the plugin's settings from the config, in a worker unless it runs in-process. */
+/** Loads one generation with the plugin's settings from the config: in a worker thread, a child process, or in-process. */
 export function loadConfigured(manifest: PluginManifest, config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<PluginGeneration> {
   const settings = config.settings[manifest.id];
   const common = { logger: options.logger, notifications: options.notifications, config: settings?.config, prefix: settings?.prefix };
-  if ((settings?.isolation ?? config.isolation) === 'in-process') {
+  const isolation = settings?.isolation ?? config.isolation;
+  if (isolation === 'in-process') {
     registerSharedModules();
     return loadPlugin(manifest, { ...common, root: options.root });
   }
   return startWorkerGeneration(manifest, {
     ...common,
+    isolation,
     logLevel: options.logLevel,
     logRedact: options.logRedact,
+    limits: options.limits,
     callTimeoutMs: config.callTimeoutMs,
     loadTimeoutMs: config.loadTimeoutMs,
     memoryMb: config.workerMemoryMb,
+    maxRssMb: config.maxRssMb,
     onCrash: options.onCrash,
   });
 }

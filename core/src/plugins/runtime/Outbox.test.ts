@@ -51,4 +51,42 @@ describe('Outbox', () => {
     expect(c.events).toEqual([[{ n: 2 }]]);
     c.close();
   });
+
+  it('a batch that cannot be cloned goes one message at a time; an unsendable one is replaced or dropped, the rest arrive', async () => {
+    const c = channel();
+    const failed: Array<{ n: number; error: string }> = [];
+    const outbox = new Outbox<{ n: number; value?: unknown }>(c.port, (m, e) => {
+      failed.push({ n: m.n, error: (e as Error).name });
+      return m.n === 2 ? { n: 2, value: 'replaced' } : undefined;
+    });
+    let deep: unknown = {};
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    outbox.post({ n: 1 });
+    outbox.post({ n: 2, value: () => 'a function cannot be cloned' });
+    outbox.post({ n: 3, value: deep });
+    outbox.post({ n: 4 });
+    expect(() => outbox.flush()).not.toThrow();
+    await c.settle();
+    expect(failed).toEqual([
+      { n: 2, error: 'DataCloneError' },
+      { n: 3, error: 'RangeError' },
+    ]);
+    expect(c.events).toEqual([[{ n: 1 }], [{ n: 2, value: 'replaced' }], [{ n: 4 }]]);
+    c.close();
+  });
+
+  it('nothing escapes the flush, not even a replacement that fails or a callback that throws', async () => {
+    const c = channel();
+    const outbox = new Outbox<{ n: number; value?: unknown }>(c.port, (m) => {
+      if (m.n === 1) return { n: 1, value: Symbol('still not cloneable') };
+      throw new Error('the callback broke');
+    });
+    outbox.post({ n: 1, value: Symbol('no') });
+    outbox.post({ n: 2, value: () => 0 });
+    outbox.post({ n: 3 });
+    expect(() => outbox.flush()).not.toThrow();
+    await c.settle();
+    expect(c.events).toEqual([[{ n: 3 }]]);
+    c.close();
+  });
 });

@@ -5,14 +5,17 @@ import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { compileSchema } from '../../catalog/compileSchema.js';
 import { lifetimeOf, type CallLifetime } from '../../protocol/CallLifetime.js';
+import type { JsonLimits } from '../../protocol/jsonLimits.js';
 import { Drain } from '../Drain.js';
 import type { PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 import { eachMessage, Outbox } from './Outbox.js';
+import type { IsolationKind, PluginThread } from './PluginThread.js';
+import { watchRss } from './RssWatchdog.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
-import { takeWorker } from './workerPool.js';
+import { takeThread } from './workerPool.js';
 
 export interface WorkerGenerationOptions {
   readonly logger: Logger;
@@ -24,8 +27,15 @@ export interface WorkerGenerationOptions {
   /** A call without an answer after this long fails; if the worker also misses a ping, it is terminated. */
   readonly callTimeoutMs: number;
   readonly loadTimeoutMs: number;
+  /** A worker thread (the default) or a child process. */
+  readonly isolation?: IsolationKind;
+  /** V8's heap limit of the worker or process. */
   readonly memoryMb: number;
-  /** Called once when the worker dies (crash, exit, out of memory, terminated while hung). */
+  /** `isolation: process`: the resident memory past which the process is killed (plugins.maxRssMb). */
+  readonly maxRssMb?: number;
+  /** The host's `server.limits`, for results and logs checked in the worker. */
+  readonly limits?: JsonLimits;
+  /** Called once when the worker dies (crash, exit, out of memory, terminated while hung or over its memory). */
   readonly onCrash: (generation: PluginGeneration, reason: string) => void;
 }
 
@@ -43,24 +53,31 @@ interface PendingCall {
 const PING_GRACE_MS = 1000;
 
 /**
- * A plugin generation running in its own worker thread: its code, module graph and DI container
- * live and die with the thread, so a reload frees them, and a plugin that throws, hangs, exhausts
- * its memory or exits takes down only its worker. The host side holds proxy bindings built from
- * the worker's descriptors; calls, contexts and errors cross as messages.
+ * A plugin generation running in its own worker thread or child process (a PluginThread; "the
+ * worker" below is either): its code, module graph and DI container live and die with it, so a
+ * reload frees them, and a plugin that throws, hangs, exhausts its memory or exits takes down only
+ * its worker. The host side holds proxy bindings built from the worker's descriptors; calls,
+ * contexts and errors cross as messages. A process's resident memory is also capped (maxRssMb).
  */
 export async function startWorkerGeneration(manifest: PluginManifest, options: WorkerGenerationOptions): Promise<PluginGeneration> {
-  const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel, logRedact: options.logRedact };
+  const kind = options.isolation ?? 'worker';
+  const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel, logRedact: options.logRedact, limits: options.limits };
   const started = Date.now();
-  const worker = await takeWorker(options.memoryMb);
-  worker.postMessage({ type: 'init', init } satisfies HostToWorker);
+  const worker = await takeThread(kind, options.memoryMb);
   const logger = options.logger.child({ plugin: manifest.id, version: manifest.version });
   const fail = (message: string, cause?: unknown): never => {
     throw new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message, fix: 'fix the plugin (see the cause in the log)', cause });
   };
+  // Set before the worker is ended on purpose, so its exit is reported with the real reason.
+  let killedBecause: string | undefined;
+  let dieNow: ((reason: string) => void) | undefined;
+  const stopWatching = kind === 'process' ? watchMemory(worker, manifest, options, logger, (reason) => ((killedBecause = reason), void worker.terminate(), dieNow?.(reason))) : undefined;
+  worker.once('exit', () => stopWatching?.());
+  worker.postMessage({ type: 'init', init } satisfies HostToWorker);
 
   // Handshake: the worker answers ready (with its bindings) or failed (with the problem), or dies trying.
   const ready = await new Promise<Extract<WorkerToHost, { type: 'ready' }>>((resolve, reject) => {
-    const timer = setTimeout(() => (void worker.terminate(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `loading did not finish within ${options.loadTimeoutMs} ms (a hang at import or in setup?)`, fix: 'fix the plugin start-up' }))), options.loadTimeoutMs);
+    const timer = setTimeout(() => (void worker.terminate(), done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `loading did not finish within ${options.loadTimeoutMs} ms (a hang at import or in setup?)`, fix: 'fix the plugin start-up' }))), options.loadTimeoutMs);
     const done = () => (clearTimeout(timer), worker.off('message', onMessage), worker.off('error', onError), worker.off('exit', onExit));
     // The handshake is sent alone (an object); a batch (an array) is not for this listener.
     const onMessage = (m: WorkerToHost | WorkerToHost[]) => {
@@ -68,8 +85,8 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
       if (m.type === 'ready') done(), resolve(m);
       else if (m.type === 'failed') done(), void worker.terminate(), reject(new PluginLoadError(m.problem));
     };
-    const onError = (e: Error) => (done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `worker failed while loading: ${e.message}`, fix: 'fix the plugin start-up', cause: e })));
-    const onExit = (code: number) => (done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `worker exited with code ${code} while loading`, fix: 'do not call process.exit in a plugin' })));
+    const onError = (e: Error) => (done(), void worker.terminate(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `${kind} failed while loading: ${e.message}`, fix: 'fix the plugin start-up', cause: e })));
+    const onExit = (description: string) => (done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `${killedBecause ?? description} while loading`, fix: killedBecause ? 'make the plugin need less memory at start-up, or raise plugins.maxRssMb' : 'do not call process.exit in a plugin' })));
     worker.on('message', onMessage);
     worker.once('error', onError);
     worker.once('exit', onExit);
@@ -83,7 +100,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   let dead: string | undefined;
   let disposing = false;
   // Calls, cancels and answers cross batched: one postMessage per turn of the event loop.
-  const outbox = new Outbox<HostToWorker>(worker);
+  const outbox = new Outbox<HostToWorker>(worker, (m, e) => unsendable(m, e));
   const send = (m: HostToWorker) => void (!dead && outbox.post(m));
 
   const die = (reason: string) => {
@@ -91,11 +108,21 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     dead = reason;
     outbox.clear();
     stopSweep();
+    clearTimeout(pingTimer);
     for (const id of [...pending.keys()]) settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} stopped: ${reason}`)));
     if (!disposing) {
-      logger.error({ reason }, 'plugin worker died; the host keeps serving');
+      logger.error({ reason, isolation: kind }, `plugin ${kind} died; the host keeps serving`);
       options.onCrash(generation, reason);
     }
+  };
+  dieNow = die;
+  /** What goes to the worker in place of a message that could not be cloned (see Outbox). */
+  const unsendable = (m: HostToWorker, e: unknown): HostToWorker | undefined => {
+    const why = e instanceof Error ? e.message : String(e);
+    if (Array.isArray(m)) settle(m[0], (c) => c.reject(new Error(`the call could not be sent to plugin ${info.id}@${info.version}: ${why}`)));
+    else if (m.type === 'answer') return { type: 'answer', askId: m.askId, ok: false, error: { kind: 'error', message: `the client's answer could not be sent to the plugin: ${why}` } };
+    else logger.warn({ type: m.type, err: why }, `a ${m.type} message could not be sent to the plugin ${kind}; dropped`);
+    return undefined;
   };
   /** The one place a call's bookkeeping is cleared; `fn` then resolves or rejects it. */
   const settle = (id: number, fn: (call: PendingCall) => void) => {
@@ -121,7 +148,6 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     }, Math.min(1000, Math.max(50, options.callTimeoutMs / 4))).unref();
   };
   let pingTimer: NodeJS.Timeout | undefined;
-  let killedBecause: string | undefined;
   const checkAlive = () => {
     if (pingTimer || dead) return;
     pingTimer = setTimeout(() => {
@@ -160,7 +186,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   };
   worker.on('message', (data: WorkerToHost[] | object) => eachMessage(data, onMessage));
   worker.on('error', (e) => die(`uncaught error: ${e.message}`));
-  worker.on('exit', (code) => die(killedBecause ?? `worker exited with code ${code}`));
+  worker.on('exit', (description) => die(killedBecause ?? description));
 
   const call = (target: CallTarget, ctx: RequestContext & { arguments?: Record<string, string> }): Promise<unknown> =>
     drain.run(
@@ -201,6 +227,18 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     },
   };
   return generation;
+}
+
+/**
+ * Watches a plugin process's resident memory (plugins.maxRssMb); past it, `kill` is called with
+ * the reason, which names the plugin's limit. Returns the function that stops watching.
+ */
+function watchMemory(worker: PluginThread, manifest: PluginManifest, options: WorkerGenerationOptions, logger: Logger, kill: (reason: string) => void): (() => void) | undefined {
+  const limitMb = options.maxRssMb;
+  if (limitMb === undefined || worker.pid === undefined) return undefined;
+  const stop = watchRss(worker.pid, limitMb, (rssMb) => kill(`memory limit exceeded: RSS ${rssMb} MB > ${limitMb} MB (plugins.maxRssMb); killed`));
+  if (!stop) logger.warn({ plugin: manifest.id }, 'plugins.maxRssMb is not enforced: the resident memory of a process cannot be read here (/proc is Linux only)');
+  return stop;
 }
 
 function proxyBindings(remote: RemoteBindings, plugin: PluginInfo, logger: Logger, call: (t: CallTarget, ctx: RequestContext & { arguments?: Record<string, string> }) => Promise<unknown>): PluginBindings {

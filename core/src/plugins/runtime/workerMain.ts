@@ -1,7 +1,8 @@
 /**
- * Entry of a plugin generation's worker thread: loads the plugin with the same loader as the
- * in-process runtime, describes its bindings to the host, then serves calls. Handler contexts are
- * rebuilt here; progress, logs, client requests and notifications travel to the host as messages.
+ * Entry of a plugin generation's worker thread or child process: loads the plugin with the same
+ * loader as the in-process runtime, describes its bindings to the host, then serves calls. Handler
+ * contexts are rebuilt here; progress, logs, client requests and notifications travel to the host
+ * as messages.
  */
 import 'reflect-metadata';
 import { parentPort } from 'node:worker_threads';
@@ -14,13 +15,40 @@ import { loadPlugin, type PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import { registerSharedModules } from '../registerSharedModules.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
+import { DEFAULT_JSON_LIMITS, exceedsJsonLimits } from '../../protocol/jsonLimits.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
-import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, WorkerInit, WorkerToHost } from './workerProtocol.js';
+import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 
-const port = parentPort!;
+interface HostPort {
+  postMessage(message: unknown): void;
+  on(event: 'message', listener: (data: HostToWorker[] | object) => void): unknown;
+}
+
+/**
+ * The host's end in a child process: the IPC channel. Without it the host is gone and there is no
+ * one to serve, so the process exits; an uncaught exception is told to the host before exiting, as
+ * a worker thread's would reach it.
+ */
+function processPort(): HostPort {
+  process.on('disconnect', () => process.exit(0));
+  process.on('uncaughtException', (e) => {
+    outbox.flush();
+    const err = e as Error;
+    const last: WorkerToHost = { type: 'uncaught', message: err?.message ?? String(e), stack: err?.stack };
+    if (!process.connected) process.exit(1);
+    process.send!(last, () => process.exit(1));
+    setTimeout(() => process.exit(1), 1000).unref();
+  });
+  return {
+    postMessage: (m) => void (process.connected && process.send!(m)),
+    on: (event, listener) => process.on(event, listener),
+  };
+}
+
+const port: HostPort = parentPort ?? processPort();
 // Results, progress, logs and questions go back batched (see Outbox); the handshake (booted, ready, failed) goes at once.
-const outbox = new Outbox<WorkerToHost>(port);
+const outbox = new Outbox<WorkerToHost>(port, unsendable);
 const post = (m: WorkerToHost) => outbox.post(m);
 const postNow = (m: WorkerToHost) => port.postMessage(m);
 let init: WorkerInit;
@@ -71,6 +99,9 @@ class WorkerRequestContext implements RequestContext {
   }
 
   async log(level: Parameters<RequestContext['log']>[0], data: unknown, loggerName?: string): Promise<void> {
+    // A log line is not worth a failed call: one over the host's limits is dropped here, before it is cloned.
+    const over = exceedsJsonLimits(data, limits());
+    if (over !== undefined) return void logger.warn({ plugin: init.manifest.id, requestId: this.requestId, over }, 'a ctx.log payload over the host limits was dropped');
     post({ type: 'log', id: this.id, level, data, logger: loggerName });
   }
 
@@ -88,6 +119,8 @@ class WorkerRequestContext implements RequestContext {
 
   private ask(method: 'elicit' | 'sample' | 'listRoots', params: unknown, key?: string): Promise<any> {
     return new Promise<any>((resolve, reject) => {
+      const over = exceedsJsonLimits(params, limits());
+      if (over !== undefined) return reject(new Error(`the ${method} request is over the host's limits: ${over}`));
       const askId = ++nextAsk;
       asks.set(askId, { resolve, reject });
       post({ type: 'ask', id: this.id, askId, method, params, key });
@@ -136,9 +169,34 @@ function startCall(call: CallMessage): void {
   const lifetime = new CallLifetime();
   calls.set(id, lifetime);
   run(id, target, new WorkerRequestContext(id, call, lifetime)).then(
-    (value) => (calls.delete(id), post([id, true, value])),
+    (value) => {
+      calls.delete(id);
+      // Checked before it is cloned: a result nested past the serializer's stack would fail its whole batch, and one that crossed would reach the host's serializers.
+      const over = exceedsJsonLimits(value, limits());
+      post(over === undefined ? [id, true, value] : [id, false, { kind: 'tool', message: `the tool result is over the host's limits: ${over}` }]);
+    },
     (e) => (calls.delete(id), post([id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : toWire(e)])),
   );
+}
+
+const limits = () => init.limits ?? DEFAULT_JSON_LIMITS;
+
+/** What goes back in place of a message that could not be cloned (see Outbox): an error for a call or a question, nothing for the rest. */
+function unsendable(m: WorkerToHost, e: unknown): WorkerToHost | undefined {
+  const why = e instanceof Error ? e.message : String(e);
+  if (Array.isArray(m)) {
+    const [id, ok] = m;
+    if (ok) return [id, false, { kind: 'tool', message: `the tool result could not be sent: ${why}` }];
+    const error = m[2] as WireError;
+    return [id, false, { kind: error.kind, code: error.code, message: `${String(error.message)} (the error's data could not be sent: ${why})` }];
+  }
+  if (m.type === 'ask') {
+    asks.get(m.askId)?.reject(new Error(`the ${m.method} request could not be sent: ${why}`));
+    asks.delete(m.askId);
+    return undefined;
+  }
+  logger?.warn({ plugin: init?.manifest.id, type: m.type, err: why }, `a ${m.type} message of the plugin could not be sent to the host; dropped`);
+  return undefined;
 }
 
 const onMessage = (m: HostToWorker) => {
@@ -166,7 +224,7 @@ const onMessage = (m: HostToWorker) => {
       return;
   }
 };
-port.on('message', (data: HostToWorker[] | object) => eachMessage(data, onMessage));
+port.on('message', (data) => eachMessage(data, onMessage));
 
 function load(): void {
   loadPlugin(init.manifest, {

@@ -1,69 +1,80 @@
-import { Worker } from 'node:worker_threads';
+import type { IsolationKind, PluginThread } from './PluginThread.js';
+import { ProcessThread } from './ProcessThread.js';
+import { WorkerThread } from './WorkerThread.js';
 import type { WorkerToHost } from './workerProtocol.js';
 
 interface Spare {
-  readonly worker: Worker;
+  readonly thread: PluginThread;
   readonly booted: Promise<void>;
-  readonly memoryMb: number;
 }
 
 const REPLENISH_DELAY_MS = 250;
 
-let spare: Spare | undefined;
+/** One spare per kind and heap limit, started on first use of that kind only. */
+const spares = new Map<string, Spare>();
+const replenishing = new Map<string, NodeJS.Timeout>();
 let closed = false;
 
-function spawn(memoryMb: number): Spare {
-  const worker = new Worker(new URL('./workerMain.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+const keyOf = (kind: IsolationKind, memoryMb: number) => `${kind}:${memoryMb}`;
+
+function spawn(kind: IsolationKind, memoryMb: number): Spare {
+  const thread = kind === 'process' ? new ProcessThread(memoryMb) : new WorkerThread(memoryMb);
   const booted = new Promise<void>((resolve, reject) => {
-    const onMessage = (m: WorkerToHost | WorkerToHost[]) => !Array.isArray(m) && m.type === 'booted' && (worker.off('message', onMessage), resolve());
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`plugin worker exited with code ${code} while starting`)));
+    const onMessage = (m: WorkerToHost | WorkerToHost[]) => !Array.isArray(m) && m.type === 'booted' && (thread.off('message', onMessage), resolve());
+    thread.on('message', onMessage);
+    thread.once('error', reject);
+    thread.once('exit', (description) => reject(new Error(`plugin ${kind} ${description} while starting`)));
   });
   booted.catch(() => undefined); // a spare that dies is simply not used
-  return { worker, booted, memoryMb };
+  return { thread, booted };
 }
 
 /**
- * Hands out a booted plugin worker. One spare is kept started (its runtime and the host's shared
- * modules already imported, ~0.5 s of work) so that a reload or a crash restart pays only for
- * loading the plugin itself; it is replaced as soon as it is taken.
+ * Hands out a booted plugin worker thread or process. One spare of each kind in use is kept
+ * started (its runtime and the host's shared modules already imported: ~0.5 s of work for a
+ * worker, more for a process) so that a reload or a crash restart pays only for loading the plugin
+ * itself; it is replaced as soon as it is taken.
  */
-export async function takeWorker(memoryMb: number): Promise<Worker> {
-  let taken = spare && spare.memoryMb === memoryMb ? spare : undefined;
-  if (taken) spare = undefined;
-  else taken = spawn(memoryMb);
-  taken.worker.ref();
+export async function takeThread(kind: IsolationKind, memoryMb: number): Promise<PluginThread> {
+  const key = keyOf(kind, memoryMb);
+  let taken = spares.get(key);
+  if (taken) spares.delete(key);
+  else taken = spawn(kind, memoryMb);
+  taken.thread.ref();
   try {
     await taken.booted;
   } catch {
-    taken = spawn(memoryMb);
+    taken = spawn(kind, memoryMb);
+    taken.thread.ref();
     await taken.booted;
   }
-  replenish(memoryMb);
-  return taken.worker;
+  replenish(kind, memoryMb);
+  return taken.thread;
 }
-
-let replenishing: NodeJS.Timeout | undefined;
 
 /** Starts the next spare a little later, so its boot does not compete with the plugin load it follows. */
-function replenish(memoryMb: number): void {
-  if (closed || spare || replenishing) return;
-  replenishing = setTimeout(() => {
-    replenishing = undefined;
-    if (closed || spare) return;
-    spare = spawn(memoryMb);
-    // An idle spare must not keep the process alive.
-    spare.worker.unref();
+function replenish(kind: IsolationKind, memoryMb: number): void {
+  const key = keyOf(kind, memoryMb);
+  if (closed || spares.has(key) || replenishing.has(key)) return;
+  const timer = setTimeout(() => {
+    replenishing.delete(key);
+    if (closed || spares.has(key)) return;
+    const spare = spawn(kind, memoryMb);
+    // An idle spare must not keep the host alive; a spare process also ends with the host (its IPC channel closes).
+    spare.thread.unref();
+    spares.set(key, spare);
+    // A spare that dies is forgotten, so the next take starts a fresh one instead of handing out a dead one.
+    spare.thread.once('exit', () => spares.get(key) === spare && spares.delete(key));
   }, REPLENISH_DELAY_MS);
-  replenishing.unref();
+  timer.unref();
+  replenishing.set(key, timer);
 }
 
-/** Stops the spare worker (host shutdown). */
-export async function closeWorkerPool(): Promise<void> {
+/** Stops the spares (host shutdown) without waiting on them. */
+export function closeWorkerPool(): void {
   closed = true;
-  clearTimeout(replenishing);
-  const s = spare;
-  spare = undefined;
-  await s?.worker.terminate();
+  for (const timer of replenishing.values()) clearTimeout(timer);
+  replenishing.clear();
+  for (const s of spares.values()) void s.thread.terminate();
+  spares.clear();
 }

@@ -1,10 +1,11 @@
 import type { CacheHint, ClientInfo, PluginInfo, Principal } from '@mcp-host/sdk';
 import type { DeclaredPolicy } from '../../catalog/bindings.js';
 import type { ParamHeader } from '../../catalog/findParamHeaders.js';
+import type { JsonLimits } from '../../protocol/jsonLimits.js';
 import type { PluginProblem } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 
-/** Messages between the host and a plugin generation's worker thread. Everything here is structured-cloneable. */
+/** Messages between the host and a plugin generation's worker thread or process. Everything here is structured-cloneable. */
 
 export interface WorkerInit {
   readonly manifest: PluginManifest;
@@ -13,6 +14,8 @@ export interface WorkerInit {
   readonly logLevel: string;
   /** pino redact paths of the host (credentials, masked fields), so plugin logs in the worker are censored alike. */
   readonly logRedact?: readonly string[];
+  /** The host's `server.limits`: a result or log over them is refused in the worker, before it is cloned. */
+  readonly limits?: JsonLimits;
 }
 
 /** A binding as the worker describes it: the descriptor and schemas; the host builds the proxy. */
@@ -77,4 +80,6 @@ export type WorkerToHost =
   | { type: 'ask'; id: number; askId: number; method: 'elicit' | 'sample' | 'listRoots'; params?: unknown; key?: string }
   | { type: 'notify'; kind: 'resourceUpdated' | 'listChanged'; value: string }
   | { type: 'pong' }
-  | { type: 'disposed' };
+  | { type: 'disposed' }
+  /** A plugin process's last word before it exits on an uncaught exception (a worker's reaches the host as its `error` event). */
+  | { type: 'uncaught'; message: string; stack?: string };

@@ -1,0 +1,36 @@
+import { EventEmitter } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { PluginThread } from './PluginThread.js';
+
+/** A plugin generation's worker thread, as a PluginThread. V8's heap limit applies; ArrayBuffers and other external memory are the host's. */
+export class WorkerThread extends EventEmitter implements PluginThread {
+  readonly kind = 'worker';
+  readonly pid = undefined;
+  private readonly worker: Worker;
+
+  constructor(memoryMb: number) {
+    super();
+    this.worker = new Worker(new URL('./workerMain.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+    this.worker.on('message', (data) => this.emit('message', data));
+    this.worker.on('error', (e) => this.emit('error', e));
+    this.worker.on('exit', (code) => this.emit('exit', `worker exited with code ${code}`));
+    // An error is always followed by the exit, which is what the owner acts on: it must never throw in the host for want of a listener.
+    this.on('error', () => undefined);
+  }
+
+  postMessage(message: unknown): void {
+    this.worker.postMessage(message);
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  ref(): void {
+    this.worker.ref();
+  }
+
+  unref(): void {
+    this.worker.unref();
+  }
+}
