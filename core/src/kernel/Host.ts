@@ -76,7 +76,7 @@ export class Host {
       modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
     };
     const supervisor = new PluginSupervisor({
-      config: config.plugins, root, logger, logLevel: config.logLevel, logRedact: security.logRedact, hostVersion: HOST_VERSION, notifications, catalogOptions,
+      config: config.plugins, root, logger, logLevel: config.logLevel, logRedact: security.logRedact, logMask: security.logMask, limits: config.server.limits, hostVersion: HOST_VERSION, notifications, catalogOptions,
       drainTimeoutMs: config.plugins.drainTimeoutMs,
       // Republish: one notification per changed list, to the clients that asked for it and can see the change.
       onSwap: (changed, after, before) => notifier.listChanged(changed, security.visibleChanges(before, after, changed)),
