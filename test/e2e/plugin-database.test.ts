@@ -1,26 +1,29 @@
 /**
  * The database plugin in a real host (worker runtime), driven by the official SDK 1.x client:
- * PostgreSQL on the machine (127.0.0.1:5432, database `test`) in a schema of this run's own, and
- * a SQLite file in a scratch folder. Setup and clean-up go through the plugin's own `execute` on
- * writable connections; the assertions use read-only ones.
+ * PostgreSQL on the machine (127.0.0.1:5432, database `test`) in a schema and with a
+ * least-privilege role of this run's own, and a SQLite file in a scratch folder. Setup and clean-up
+ * go through the plugin's own `execute` on writable connections (as the superuser, which only
+ * warns there); the assertions use read-only ones, as the least-privilege role. A pg client of the
+ * test's own (from the plugin's test support, where `pg` resolves) creates and drops the role, and
+ * watches advisory locks from outside the host.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHttpClient, pluginPath, startTestHost, type TestHost } from '../harness/index.js';
+import { ADMIN_ROLE, ADMIN_URL as PG_URL, connectAdmin, createRole, uniqueName, type TestRole } from '../../plugins/database/src/testing/pgRoles.js';
+import { connectHttpClient, fixturePath, pluginPath, startTestHost, type TestHost } from '../harness/index.js';
 
-const PG_URL = process.env.MCP_HOST_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `mcp_db_e2e_${randomBytes(4).toString('hex')}`;
+const schema = uniqueName('mcp_db_e2e');
 const scratch = mkdtempSync(join(tmpdir(), 'mcp-host-database-e2e-'));
 const sqliteFile = join(scratch, 'app.db');
 
 type ToolResult = { content: Array<{ type: string; text?: string }>; isError?: boolean; structuredContent?: Record<string, any> };
 
-function writeConfig(): string {
+/** `pg` is the least-privilege reader; it and `pgadmin` have one pooled backend each, so consecutive calls share it. */
+function writeConfig(readerUrl: string): string {
   const file = join(scratch, 'host.yaml');
   const yaml = [
     'plugins:',
@@ -31,14 +34,19 @@ function writeConfig(): string {
     '        maskWith: "<hidden>"',
     '        connections:',
     '          pg:',
-    `            url: ${PG_URL}`,
+    `            url: ${readerUrl}`,
     `            schemas: [${schema}]`,
     `            mask: [${schema}.customers.email]`,
     '            maxRows: 5',
     '            statementTimeoutMs: 500',
+    '            pool: { max: 1 }',
     '          pgadmin:',
     `            url: ${PG_URL}`,
     '            allowWrites: true',
+    '            pool: { max: 1 }',
+    '          pgsuper:',
+    `            url: ${PG_URL}`,
+    '            roleCheck: warn',
     '          lite:',
     `            file: ${sqliteFile}`,
     '            mask: [customers.email]',
@@ -53,9 +61,22 @@ function writeConfig(): string {
   return file;
 }
 
+/** From outside the host: whether a session advisory lock on `key` is free (taking and releasing it). */
+async function advisoryLockIsFree(key: number): Promise<boolean> {
+  const other = await connectAdmin();
+  try {
+    const got = (await other.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1) AS got', [key])).rows[0]!.got;
+    if (got) await other.query('SELECT pg_advisory_unlock($1)', [key]);
+    return got;
+  } finally {
+    await other.end();
+  }
+}
+
 describe('database plugin', () => {
   let host: TestHost;
   let client: Client;
+  let reader: TestRole;
 
   const call = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args })) as ToolResult;
   const ok = async (name: string, args: Record<string, unknown>) => {
@@ -70,11 +91,15 @@ describe('database plugin', () => {
   };
 
   beforeAll(async () => {
-    host = await startTestHost({ plugins: [pluginPath('database')], args: ['--config', writeConfig()], timeoutMs: 20_000 });
+    reader = await createRole('mcp_reader');
+    host = await startTestHost({ plugins: [pluginPath('database')], args: ['--config', writeConfig(reader.url)], timeoutMs: 20_000 });
     ({ client } = await connectHttpClient(host.url));
     await ok('execute', { connection: 'pgadmin', sql: `CREATE SCHEMA ${schema}` });
     await ok('execute', { connection: 'pgadmin', sql: `CREATE TABLE ${schema}.customers (id int PRIMARY KEY, name text NOT NULL, email text)` });
     await ok('execute', { connection: 'pgadmin', sql: `INSERT INTO ${schema}.customers SELECT i, 'customer ' || i, 'c' || i || '@example.com' FROM generate_series(1, 12) AS i` });
+    // What the README's least-privilege role gets: CONNECT (createRole), USAGE on the schema, SELECT on its tables.
+    await ok('execute', { connection: 'pgadmin', sql: `GRANT USAGE ON SCHEMA ${schema} TO ${reader.name}` });
+    await ok('execute', { connection: 'pgadmin', sql: `GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${reader.name}` });
     await ok('execute', { connection: 'liteadmin', sql: 'CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT)' });
     await ok('execute', { connection: 'liteadmin', sql: "INSERT INTO customers (name, email) VALUES ('ann', 'ann@example.com'), ('bob', 'bob@example.com'), ('cy', NULL), ('dee', 'dee@example.com')" });
   });
@@ -83,7 +108,44 @@ describe('database plugin', () => {
     if (host?.process.exitCode === null) await client?.callTool({ name: 'execute', arguments: { connection: 'pgadmin', sql: `DROP SCHEMA IF EXISTS ${schema} CASCADE` } }).catch(() => undefined);
     await client?.close().catch(() => undefined);
     await host?.stop();
+    await reader?.admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await reader?.drop();
     rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('serves reads to the least-privilege role of its read-only connection, which cannot run programs on the server', async () => {
+    const r = await ok('query', { sql: `SELECT count(*)::int AS n, current_user AS who FROM ${schema}.customers` });
+    expect(r.structuredContent!.rows).toEqual([{ n: 12, who: reader.name }]);
+    expect(host.logs.some((l) => l.connection === 'pg' && l.level === 40)).toBe(false);
+    expect(await failure('query', { sql: `COPY (SELECT 1) TO PROGRAM 'true'` })).toContain('pg_execute_server_program role to COPY to or from an external program');
+  });
+
+  it('with roleCheck: warn, serves a read-only connection as a superuser and logs why it should not', async () => {
+    const warning = host.logs.find((l) => l.connection === 'pgsuper' && l.plugin === 'database');
+    expect(warning).toMatchObject({ level: 40, role: ADMIN_ROLE });
+    expect(String(warning!.msg)).toContain(`connection "pgsuper" is read-only, but its role "${ADMIN_ROLE}" can do more than read: it is a superuser (rolsuper)`);
+    expect(String(warning!.msg)).toContain('Serving it anyway (plugins.settings.database.config.connections.pgsuper.roleCheck: warn)');
+    expect((await ok('query', { connection: 'pgsuper', sql: 'SELECT 1 AS one' })).structuredContent!.rows).toEqual([{ one: 1 }]);
+    // The connection that allows writes is the superuser too: that only warns, naming what reaches past the database.
+    expect(String(host.logs.find((l) => l.connection === 'pgadmin' && l.plugin === 'database')?.msg)).toContain(`connection "pgadmin" allows writes, and its role "${ADMIN_ROLE}" reaches past the database`);
+  });
+
+  it('ends every call with a clean session: no advisory lock, prepared statement, setting or temp table reaches the next call', async () => {
+    const pid = async (connection: string) => (await ok('query', { connection, sql: 'SELECT pg_backend_pid() AS pid' })).structuredContent!.rows[0].pid;
+    const reused = await pid('pg');
+    await ok('query', { sql: 'select pg_advisory_lock(4242)' });
+    expect(await advisoryLockIsFree(4242)).toBe(true);
+    await ok('query', { sql: 'PREPARE leaked AS SELECT 1' });
+    expect((await ok('query', { sql: `SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'leaked'` })).structuredContent!.rows).toEqual([{ n: 0 }]);
+    expect(await pid('pg')).toBe(reused);
+
+    const admin = await pid('pgadmin');
+    const searchPath = (await ok('query', { connection: 'pgadmin', sql: `SELECT current_setting('search_path') AS path` })).structuredContent!.rows[0].path;
+    await ok('execute', { connection: 'pgadmin', sql: `SET search_path = ${schema}` });
+    await ok('execute', { connection: 'pgadmin', sql: 'CREATE TEMP TABLE leaked (id int)' });
+    const after = await ok('query', { connection: 'pgadmin', sql: `SELECT current_setting('search_path') AS path, to_regclass('pg_temp.leaked')::text AS temp` });
+    expect(after.structuredContent!.rows).toEqual([{ path: searchPath, temp: null }]);
+    expect(await pid('pgadmin')).toBe(admin);
   });
 
   it('publishes its tools with input and output schemas, and its resource templates', async () => {
@@ -176,5 +238,42 @@ describe('database plugin', () => {
     expect(host.logs.some((l) => l.msg === 'plugin dispose hook failed')).toBe(false);
     expect(host.logs.some((l) => l.msg === 'database connections closed' && l.plugin === 'database')).toBe(true);
     expect(existsSync(`${sqliteFile}.lock`)).toBe(false);
+  });
+});
+
+describe('database plugin with a read-only connection whose role is a superuser', () => {
+  let host: TestHost;
+  let client: Client;
+
+  const folder = mkdtempSync(join(tmpdir(), 'mcp-host-database-e2e-superuser-'));
+
+  beforeAll(async () => {
+    const file = join(folder, 'host.yaml');
+    writeFileSync(file, ['plugins:', '  settings:', '    database:', '      config:', '        connections:', '          main:', `            url: ${PG_URL}`, ''].join('\n'));
+    host = await startTestHost({ plugins: [pluginPath('database'), fixturePath('good-fixture')], args: ['--config', file], timeoutMs: 20_000 });
+    ({ client } = await connectHttpClient(host.url));
+  });
+
+  afterAll(async () => {
+    await client?.close().catch(() => undefined);
+    await host?.stop();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('does not load, with a problem naming the connection, the role, why and the fix', () => {
+    const problem = host.logs.find((l) => l.code === 'MCPH_PLUGIN_SETUP_FAILED' && l.plugin === 'database');
+    expect(problem, JSON.stringify(host.logs.filter((l) => Number(l.level) >= 40))).toBeDefined();
+    const msg = String(problem!.msg);
+    expect(msg).toContain(`connection "main" is read-only, but its role "${ADMIN_ROLE}" can do more than read: it is a superuser (rolsuper)`);
+    expect(msg).toContain('COPY … TO PROGRAM');
+    expect(msg).toContain('plugins.settings.database.config.connections.main.roleCheck: warn');
+  });
+
+  it('keeps serving the other plugins', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toContain('fixture_echo');
+    expect(tools.map((t) => t.name)).not.toContain('query');
+    const r = (await client.callTool({ name: 'fixture_echo', arguments: { text: 'still here' } })) as ToolResult;
+    expect(r.isError).toBeFalsy();
   });
 });

@@ -72,6 +72,12 @@ export interface Connection {
   listTables(options: { schema?: string; timeoutMs: number; signal?: AbortSignal }): Promise<TableRef[]>;
   /** Undefined when no such table or view exists. */
   describeTable(table: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<TableDescription | undefined>;
+  /**
+   * Checks, once, what the connection's database role may do (PostgreSQL's `roleCheck`); rejects with
+   * a `RoleRefusedError` when the role can do more than the config allows, or with the failure that
+   * kept the check from running (it is then tried again before the next statement).
+   */
+  checkRole(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,5 +90,18 @@ export class DatabaseError extends Error {
   ) {
     super(message, options);
     this.name = 'DatabaseError';
+  }
+}
+
+/** The connection's role can do more than the connection may: it serves nothing until the config or the role changes. */
+export class RoleRefusedError extends DatabaseError {
+  constructor(
+    message: string,
+    readonly connection: string,
+    readonly role: string,
+    readonly reasons: readonly string[],
+  ) {
+    super(message, 'role_refused');
+    this.name = 'RoleRefusedError';
   }
 }

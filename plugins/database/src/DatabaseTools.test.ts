@@ -1,32 +1,39 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ResourceNotFoundError, ToolError, type CompletionContext, type Logger, type ToolContext } from '@mcp-host/sdk';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseConfig } from './config.js';
 import { DatabaseResources } from './DatabaseResources.js';
 import { Databases } from './Databases.js';
 import { DatabaseTools } from './DatabaseTools.js';
+import { ADMIN_URL as PG_URL, createRole, uniqueName, type TestRole } from './testing/pgRoles.js';
 
-/** The machines' PostgreSQL (trust auth); each run works in a schema of its own and drops it. */
-const PG_URL = process.env.MCP_HOST_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The machines' PostgreSQL (trust auth); each run works in a schema of its own and drops it. The
+ * writable `pg` connection is the superuser (which only warns on a connection that allows writes);
+ * the read-only `pgro` one is a least-privilege role of this run's own.
+ */
 const noop = () => undefined;
 const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
 const ctx = { signal: new AbortController().signal, logger, progress: async () => undefined, log: async () => undefined } as unknown as ToolContext;
-const schema = `mcp_db_tools_${randomBytes(4).toString('hex')}`;
+const schema = uniqueName('mcp_db_tools');
 const dir = mkdtempSync(join(tmpdir(), 'mcp-db-tools-'));
 
 let databases: Databases;
 let tools: DatabaseTools;
 let resources: DatabaseResources;
+let reader: TestRole;
 
 beforeAll(async () => {
+  reader = await createRole('mcp_reader');
   databases = new Databases(
     parseDatabaseConfig({
       connections: {
         pg: { url: PG_URL, allowWrites: true, schemas: [schema], mask: [`${schema}.users.email`], maxRows: 20 },
-        pgro: { url: PG_URL, pool: { max: 1 } },
+        pgro: { url: reader.url, pool: { max: 1 } },
         lite: { file: join(dir, 'lite.db'), allowWrites: true, mask: ['users.email'] },
         literead: { file: join(dir, 'lite.db') },
       },
@@ -40,6 +47,7 @@ beforeAll(async () => {
   await tools.execute({ connection: 'pg', sql: `CREATE SCHEMA ${schema}`, params: [] }, ctx);
   await tools.execute({ connection: 'pg', sql: `CREATE TABLE ${schema}.users (id int PRIMARY KEY, name text, email text)`, params: [] }, ctx);
   await tools.execute({ connection: 'pg', sql: `INSERT INTO ${schema}.users SELECT i, 'user' || i, 'u' || i || '@x.org' FROM generate_series(1, 30) i`, params: [] }, ctx);
+  await reader.admin(`GRANT USAGE ON SCHEMA ${schema} TO ${reader.name}; GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO ${reader.name}`);
   await tools.execute({ connection: 'lite', sql: 'CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)', params: [] }, ctx);
   await tools.execute({ connection: 'lite', sql: "INSERT INTO users VALUES (1, 'ann', 'ann@x.org'), (2, 'bob', NULL)", params: [] }, ctx);
 });
@@ -47,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await tools?.execute({ connection: 'pg', sql: `DROP SCHEMA IF EXISTS ${schema} CASCADE`, params: [] }, ctx).catch(() => undefined);
   await databases?.close();
+  await reader?.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -123,6 +132,26 @@ describe('DatabaseTools', () => {
   it('reports affected rows of a write', async () => {
     const r = await tools.execute({ connection: 'lite', sql: 'UPDATE users SET name = upper(name)', params: [] }, ctx);
     expect(structured(r)).toMatchObject({ affectedRows: 2, rowCount: 0 });
+  });
+
+  it('serves reads on the read-only connection of a least-privilege role', async () => {
+    const r = await tools.query({ connection: 'pgro', sql: `SELECT count(*)::int AS n FROM ${schema}.users`, params: [] }, ctx);
+    expect(structured(r).rows).toEqual([{ n: 30 }]);
+    expect((await tools.listTables({ connection: 'pgro', schema }, ctx)).tables).toEqual([{ schema, name: 'users', kind: 'table' }]);
+    expect((await tools.describeTable({ connection: 'pgro', table: `${schema}.users` }, ctx)).primaryKey).toEqual(['id']);
+    await expect(tools.query({ connection: 'pgro', sql: `COPY (SELECT 1) TO PROGRAM 'true'`, params: [] }, ctx)).rejects.toThrow('to COPY to or from an external program');
+  });
+
+  it('leaves no session advisory lock behind a query on the pooled backend', async () => {
+    const key = randomInt(1_000_000, 2_000_000_000);
+    await tools.query({ connection: 'pgro', sql: 'SELECT pg_advisory_lock($1)', params: [key] }, ctx);
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    try {
+      expect((await other.query('SELECT pg_try_advisory_lock($1) AS got', [key])).rows[0].got).toBe(true);
+    } finally {
+      await other.end();
+    }
   });
 
   it('lists and describes tables, marking masked columns', async () => {

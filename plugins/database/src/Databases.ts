@@ -1,7 +1,7 @@
 import { ToolError, type Logger } from '@mcp-host/sdk';
 import { ColumnMasker } from './ColumnMasker.js';
 import type { ConnectionSettings, DatabaseSettings } from './config.js';
-import type { Connection } from './Connection.js';
+import { RoleRefusedError, type Connection } from './Connection.js';
 import { PostgresConnection } from './postgres/PostgresConnection.js';
 import { SqliteConnection } from './sqlite/SqliteConnection.js';
 
@@ -22,7 +22,7 @@ export class Databases {
 
   constructor(
     private readonly config: DatabaseSettings,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     for (const [name, settings] of config.connections) {
       const connection = settings.driver === 'postgres' ? new PostgresConnection(settings, logger) : new SqliteConnection(settings, logger);
@@ -49,6 +49,24 @@ export class Databases {
 
   find(name: string | undefined): ConfiguredConnection | undefined {
     return this.entries.get(name ?? this.config.defaultConnection);
+  }
+
+  /**
+   * Checks every connection's database role (`roleCheck`), all at once. Throws one error naming each
+   * refused connection, its role and why; a database that cannot be reached yet only warns (its check
+   * then runs before its first statement), so a host can start before its databases.
+   */
+  async checkRoles(): Promise<void> {
+    const entries = [...this.entries.values()];
+    const results = await Promise.allSettled(entries.map((e) => e.connection.checkRole()));
+    const refused: string[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      const name = entries[i]!.settings.name;
+      if (r.reason instanceof RoleRefusedError) refused.push(r.reason.message);
+      else this.logger.warn({ err: r.reason, connection: name }, `cannot check the database role of connection "${name}" now; it is checked before its first statement`);
+    });
+    if (refused.length > 0) throw new Error(refused.length === 1 ? refused[0]! : `${refused.length} connections refused: ${refused.join(' | ')}`);
   }
 
   /** Closes every pool and worker; failures are collected so one bad connection does not keep the others open. */

@@ -23,6 +23,15 @@ describe('parseDatabaseConfig', () => {
     expect(s.connections.get('fromEnv')).toMatchObject({ driver: 'postgres', url: 'postgresql://x@y/z' });
   });
 
+  it('checks the role of read-only PostgreSQL connections by refusing, of writable ones by warning, unless told otherwise', () => {
+    const s = parseDatabaseConfig({
+      connections: { ro: { url: 'postgres://r@db/app' }, rw: { url: 'postgres://w@db/app', allowWrites: true }, loose: { url: 'postgres://r@db/app', roleCheck: 'warn' }, strict: { url: 'postgres://w@db/app', allowWrites: true, roleCheck: 'refuse' } },
+    });
+    expect(Object.fromEntries([...s.connections].map(([name, c]) => [name, c.driver === 'postgres' ? c.roleCheck : undefined]))).toEqual({ ro: 'refuse', rw: 'warn', loose: 'warn', strict: 'refuse' });
+    expect(() => parseDatabaseConfig({ connections: { a: { url: 'postgres://r@db/app', roleCheck: 'never' } } })).toThrow(/connections\.a\.roleCheck: Invalid option/);
+    expect(() => parseDatabaseConfig({ connections: { lite: { file: 'x.db', roleCheck: 'off' } } })).toThrow('connections.lite.roleCheck: only postgres connections have a role to check');
+  });
+
   it('names every problem at once', () => {
     let message = '';
     try {

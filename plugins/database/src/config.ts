@@ -28,6 +28,14 @@ const connectionSchema = z
     schemas: z.array(z.string().min(1)).optional(),
     /** Columns whose values are masked in results: `table.column`, `schema.table.column`, or `*.column`. */
     mask: z.array(z.string().min(1)).default([]),
+    /**
+     * PostgreSQL: what to do when the connection's role can do more than the connection needs, checked
+     * when the plugin starts. `refuse` (the default on read-only connections) fails the start naming the
+     * role and why; `warn` logs it and serves; `off` skips the check. Read-only connections are checked
+     * for any write privilege; connections that allow writes only for reaching the server itself
+     * (superuser, `pg_execute_server_program`, server files), and only warn unless set to `refuse`.
+     */
+    roleCheck: z.enum(['refuse', 'warn', 'off']).optional(),
     /** PostgreSQL pool options. */
     pool: z
       .object({
@@ -57,6 +65,9 @@ export const DatabaseConfigSchema = z
 
 export type DatabaseConfig = z.output<typeof DatabaseConfigSchema>;
 
+/** What a connection does when its PostgreSQL role can do more than the connection needs (see `roleCheck`). */
+export type RoleCheckMode = 'refuse' | 'warn' | 'off';
+
 /** One connection with every default filled in and its target resolved. */
 export type ConnectionSettings = {
   readonly name: string;
@@ -67,7 +78,13 @@ export type ConnectionSettings = {
   readonly maxRows: number;
   readonly maxResultBytes: number;
 } & (
-  | { readonly driver: 'postgres'; readonly url: string; readonly schemas?: readonly string[]; readonly pool: { max: number; idleTimeoutMs: number; connectionTimeoutMs: number } }
+  | {
+      readonly driver: 'postgres';
+      readonly url: string;
+      readonly schemas?: readonly string[];
+      readonly roleCheck: RoleCheckMode;
+      readonly pool: { max: number; idleTimeoutMs: number; connectionTimeoutMs: number };
+    }
   | { readonly driver: 'sqlite'; readonly file: string }
 );
 
@@ -105,6 +122,7 @@ export function parseDatabaseConfig(raw: unknown, env: NodeJS.ProcessEnv = proce
     const driver = c.driver ?? (c.file !== undefined ? 'sqlite' : 'postgres');
     if (driver === 'sqlite') {
       if (c.file === undefined) problems.push(`${where}: a sqlite connection needs "file"`);
+      if (c.roleCheck !== undefined) problems.push(`${where}.roleCheck: only postgres connections have a role to check`);
       if (c.url !== undefined || c.urlEnv !== undefined) problems.push(`${where}: "url"/"urlEnv" are for postgres connections; sqlite takes "file"`);
       else if (c.file !== undefined) connections.set(name, { ...common, driver, file: path.resolve(cwd, c.file) });
       continue;
@@ -116,7 +134,8 @@ export function parseDatabaseConfig(raw: unknown, env: NodeJS.ProcessEnv = proce
       if (!url) problems.push(`${where}.urlEnv: environment variable ${c.urlEnv} is not set`);
     } else if (url === undefined) problems.push(`${where}: a postgres connection needs "url" or "urlEnv"`);
     if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) problems.push(`${where}: url must start with postgres:// or postgresql://`);
-    if (url) connections.set(name, { ...common, driver: 'postgres', url, schemas: c.schemas, pool: c.pool });
+    const roleCheck = c.roleCheck ?? (c.allowWrites ? 'warn' : 'refuse');
+    if (url) connections.set(name, { ...common, driver: 'postgres', url, schemas: c.schemas, roleCheck, pool: c.pool });
   }
   if (Object.keys(config.connections).length === 0) problems.push('connections: configure at least one connection');
   const defaultConnection = config.defaultConnection ?? Object.keys(config.connections)[0] ?? '';

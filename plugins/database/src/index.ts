@@ -11,7 +11,7 @@ import { DatabaseTools } from './DatabaseTools.js';
 
 export default definePlugin({
   classes: [DatabaseTools, DatabaseResources],
-  setup(scope) {
+  async setup(scope) {
     // A bad config fails the load with every problem named.
     const settings = parseDatabaseConfig(scope.config);
     const databases = new Databases(settings, scope.logger);
@@ -21,6 +21,9 @@ export default definePlugin({
       await databases.close();
       scope.logger.info('database connections closed');
     });
+    // A role that can do more than its connection may fails the load here, where operators look at
+    // start-up, rather than on some later call.
+    await databases.checkRoles();
     scope.logger.info({ connections: databases.names() }, 'database plugin set up');
   },
 });

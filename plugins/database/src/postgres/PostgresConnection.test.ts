@@ -1,21 +1,26 @@
-import { randomBytes } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { Logger } from '@mcp-host/sdk';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunOptions } from '../Connection.js';
+import { RoleRefusedError, type RunOptions } from '../Connection.js';
+import { ADMIN_ROLE, ADMIN_URL as PG_URL, createRole, uniqueName, type TestRole } from '../testing/pgRoles.js';
 import { PostgresConnection } from './PostgresConnection.js';
 
-/** The machines' PostgreSQL (trust auth); each run works in a schema of its own and drops it. */
-const PG_URL = process.env.MCP_HOST_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `mcp_db_unit_${randomBytes(4).toString('hex')}`;
+/** The machines' PostgreSQL (trust auth); each run works in a schema and with a role of its own, and drops both. */
+const schema = uniqueName('mcp_db_unit');
 const noop = () => undefined;
 const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
 const pool = { max: 3, idleTimeoutMs: 1000, connectionTimeoutMs: 5000 };
 const opts = (o: Partial<RunOptions> = {}): RunOptions => ({ readOnly: true, maxRows: 100, maxResultBytes: 100_000, timeoutMs: 5000, ...o });
+/** A connection as the plugin builds one; the admin connection below is a superuser, so it allows writes (and would only warn). */
+const connect = (o: Partial<ConstructorParameters<typeof PostgresConnection>[0]> = {}, log = logger) =>
+  new PostgresConnection({ name: 'pg', url: PG_URL, allowWrites: true, roleCheck: 'warn', statementTimeoutMs: 5000, pool, ...o }, log);
 
 let db: PostgresConnection;
+let reader: TestRole;
 
 beforeAll(async () => {
-  db = new PostgresConnection({ name: 'pg', url: PG_URL, pool }, logger);
+  db = connect();
   const w = opts({ readOnly: false });
   await db.run(`CREATE SCHEMA ${schema}`, [], w);
   await db.run(`CREATE TABLE ${schema}.teams (id int PRIMARY KEY, title text UNIQUE)`, [], w);
@@ -31,11 +36,13 @@ beforeAll(async () => {
     w,
   );
   expect(inserted.affectedRows).toBe(50);
+  reader = await createRole('mcp_reader', [`GRANT USAGE ON SCHEMA ${schema} TO {role}`, `GRANT SELECT ON ALL TABLES IN SCHEMA ${schema} TO {role}`]);
 });
 
 afterAll(async () => {
   await db?.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`, [], opts({ readOnly: false })).catch(() => undefined);
   await db?.close();
+  await reader?.drop();
 });
 
 describe('PostgresConnection', () => {
@@ -137,8 +144,125 @@ describe('PostgresConnection', () => {
   });
 
   it('says which connection could not connect', async () => {
-    const down = new PostgresConnection({ name: 'down', url: 'postgres://postgres@127.0.0.1:1/test', pool }, logger);
+    const down = connect({ name: 'down', url: 'postgres://postgres@127.0.0.1:1/test' });
     await expect(down.run('SELECT 1', [], opts())).rejects.toThrow(/cannot connect to PostgreSQL for connection "down": .*ECONNREFUSED/);
     await down.close();
+  });
+});
+
+describe('PostgresConnection: every call starts on a clean session', () => {
+  /** One backend only, so consecutive calls share it. */
+  let one: PostgresConnection;
+  const pid = async () => (await one.run('SELECT pg_backend_pid()', [], opts())).rows[0]![0];
+  const value = async (sql: string) => (await one.run(sql, [], opts())).rows[0]![0];
+
+  beforeAll(() => {
+    one = connect({ name: 'one', pool: { ...pool, max: 1 } });
+  });
+  afterAll(async () => {
+    await one?.close();
+  });
+
+  it('releases a session advisory lock taken through a read-only query', async () => {
+    const key = randomInt(1_000_000, 2_000_000_000);
+    const backend = await pid();
+    await one.run('SELECT pg_advisory_lock($1)', [key], opts());
+    const other = new pg.Client({ connectionString: PG_URL });
+    await other.connect();
+    try {
+      expect((await other.query('SELECT pg_try_advisory_lock($1) AS got', [key])).rows[0].got).toBe(true);
+      await other.query('SELECT pg_advisory_unlock($1)', [key]);
+    } finally {
+      await other.end();
+    }
+    // Reset, not replaced: the same backend serves the next call.
+    expect(await pid()).toBe(backend);
+    // A write that fails after taking a lock is reset too.
+    await expect(one.run('SELECT pg_advisory_lock($1), 1 / 0', [key], opts({ readOnly: false }))).rejects.toThrow('division by zero');
+    expect(await value(`SELECT count(*)::int FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()`)).toBe(0);
+  });
+
+  it('drops what a statement left on the session: prepared statements, settings, temp tables, LISTEN, held cursors, session authorization', async () => {
+    const backend = await pid();
+    const searchPath = await value(`SELECT current_setting('search_path')`);
+    const w = opts({ readOnly: false });
+    await one.run('PREPARE leak AS SELECT 1', [], opts());
+    expect(await value(`SELECT count(*)::int FROM pg_prepared_statements WHERE name = 'leak'`)).toBe(0);
+    await one.run(`SET search_path = ${schema}`, [], w);
+    expect(await value(`SELECT current_setting('search_path')`)).toBe(searchPath);
+    await one.run('CREATE TEMP TABLE leak (id int)', [], w);
+    expect(await value(`SELECT to_regclass('pg_temp.leak')::text`)).toBeNull();
+    await one.run('LISTEN leak', [], w);
+    expect(await value('SELECT count(*)::int FROM pg_listening_channels()')).toBe(0);
+    await one.run('DECLARE leak CURSOR WITH HOLD FOR SELECT 1', [], w);
+    expect(await value(`SELECT count(*)::int FROM pg_cursors WHERE name = 'leak'`)).toBe(0);
+    await one.run(`SET SESSION AUTHORIZATION ${reader.name}`, [], w);
+    expect(await value('SELECT session_user::text')).toBe(ADMIN_ROLE);
+    expect(await pid()).toBe(backend);
+  });
+
+  it('does not hand out again a client whose session ended', async () => {
+    const backend = await pid();
+    await expect(one.run('SELECT pg_terminate_backend(pg_backend_pid())', [], opts())).rejects.toThrow();
+    expect(await pid()).not.toBe(backend);
+  });
+});
+
+describe('PostgresConnection: the role check', () => {
+  it('refuses a read-only connection whose role is a superuser, naming the connection, the role and why', async () => {
+    const su = connect({ name: 'su', allowWrites: false, roleCheck: 'refuse' });
+    try {
+      const e = await su.checkRole().catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(RoleRefusedError);
+      expect((e as Error).message.startsWith(`connection "su" is read-only, but its role "${ADMIN_ROLE}" can do more than read: it is a superuser (rolsuper)`)).toBe(true);
+      expect((e as Error).message).toContain('connections.su.roleCheck: warn');
+      // Every call is refused the same way, before it reaches the database.
+      await expect(su.run('SELECT 1', [], opts())).rejects.toBe(e);
+      await expect(su.listTables({ timeoutMs: 5000 })).rejects.toBe(e);
+    } finally {
+      await su.close();
+    }
+  });
+
+  it('with roleCheck: warn, logs the same reasons and serves', async () => {
+    const warnings: Array<[Record<string, unknown>, string]> = [];
+    const su = connect({ name: 'su', allowWrites: false, roleCheck: 'warn' }, { ...logger, warn: (o: Record<string, unknown>, m: string) => warnings.push([o, m]) } as unknown as Logger);
+    try {
+      expect((await su.run('SELECT 1 AS one', [], opts())).rows).toEqual([[1]]);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]![0]).toMatchObject({ connection: 'su', role: ADMIN_ROLE });
+      expect(warnings[0]![1]).toContain('it is a superuser (rolsuper)');
+      expect(warnings[0]![1]).toContain('Serving it anyway');
+      // What the check is for: a read-only transaction does not stop a superuser running a program on the server.
+      expect((await su.run(`COPY (SELECT 1) TO PROGRAM 'cat > /dev/null'`, [], opts())).command).toBe('COPY');
+    } finally {
+      await su.close();
+    }
+  });
+
+  it('serves a least-privilege role on a read-only connection, which cannot COPY TO PROGRAM', async () => {
+    const ro = connect({ name: 'ro', url: reader.url, allowWrites: false, roleCheck: 'refuse' });
+    try {
+      await expect(ro.checkRole()).resolves.toBeUndefined();
+      expect((await ro.run(`SELECT count(*)::int FROM ${schema}.users`, [], opts())).rows).toEqual([[50]]);
+      expect(await ro.listTables({ schema, timeoutMs: 5000 })).toHaveLength(2);
+      expect((await ro.describeTable(`${schema}.users`, { timeoutMs: 5000 }))?.primaryKey).toEqual(['id']);
+      await expect(ro.run(`COPY (SELECT 1) TO PROGRAM 'true'`, [], opts())).rejects.toThrow(/pg_execute_server_program role to COPY to or from an external program \(SQLSTATE 42501\)/);
+    } finally {
+      await ro.close();
+    }
+  });
+
+  it('checks again after a database that could not be reached, and not at all with roleCheck: off', async () => {
+    const down = connect({ name: 'down', url: 'postgres://postgres@127.0.0.1:1/test', allowWrites: false, roleCheck: 'refuse' });
+    await expect(down.checkRole()).rejects.toThrow(/cannot connect to PostgreSQL for connection "down"/);
+    await expect(down.checkRole()).rejects.toThrow(/cannot connect to PostgreSQL for connection "down"/);
+    await down.close();
+    const off = connect({ name: 'off', allowWrites: false, roleCheck: 'off' });
+    try {
+      expect((await off.run('SELECT 1', [], opts())).rows).toEqual([[1]]);
+    } finally {
+      await off.close();
+    }
   });
 });

@@ -1,9 +1,11 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { Logger } from '@mcp-host/sdk';
-import { DatabaseError, type Connection, type RawResult, type ResultColumn, type RunOptions, type TableDescription, type TableRef } from '../Connection.js';
+import type { RoleCheckMode } from '../config.js';
+import { DatabaseError, RoleRefusedError, type Connection, type RawResult, type ResultColumn, type RunOptions, type TableDescription, type TableRef } from '../Connection.js';
 import { jsonSafe, RowCollector } from '../rows.js';
 import { DESCRIBE_COLUMNS, DESCRIBE_FOREIGN_KEYS, DESCRIBE_INDEXES, LIST_TABLES, RESOLVE_TABLE } from './catalogQueries.js';
+import { inspectRole, judgeRole } from './inspectRole.js';
 
 /** Dates and times stay as PostgreSQL prints them: a JS Date would shift `date` values into the host's time zone. */
 const TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1266]);
@@ -17,21 +19,27 @@ interface Settings {
   readonly name: string;
   readonly url: string;
   readonly schemas?: readonly string[];
+  readonly allowWrites: boolean;
+  readonly roleCheck: RoleCheckMode;
+  readonly statementTimeoutMs: number;
   readonly pool: { max: number; idleTimeoutMs: number; connectionTimeoutMs: number };
 }
 
 /**
  * One PostgreSQL connection: a `pg` pool. Every statement runs in its own transaction on a pooled
- * client — `READ ONLY` unless it is a write the config allows — with `SET LOCAL statement_timeout`,
- * through a cursor so that no more rows than the limits allow are ever fetched. Read-only
- * transactions are rolled back, so whatever a statement set (`SET ROLE`, `SET search_path`) does
- * not outlive it on the pooled client.
+ * client — `READ ONLY` unless it is a write the config allows — with `statement_timeout` set for
+ * that transaction, through a cursor so that no more rows than the limits allow are ever fetched.
+ * Whatever the call ends with, the client is reset with `DISCARD ALL` before it goes back to the
+ * pool (or destroyed when the reset fails), so nothing a statement left on its session (advisory
+ * locks, settings, prepared statements, temp tables) reaches the next call. Before the first
+ * statement the role is checked (`roleCheck`).
  */
 export class PostgresConnection implements Connection {
   readonly driver = 'postgres' as const;
   readonly name: string;
   private readonly pool: pg.Pool;
   private readonly typeNames = new Map<number, string>();
+  private roleChecked: Promise<void> | undefined;
 
   constructor(
     private readonly settings: Settings,
@@ -114,16 +122,40 @@ export class PostgresConnection implements Connection {
     });
   }
 
+  checkRole(): Promise<void> {
+    if (this.settings.roleCheck === 'off') return Promise.resolve();
+    this.roleChecked ??= this.inspectRole().catch((e: unknown) => {
+      // A refusal stands until the config changes (a reload); a check that could not run is tried again.
+      if (!(e instanceof RoleRefusedError)) this.roleChecked = undefined;
+      throw e;
+    });
+    return this.roleChecked;
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
   }
 
+  private async inspectRole(): Promise<void> {
+    const report = await this.withClient({ readOnly: true, timeoutMs: this.settings.statementTimeoutMs }, (client) => inspectRole(client));
+    const { warning, refusal } = judgeRole(this.settings, report);
+    if (refusal) throw refusal;
+    if (warning) this.logger.warn({ connection: this.name, role: report.role, reasons: report.findings.map((f) => f.text) }, warning);
+  }
+
+  /** Runs `work` in a transaction on a pooled client (see `withClient`) once the role check passed. */
+  private async transaction<T>(options: Pick<RunOptions, 'readOnly' | 'timeoutMs' | 'signal'>, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    options.signal?.throwIfAborted();
+    await this.checkRole();
+    return this.withClient(options, work);
+  }
+
   /**
    * Runs `work` in a transaction on a pooled client with the statement timeout set; a cancelled call
-   * cancels the running statement on the server. Errors become `DatabaseError`s carrying the
-   * database's own message.
+   * cancels the running statement on the server. The client is reset before it goes back to the
+   * pool. Errors become `DatabaseError`s carrying the database's own message.
    */
-  private async transaction<T>(options: Pick<RunOptions, 'readOnly' | 'timeoutMs' | 'signal'>, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  private async withClient<T>(options: Pick<RunOptions, 'readOnly' | 'timeoutMs' | 'signal'>, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     options.signal?.throwIfAborted();
     let client: pg.PoolClient;
     try {
@@ -131,9 +163,14 @@ export class PostgresConnection implements Connection {
     } catch (e) {
       throw new DatabaseError(`cannot connect to PostgreSQL for connection "${this.name}": ${(e as Error).message}`, (e as { code?: string }).code, { cause: e });
     }
-    let broken = false;
+    let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a server that goes away mid-call (an
+    // administrator's pg_terminate_backend) would otherwise end the process with an unhandled 'error'.
+    const lost = (err: Error) => (broken = err);
+    client.on('error', lost);
     const cancel = () => {
-      // A second pooled client asks the server to cancel this one's statement.
+      // A second pooled client asks the server to cancel this one's statement (a statement of the
+      // plugin's own that leaves nothing on its session, so that client needs no reset).
       this.pool.query('SELECT pg_cancel_backend($1)', [(client as unknown as { processID: number }).processID]).catch(() => undefined);
     };
     options.signal?.addEventListener('abort', cancel, { once: true });
@@ -143,19 +180,20 @@ export class PostgresConnection implements Connection {
       // the statement can no longer switch the transaction to READ WRITE.
       await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(options.timeoutMs)))]);
       const value = await work(client);
-      if (options.readOnly) await client.query('ROLLBACK');
-      else {
-        await client.query('COMMIT');
-        // What a write statement set for its session must not reach the next user of this client.
-        await client.query('DISCARD ALL');
-      }
+      await client.query(options.readOnly ? 'ROLLBACK' : 'COMMIT');
       return value;
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => (broken = true));
+      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
       if (options.signal?.aborted) throw new DatabaseError('the statement was cancelled', '57014', { cause: e });
       throw toDatabaseError(e);
     } finally {
       options.signal?.removeEventListener('abort', cancel);
+      // Some session state outlives ROLLBACK (advisory locks, prepared statements, dblink links) and
+      // COMMIT keeps all of it (SET, temp tables, LISTEN, WITH HOLD cursors): the next call starts
+      // clean. A client that cannot be reset is destroyed rather than handed out again. The plugin
+      // never names its statements, so pg's client-side cache has nothing DISCARD would invalidate.
+      if (!broken) await client.query('DISCARD ALL').catch((err: Error) => (broken = err));
+      client.off('error', lost);
       client.release(broken);
     }
   }

@@ -141,6 +141,32 @@ describe('SqliteConnection', () => {
     expect(await ro.describeTable('missing', { timeoutMs: 5000 })).toBeUndefined();
   });
 
+  it('starts every call on a clean handle: no transaction, temp table or PRAGMA outlives its call', async () => {
+    const w = opts({ readOnly: false });
+    // An open transaction would keep the file locked: another connection's write would find it busy.
+    const other = new SqliteConnection({ name: 'other', file, allowWrites: true }, logger);
+    try {
+      await ro.run('BEGIN', [], opts());
+      await ro.run('SELECT count(*) FROM users', [], opts());
+      await other.run("INSERT INTO teams (id, title) VALUES (90, 'after a BEGIN through query')", [], w);
+      await rw.run('BEGIN IMMEDIATE', [], w);
+      expect((await other.run('DELETE FROM teams WHERE id = 90', [], w)).affectedRows).toBe(1);
+    } finally {
+      await other.close();
+    }
+    await ro.run('CREATE TEMP TABLE leak (id INTEGER)', [], opts());
+    expect((await ro.run('SELECT count(*) FROM temp.sqlite_schema', [], opts())).rows).toEqual([[0]]);
+    const before = (await ro.run('PRAGMA foreign_keys', [], opts())).rows;
+    await ro.run(`PRAGMA foreign_keys = ${before[0]![0] ? 'OFF' : 'ON'}`, [], opts());
+    expect((await ro.run('PRAGMA foreign_keys', [], opts())).rows).toEqual(before);
+    await ro.run('PRAGMA case_sensitive_like = ON', [], opts());
+    expect((await ro.run("SELECT 'a' LIKE 'A'", [], opts())).rows).toEqual([[1]]);
+  });
+
+  it('reports no role to check', async () => {
+    await expect(ro.checkRole()).resolves.toBeUndefined();
+  });
+
   it('says plainly when the file does not exist', async () => {
     const missing = new SqliteConnection({ name: 'missing', file: join(dir, 'nope.db'), allowWrites: false }, logger);
     await expect(missing.run('SELECT 1', [], opts())).rejects.toBeInstanceOf(DatabaseError);

@@ -20,8 +20,9 @@ interface Settings {
  * One SQLite connection (node-sqlite3-wasm: SQLite compiled to WebAssembly, reading the file
  * through Node's fs). Statements run one at a time in a worker thread of the connection's own: a
  * read-only handle for queries, a read-write one (only when writes are allowed) for `execute`. A
- * statement past its timeout, or whose call is cancelled, is stopped by terminating the worker;
- * the next statement starts a new one.
+ * handle outlives a call only after a plain read (see `sqliteWorkerMain`), so no transaction, temp
+ * table or PRAGMA a statement leaves behind reaches the next call. A statement past its timeout, or
+ * whose call is cancelled, is stopped by terminating the worker; the next statement starts a new one.
  */
 export class SqliteConnection implements Connection {
   readonly driver = 'sqlite' as const;
@@ -56,6 +57,9 @@ export class SqliteConnection implements Connection {
   async describeTable(table: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<TableDescription | undefined> {
     return ((await this.call({ op: 'describeTable', table }, options.timeoutMs, options.signal)) ?? undefined) as TableDescription | undefined;
   }
+
+  /** A SQLite file has no roles: what a connection may do is the handle it gets (read-only or not). */
+  async checkRole(): Promise<void> {}
 
   async close(): Promise<void> {
     this.closed = true;

@@ -50,7 +50,38 @@ export function sqliteWorkerMain(): void {
 
   const all = (sql: string, params: unknown[] = []) => open(true).all(sql, params) as Array<Record<string, any>>;
 
+  /**
+   * Closes a handle unless the statement was a plain read that left no transaction open: anything
+   * else may have left state on the handle (BEGIN holding the file's lock, a temp table, a PRAGMA)
+   * that the next call must not inherit. Closing rolls back an open transaction; the next call opens
+   * a fresh handle (about 2 ms).
+   */
+  const settle = (readOnly: boolean, sql: string, failed: boolean) => {
+    const key = readOnly ? 'ro' : 'rw';
+    const db = handles[key];
+    if (!db) return;
+    const first = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)*([A-Za-z]+)/.exec(sql)?.[1]?.toUpperCase();
+    if (!failed && (first === 'SELECT' || first === 'WITH' || first === 'VALUES') && !db.inTransaction) return;
+    handles[key] = undefined;
+    try {
+      db.close();
+    } catch {
+      // close_v2 only defers on unfinalized statements, and every statement here is finalized.
+    }
+  };
+
   function run(m: Extract<SqliteRequest, { op: 'run' }>) {
+    let failed = true;
+    try {
+      const value = runStatement(m);
+      failed = false;
+      return value;
+    } finally {
+      settle(m.readOnly, m.sql, failed);
+    }
+  }
+
+  function runStatement(m: Extract<SqliteRequest, { op: 'run' }>) {
     const db = open(m.readOnly);
     const stmt = db.prepare(m.sql);
     try {
