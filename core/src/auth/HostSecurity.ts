@@ -35,7 +35,8 @@ export class HostSecurity {
     this.access = config.auth ? new AccessPolicy(config.plugins.settings) : undefined;
     this.masking = new MaskPolicy(config.masking, config.plugins.settings);
     this.limiter = config.limits ? new RateLimiter(config.limits) : undefined;
-    this.quotas = new PrincipalQuotas(config.server.quotas);
+    // Without auth there is one principal (everyone): a share of the host is then the whole host, and only the global caps apply.
+    this.quotas = new PrincipalQuotas(config.auth ? config.server.quotas : PrincipalQuotas.UNLIMITED);
     const plugins = Object.values(config.plugins.settings);
     this.logMask = {
       fields: [...new Set([...(config.masking?.fields ?? []), ...plugins.flatMap((s) => s.masking?.fields ?? [])])],

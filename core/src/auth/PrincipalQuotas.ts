@@ -19,6 +19,9 @@ const KEY: Record<QuotaKind, keyof QuotasConfig> = {
  * token cannot spend another identity's share).
  */
 export class PrincipalQuotas {
+  /** No share below the global caps (a host without auth has one principal). */
+  static readonly UNLIMITED: QuotasConfig = Object.freeze({ sessionsPerPrincipal: Infinity, getStreamsPerPrincipal: Infinity, listenStreamsPerPrincipal: Infinity, inFlightPerPrincipal: Infinity });
+
   private readonly held: Record<QuotaKind, ChurnMap<string, number>> = { sessions: new ChurnMap(), getStreams: new ChurnMap(), listenStreams: new ChurnMap(), inFlight: new ChurnMap() };
 
   constructor(private readonly config: QuotasConfig) {}
