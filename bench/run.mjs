@@ -4,7 +4,8 @@
 // optionally writes it all as JSON. Exits 0 unless a scenario crashed.
 //
 //   node bench/run.mjs [--quick] [--only <scenario>[,<scenario>…]] [--json <file>]
-//                      [--connections <n>] [--duration <s>] [--isolation worker|in-process]
+//                      [--connections <n>] [--duration <s>] [--isolation worker|process|in-process]
+//                      [--baseline <checkout>]
 //
 // Build first (`pnpm bench` does): the host runs from core/dist.
 import { writeFileSync } from 'node:fs';
@@ -19,14 +20,16 @@ import * as toolsList from './scenarios/3-tools-list.mjs';
 import * as idleSessions from './scenarios/4-idle-sessions.mjs';
 import * as worker from './scenarios/5-worker.mjs';
 import * as republish from './scenarios/6-republish.mjs';
+import * as hardening from './scenarios/7-hardening.mjs';
 
-const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish];
+const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening];
 /** The whole run is bounded: past this the bench stops its servers and exits 1. */
 const HARD_LIMIT_MS = 20 * 60_000;
 
-const USAGE = `usage: node bench/run.mjs [--quick] [--only <scenario>[,…]] [--json <file>] [--connections <n>] [--duration <s>] [--isolation worker|in-process]
+const USAGE = `usage: node bench/run.mjs [--quick] [--only <scenario>[,…]] [--json <file>] [--connections <n>] [--duration <s>] [--isolation worker|process|in-process] [--baseline <checkout>]
   --quick        2 s per measurement (2 slices) after a 0.5 s warmup, 1,000 idle sessions only (a smoke run, < 90 s)
   --isolation    plugins.isolation for every mcp-host start but scenario 5's (default: the host's own default)
+  --baseline     a built checkout of mcp-host (another commit) that scenario 7 measures beside this build
 scenarios (by name or number): ${SCENARIOS.map((s, i) => `${i + 1} ${s.id}`).join(', ')}
 `;
 
@@ -39,6 +42,7 @@ function parse() {
       connections: { type: 'string' },
       duration: { type: 'string' },
       isolation: { type: 'string' },
+      baseline: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -59,9 +63,10 @@ function parse() {
     if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer`);
     return n;
   };
-  if (values.isolation !== undefined && !['worker', 'in-process'].includes(values.isolation)) throw new Error('--isolation must be worker or in-process');
+  if (values.isolation !== undefined && !['worker', 'process', 'in-process'].includes(values.isolation)) throw new Error('--isolation must be worker, process or in-process');
   return {
     isolation: values.isolation,
+    baseline: values.baseline,
     quick: values.quick,
     selected,
     json: values.json,
@@ -102,7 +107,7 @@ async function main() {
       const t0 = Date.now();
       process.stdout.write(`[${i + 1}/${opts.selected.length}] ${scenario.id} …`);
       try {
-        const r = await scenario.run({ tmpDir, quick: opts.quick });
+        const r = await scenario.run({ tmpDir, quick: opts.quick, baseline: opts.baseline });
         for (const row of r.rows) row.loadAverage1m = Number(os.loadavg()[0].toFixed(2));
         rows.push(...r.rows);
         targets.push(...r.targets);

@@ -136,11 +136,12 @@ process.on('exit', () => scratch && rmSync(scratch, { recursive: true, force: tr
 /**
  * `node core/bin/mcp-host.js --port 0 --no-watch --log-level info --plugins <dir>… --config <file>`:
  * the file holds `config` over `hostDefaults`. (Info, not warn: the "listening on" line is info.)
+ * `bin` runs another build's CLI instead (a baseline checkout, to compare builds in one run).
  */
-export function startHost(name, pluginDirs, { config = {}, ...options } = {}) {
+export function startHost(name, pluginDirs, { config = {}, bin = HOST_BIN, ...options } = {}) {
   const file = join(scratchDir(), `host-${++configCount}.json`);
   const merged = { ...hostDefaults, ...config, plugins: { ...hostDefaults.plugins, ...config.plugins } };
   writeFileSync(file, JSON.stringify(merged));
   const flags = ['--port', '0', '--no-watch', '--log-level', 'info', '--config', file, ...pluginDirs.flatMap((d) => ['--plugins', d])];
-  return startServer(name, HOST_BIN, flags, options);
+  return startServer(name, bin, flags, options);
 }

@@ -24,10 +24,16 @@ export class PrincipalQuotas {
 
   private readonly held: Record<QuotaKind, ChurnMap<string, number>> = { sessions: new ChurnMap(), getStreams: new ChurnMap(), listenStreams: new ChurnMap(), inFlight: new ChurnMap() };
 
-  constructor(private readonly config: QuotasConfig) {}
+  /** Nothing to count (no quota below the global caps): every request skips the bookkeeping. */
+  private readonly unlimited: boolean;
+
+  constructor(private readonly config: QuotasConfig) {
+    this.unlimited = Object.values(config).every((n) => n === Infinity);
+  }
 
   /** Takes one unit of `kind` for `principal`; false (nothing taken) when it already holds its quota. */
   take(kind: QuotaKind, principal: string): boolean {
+    if (this.unlimited) return true;
     const counts = this.held[kind];
     const n = counts.get(principal) ?? 0;
     if (n >= this.config[KEY[kind]]) return false;
@@ -37,6 +43,7 @@ export class PrincipalQuotas {
 
   /** Gives back one unit taken with `take`. */
   give(kind: QuotaKind, principal: string): void {
+    if (this.unlimited) return;
     const counts = this.held[kind];
     const n = counts.get(principal);
     if (n === undefined) return;

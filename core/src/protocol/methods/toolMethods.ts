@@ -1,4 +1,5 @@
 import { McpError, ToolError } from '@mcp-host/sdk';
+import type { Masker } from '../../auth/Masker.js';
 import { createRequestContext } from '../createRequestContext.js';
 import { InputRequiredSignal } from '../modern/MrtrState.js';
 import { invalidParams } from '../ProtocolError.js';
@@ -6,7 +7,8 @@ import { exceedsJsonLimits } from '../jsonLimits.js';
 import { OutputSchemaError, toolResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 
-const errorResult = (text: string) => ({ content: [{ type: 'text', text }], isError: true });
+/** A tool error result; its text is masked like any result the caller gets (it may quote plugin data). */
+const errorResult = (text: string, masker?: Masker) => ({ content: [{ type: 'text', text: masker ? masker.text(text, false) : text }], isError: true });
 
 /** tools/list and tools/call. */
 export function toolMethods(deps: EngineDeps): MethodTable {
@@ -26,21 +28,21 @@ export function toolMethods(deps: EngineDeps): MethodTable {
       if (!checked.ok) return errorResult(`Invalid arguments for tool ${name}: ${checked.message}`);
       // Everything the caller sees of this call is masked alike: the result, progress, logs, questions and errors.
       const masker = deps.policy.masker(call.principal, binding);
-      const masked = (r: Record<string, unknown>) => (masker ? masker.result(r) : r);
       const release = deps.policy.enter(call, name);
       try {
         const value = await binding.invoke(checked.value, createRequestContext(call, binding.logger, deps, masker));
         const over = exceedsJsonLimits(value, deps.limits);
         if (over) throw new OutputSchemaError(`tool "${name}" returned a result over a limit: ${over}`);
-        return masked(toolResult(value, binding));
+        const result = toolResult(value, binding);
+        return masker ? masker.result(result) : result;
       } catch (e) {
         if (e instanceof InputRequiredSignal) throw e;
         if (e instanceof McpError) throw masker ? masker.error(e) : e;
-        if (e instanceof ToolError) return masked(errorResult(e.message));
+        if (e instanceof ToolError) return errorResult(e.message, masker);
         if (call.lifetime.aborted) throw e;
         const err = e as Error;
         binding.logger.error({ err, tool: name }, e instanceof OutputSchemaError ? 'tool broke its output contract' : 'tool handler threw');
-        return masked(errorResult(e instanceof OutputSchemaError ? err.message : `Tool ${name} failed: ${err?.message ?? String(e)}`));
+        return errorResult(e instanceof OutputSchemaError ? err.message : `Tool ${name} failed: ${err?.message ?? String(e)}`, masker);
       } finally {
         release();
       }
