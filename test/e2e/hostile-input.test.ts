@@ -99,8 +99,8 @@ describe('hostile clients: input', () => {
 
   describe('2. one request cannot freeze the host', () => {
     for (const [what, text] of [
-      ['1 MB of x', 'x'.repeat(1_000_000)],
-      ['a@ repeated (the email pattern backtracked quadratically on it)', 'a@'.repeat(500_000)],
+      ['1 MB of x (the email pattern backtracked quadratically on it: 80 KB took 7 s)', 'x'.repeat(1_000_000)],
+      ['a@ repeated', 'a@'.repeat(500_000)],
       ['a.b@ repeated', 'a.b@'.repeat(250_000)],
       ['digits and spaces (the card pattern)', '1 '.repeat(500_000)],
     ] as const) {
