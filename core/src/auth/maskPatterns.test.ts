@@ -53,7 +53,17 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Cards by brute force: at each start, every length from 19 down to 13 with a regex, the first passing Luhn. */
+/** Whether a matched run is printed as cards are: no separators, or groups of four (the last 1–4) or 4-6-5 / 4-6-4 with one separator kind. */
+function printedLikeACard(m: string): boolean {
+  if (/^\d+$/.test(m)) return true;
+  const seps = new Set(m.match(/[ -]/g));
+  if (seps.size !== 1) return false;
+  const groups = m.split(/[ -]/).map((g) => g.length);
+  if (groups.length === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4)) return true;
+  return groups.slice(0, -1).every((g) => g === 4) && groups.at(-1)! >= 1 && groups.at(-1)! <= 4;
+}
+
+/** Cards by brute force: at each start, every length from 19 down to 13 with a regex, the first passing Luhn and printed like a card. */
 function cardReference(t: string): string {
   let out = '';
   let copied = 0;
@@ -63,7 +73,7 @@ function cardReference(t: string): string {
       const re = new RegExp(`\\d(?:[ -]?\\d){${k - 1}}\\b`, 'y');
       re.lastIndex = i;
       const m = re.exec(t);
-      if (m && luhn(m[0].replace(/[ -]/g, ''))) {
+      if (m && luhn(m[0].replace(/[ -]/g, '')) && printedLikeACard(m[0])) {
         out += t.slice(copied, i) + '[card]';
         copied = i + m[0].length;
         i = copied - 1;
@@ -98,6 +108,11 @@ describe('MASK_PATTERNS', () => {
     ['ts 1700000000000 1700000000001 17000000000000', 'ts 1700000000000 1700000000001 17000000000000'],
     // The 19-digit reading fails Luhn; the card inside it does not stay in clear (it did before).
     ['4111 1111 1111 1111 123', '[card] 123'],
+    ['4111-1111-1111-1111 and 4111-1111 1111-1111 (mixed separators)', '[card] and 4111-1111 1111-1111 (mixed separators)'],
+    // Ordinary numbers: lists of small numbers, a date beside an id, counts — a tenth of their candidates pass Luhn by chance.
+    ['pages 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20', 'pages 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20'],
+    ['totals 12 345 6789 10 11 1213 14 15 1617 18 19 20', 'totals 12 345 6789 10 11 1213 14 15 1617 18 19 20'],
+    ['2024-01-15 1700000000000 and 2024 0115 1700 0000', '2024-01-15 1700000000000 and 2024 0115 1700 0000'],
   ])('card: %s', (input, output) => {
     expect(mask('card', input)).toBe(output);
   });
