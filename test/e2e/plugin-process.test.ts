@@ -34,13 +34,18 @@ const ID = {
   oom: 'proc-oom',
   exit: 'proc-exit',
   unhandled: 'proc-unhandled',
+  garbage: 'proc-garbage',
   disposing: 'proc-dispose',
   deepWorker: 'deep-worker',
   deepProcess: 'deep-process',
 } as const;
 
 const CALL_TIMEOUT_MS = 1500;
-const LOAD_TIMEOUT_MS = 3000;
+/**
+ * Counted once a plugin's worker or process has booted. Generous: a dozen processes boot at once on
+ * two shared cores, and only the hanging-import plugin waits it out (blocked, without using CPU).
+ */
+const LOAD_TIMEOUT_MS = 8000;
 const MAX_RSS_MB = 192;
 const BIG_MB = 256;
 
@@ -114,6 +119,15 @@ function writeFixtures(): void {
   );
   createPlugin(pluginsDir, ID.exit, pluginSource([{ name: 'pexit_now', body: `process.exit(3);` }, pingTool('pexit_ping')]));
   createPlugin(pluginsDir, ID.unhandled, pluginSource([{ name: 'punhandled_fire', body: `Promise.reject(new Error('fault: nobody awaits me'));\nreturn 'returned fine';` }, pingTool('punhandled_ping')]));
+  // Writes bytes that are no message onto its channel to the host (fd 3), then waits (≤ 3 s).
+  createPlugin(
+    pluginsDir,
+    ID.garbage,
+    pluginSource([
+      { name: 'pgarbage_write', body: `const { writeSync } = await import('node:fs');\nwriteSync(3, Buffer.from([0, 0, 0, 4, 255, 255, 255, 255]));\nawait new Promise((resolve) => setTimeout(resolve, 3000));\nreturn 'wrote';` },
+      pingTool('pgarbage_ping'),
+    ]),
+  );
   writeDisposing('first');
   deepPlugin(ID.deepWorker, 'wdeep');
   deepPlugin(ID.deepProcess, 'pdeep');
@@ -207,12 +221,12 @@ describe.runIf(process.platform === 'linux')('a host with isolation: process', (
 
   it('runs each plugin in a process of its own, and the worker plugin in a worker thread', async () => {
     const pids = new Set<number>();
-    for (const name of ['big_ping', 'phang_ping', 'poom_ping', 'pexit_ping', 'punhandled_ping', 'pdispose_ping', 'pdeep_ping', 'pfeat_ping']) {
+    for (const name of ['big_ping', 'phang_ping', 'poom_ping', 'pexit_ping', 'punhandled_ping', 'pgarbage_ping', 'pdispose_ping', 'pdeep_ping', 'pfeat_ping']) {
       const p = await ping(name);
       expect(p.pid, name).not.toBe(main.host.process.pid);
       pids.add(p.pid);
     }
-    expect(pids.size).toBe(8);
+    expect(pids.size).toBe(9);
     expect(await ping('wdeep_ping')).toMatchObject({ isMainThread: false, pid: main.host.process.pid });
   });
 });
@@ -286,6 +300,15 @@ describe.runIf(process.platform === 'linux')('faults in a plugin process end onl
     await expectRestarted(ID.unhandled, 'punhandled_ping', before, /^uncaught error: fault: nobody awaits me$/);
   });
 
+  it('bytes the host cannot read on its channel end the process, not the host; it restarts', async () => {
+    const before = await ping('pgarbage_ping');
+    const r = await call('pgarbage_write');
+    expect(r.isError, JSON.stringify(r)).toBe(true);
+    expect(textOf(r)).toMatch(new RegExp(`plugin ${ID.garbage}@1\\.0\\.0 stopped: sent a message the host cannot read \\(.+\\); killed`));
+    await expectHostHealthy();
+    await expectRestarted(ID.garbage, 'pgarbage_ping', before, /^sent a message the host cannot read/);
+  });
+
   it('a reload disposes the old generation in its process (its dispose hooks run), then ends that process', async () => {
     const before = await ping('pdispose_ping');
     expect(await callText('pdispose_label')).toBe('first');
@@ -354,7 +377,7 @@ describe.runIf(process.platform === 'linux')('plugin processes end with the host
   it('a host stopped with SIGTERM exits promptly, its spare process does not keep it', async () => {
     const hostPid = main.host.process.pid!;
     const children = childrenOf(hostPid);
-    expect(children.length).toBeGreaterThanOrEqual(9);
+    expect(children.length).toBeGreaterThanOrEqual(10);
     const started = performance.now();
     await main.client.close().catch(() => undefined);
     await main.host.stop();

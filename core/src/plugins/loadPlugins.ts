@@ -1,3 +1,4 @@
+import type { LogMask } from '../auth/logMasking.js';
 import type { HostConfig } from '@mcp-host/config';
 import type { HostNotifications } from '@mcp-host/sdk';
 import semver from 'semver';
@@ -17,6 +18,8 @@ export interface LoadPluginsOptions {
   readonly logLevel: string;
   /** pino redact paths for plugin workers' loggers (in-process plugins log through the host's logger). */
   readonly logRedact?: readonly string[];
+  /** Fields and patterns every plugin log line is masked by (workers and processes build their loggers with it). */
+  readonly logMask?: LogMask;
   readonly hostVersion: string;
   readonly notifications: HostNotifications;
   /** The host's `server.limits`: an isolated plugin's results and logs over them are refused before they cross (default DEFAULT_JSON_LIMITS). */
@@ -49,6 +52,7 @@ export function loadConfigured(manifest: PluginManifest, config: HostConfig['plu
     isolation,
     logLevel: options.logLevel,
     logRedact: options.logRedact,
+    logMask: options.logMask,
     limits: options.limits,
     callTimeoutMs: config.callTimeoutMs,
     loadTimeoutMs: config.loadTimeoutMs,

@@ -1,3 +1,4 @@
+import type { LogMask } from '../../auth/logMasking.js';
 import type { CompleteFn, HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Logger } from 'pino';
@@ -21,6 +22,7 @@ export interface WorkerGenerationOptions {
   readonly logger: Logger;
   readonly logLevel: string;
   readonly logRedact?: readonly string[];
+  readonly logMask?: LogMask;
   readonly config: unknown;
   readonly prefix?: string;
   readonly notifications: HostNotifications;
@@ -51,6 +53,8 @@ interface PendingCall {
 }
 
 const PING_GRACE_MS = 1000;
+/** plugins.maxRssMb's default, for callers that give none. */
+const DEFAULT_MAX_RSS_MB = 1024;
 
 /**
  * A plugin generation running in its own worker thread or child process (a PluginThread; "the
@@ -61,9 +65,9 @@ const PING_GRACE_MS = 1000;
  */
 export async function startWorkerGeneration(manifest: PluginManifest, options: WorkerGenerationOptions): Promise<PluginGeneration> {
   const kind = options.isolation ?? 'worker';
-  const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel, logRedact: options.logRedact, limits: options.limits };
+  const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel, logRedact: options.logRedact, logMask: options.logMask, limits: options.limits };
   const started = Date.now();
-  const worker = await takeThread(kind, options.memoryMb);
+  const worker = await takeThread(kind, { memoryMb: options.memoryMb, maxRssMb: options.maxRssMb ?? DEFAULT_MAX_RSS_MB });
   const logger = options.logger.child({ plugin: manifest.id, version: manifest.version });
   const fail = (message: string, cause?: unknown): never => {
     throw new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message, fix: 'fix the plugin (see the cause in the log)', cause });
@@ -234,8 +238,8 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
  * the reason, which names the plugin's limit. Returns the function that stops watching.
  */
 function watchMemory(worker: PluginThread, manifest: PluginManifest, options: WorkerGenerationOptions, logger: Logger, kill: (reason: string) => void): (() => void) | undefined {
-  const limitMb = options.maxRssMb;
-  if (limitMb === undefined || worker.pid === undefined) return undefined;
+  const limitMb = options.maxRssMb ?? DEFAULT_MAX_RSS_MB;
+  if (worker.pid === undefined) return undefined;
   const stop = watchRss(worker.pid, limitMb, (rssMb) => kill(`memory limit exceeded: RSS ${rssMb} MB > ${limitMb} MB (plugins.maxRssMb); killed`));
   if (!stop) logger.warn({ plugin: manifest.id }, 'plugins.maxRssMb is not enforced: the resident memory of a process cannot be read here (/proc is Linux only)');
   return stop;

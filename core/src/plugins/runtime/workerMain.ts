@@ -5,9 +5,11 @@
  * as messages.
  */
 import 'reflect-metadata';
+import { Socket } from 'node:net';
 import { parentPort } from 'node:worker_threads';
 import type { RequestContext } from '@mcp-host/sdk';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { pluginLogger } from './pluginLogger.js';
 import { container } from 'tsyringe';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
@@ -16,6 +18,7 @@ import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import { registerSharedModules } from '../registerSharedModules.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import { DEFAULT_JSON_LIMITS, exceedsJsonLimits } from '../../protocol/jsonLimits.js';
+import { FrameReader, PLUGIN_CHANNEL_FD, writeFrame } from './frames.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
 import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
@@ -26,23 +29,33 @@ interface HostPort {
 }
 
 /**
- * The host's end in a child process: the IPC channel. Without it the host is gone and there is no
- * one to serve, so the process exits; an uncaught exception is told to the host before exiting, as
- * a worker thread's would reach it.
+ * The host's end in a child process: the pipe on fd 3 (see ProcessThread). When it closes the host
+ * is gone and there is no one to serve, so the process exits. An uncaught exception is told to the
+ * host before exiting, as a worker thread's would reach it.
  */
 function processPort(): HostPort {
-  process.on('disconnect', () => process.exit(0));
+  const channel = new Socket({ fd: PLUGIN_CHANNEL_FD, readable: true, writable: true });
+  let listener: (data: HostToWorker[] | object) => void = () => undefined;
+  const reader = new FrameReader(
+    (m) => listener(m),
+    (e) => (console.error(`mcp-host plugin process: a message from the host could not be read (${e.message})`), process.exit(70)),
+  );
+  channel.on('data', (chunk: Buffer) => reader.push(chunk));
+  channel.on('end', () => process.exit(0));
+  channel.on('error', () => process.exit(0));
   process.on('uncaughtException', (e) => {
     outbox.flush();
     const err = e as Error;
-    const last: WorkerToHost = { type: 'uncaught', message: err?.message ?? String(e), stack: err?.stack };
-    if (!process.connected) process.exit(1);
-    process.send!(last, () => process.exit(1));
     setTimeout(() => process.exit(1), 1000).unref();
+    try {
+      writeFrame(channel, { type: 'uncaught', message: err?.message ?? String(e), stack: err?.stack } satisfies WorkerToHost, () => process.exit(1));
+    } catch {
+      process.exit(1);
+    }
   });
   return {
-    postMessage: (m) => void (process.connected && process.send!(m)),
-    on: (event, listener) => process.on(event, listener),
+    postMessage: (m) => void (channel.writable && writeFrame(channel, m)),
+    on: (_event, l) => void (listener = l),
   };
 }
 
@@ -175,8 +188,15 @@ function startCall(call: CallMessage): void {
       const over = exceedsJsonLimits(value, limits());
       post(over === undefined ? [id, true, value] : [id, false, { kind: 'tool', message: `the tool result is over the host's limits: ${over}` }]);
     },
-    (e) => (calls.delete(id), post([id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : toWire(e)])),
+    (e) => (calls.delete(id), post([id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : checkedWire(e)])),
   );
+}
+
+/** An error as it crosses, without data over the host's limits (an McpError's data is the plugin's). */
+function checkedWire(e: unknown): WireError {
+  const wire = toWire(e);
+  const over = wire.data === undefined ? undefined : exceedsJsonLimits(wire.data, limits());
+  return over === undefined ? wire : { ...wire, data: undefined, message: `${wire.message} (its data was dropped: ${over})` };
 }
 
 const limits = () => init.limits ?? DEFAULT_JSON_LIMITS;
@@ -204,7 +224,7 @@ const onMessage = (m: HostToWorker) => {
   switch (m.type) {
     case 'init':
       init = m.init;
-      logger = pino({ name: 'mcp-host', level: init.logLevel, base: { pid: process.pid, worker: true }, ...(init.logRedact?.length ? { redact: { paths: [...init.logRedact], censor: '[REDACTED]' } } : {}) }, pino.destination({ fd: 2, sync: true }));
+      logger = pluginLogger(init);
       return void load();
     case 'cancel':
       calls.get(m.id)?.abort(new Error('cancelled'));

@@ -1,3 +1,4 @@
+import type { LogMask } from '../../auth/logMasking.js';
 import type { CacheHint, ClientInfo, PluginInfo, Principal } from '@mcp-host/sdk';
 import type { DeclaredPolicy } from '../../catalog/bindings.js';
 import type { ParamHeader } from '../../catalog/findParamHeaders.js';
@@ -14,6 +15,8 @@ export interface WorkerInit {
   readonly logLevel: string;
   /** pino redact paths of the host (credentials, masked fields), so plugin logs in the worker are censored alike. */
   readonly logRedact?: readonly string[];
+  /** Fields and patterns the host masks in every log line; plugin logs in the worker are masked alike. */
+  readonly logMask?: LogMask;
   /** The host's `server.limits`: a result or log over them is refused in the worker, before it is cloned. */
   readonly limits?: JsonLimits;
 }
