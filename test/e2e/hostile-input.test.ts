@@ -86,7 +86,7 @@ describe('hostile clients: input', () => {
           return answers[n - 1];
         };
         child.stdin!.write(`${withRaw(call(1, 'echo', '@deep'), '@deep', deepJson(DEEP))}\n`);
-        expect(await next(1)).toMatchObject({ id: null, error: { code: -32600, message: expect.stringMatching(/maxDepth/) } });
+        expect(await next(1)).toMatchObject({ id: 1, error: { code: -32600, message: expect.stringMatching(/maxDepth/) } });
         child.stdin!.write(`${'x'.repeat(5_000_000)}\n`);
         expect(await next(2)).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/line longer than 4194304 bytes/) } });
         child.stdin!.write(`${JSON.stringify(call(3, 'ping'))}\n`);

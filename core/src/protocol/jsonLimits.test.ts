@@ -15,7 +15,7 @@ describe('exceedsJsonLimits', () => {
     expect(exceedsJsonLimits({ blob: new Uint8Array(5_000_000) })).toBeUndefined();
   });
 
-  it('refuses depth without recursing (100,000 levels)', () => {
+  it('refuses depth 100,000 levels deep, recursing no deeper than the limit', () => {
     expect(exceedsJsonLimits(nested(DEFAULT_JSON_LIMITS.maxDepth + 1))).toMatch(/nested deeper than 64 levels \(server\.limits\.maxDepth\)/);
     const deep = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000));
     expect(exceedsJsonLimits(deep)).toMatch(/maxDepth/);

@@ -1,5 +1,5 @@
 import { classify, type Classified, type RequestId } from './jsonrpc.js';
-import { exceedsJsonLimits, textNestsDeeper, type JsonLimits } from './jsonLimits.js';
+import { exceedsJsonLimits, SCAN_TEXT_FROM, textNestsDeeper, type JsonLimits } from './jsonLimits.js';
 import { RpcCode } from './ProtocolError.js';
 
 const idOf = (v: unknown): RequestId | null => {
@@ -15,7 +15,7 @@ const idOf = (v: unknown): RequestId | null => {
  * one message, for the batch refusal.
  */
 export function readMessage(text: string, limits: JsonLimits, unit: 'POST' | 'line'): Classified {
-  if (textNestsDeeper(text, limits.maxDepth)) return overLimit(null, `nested deeper than ${limits.maxDepth} levels (server.limits.maxDepth)`);
+  if (text.length >= SCAN_TEXT_FROM && textNestsDeeper(text, limits.maxDepth)) return overLimit(null, `nested deeper than ${limits.maxDepth} levels (server.limits.maxDepth)`);
   let body: unknown;
   try {
     body = JSON.parse(text);

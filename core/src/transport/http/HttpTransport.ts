@@ -5,9 +5,10 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Logger } from 'pino';
 import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
 import { ChurnSet } from '../../collections/ChurnSet.js';
+import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
-import { errorResponse, type JsonRpcErrorObject, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
+import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import { readMessage } from '../../protocol/readMessage.js';
 import { hasModernMeta, ModernCode, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
 import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
@@ -69,11 +70,10 @@ export class HttpTransport {
   private readonly auth: HttpAuth | undefined;
   private readonly keepalive = new SseKeepalive();
   /** POSTed requests not yet answered: a drain waits for them, then answers those left. */
-  private readonly open = new ChurnSet<PostChannel>();
+  private readonly open = new OpenSet<PostChannel>();
   /** Legacy GET streams, ended when the host drains. */
   private readonly streams = new ChurnSet<ServerResponse>();
   private draining = false;
-  private onIdle: (() => void) | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -113,13 +113,7 @@ export class HttpTransport {
   async drain(timeoutMs: number): Promise<number> {
     this.draining = true;
     for (const res of this.streams) res.end();
-    if (this.open.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.onIdle = () => (clearTimeout(timer), resolve());
-      });
-    }
-    this.onIdle = undefined;
+    await this.open.idle(timeoutMs);
     const left = [...this.open];
     const error: JsonRpcErrorObject = { code: RpcCode.Unavailable, message: `Service Unavailable: the host shut down before this call finished (server.drainTimeoutMs: ${timeoutMs} ms); retry it` };
     for (const channel of left) channel.abandon(error);
@@ -200,31 +194,22 @@ export class HttpTransport {
     return session;
   }
 
+  /**
+   * A POSTed message. A request is counted in flight (for the drain) and against its principal's
+   * share of requests in flight — in this handler's own frame: every call passes here, and another
+   * async layer per request is a measurable cost. A listen stream has its own share
+   * (`listenStreamsPerPrincipal`), so it is not counted against requests in flight.
+   */
   private async post(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
       return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
     }
     const msg = readMessage(req.body as string, this.options.limits, 'POST');
     if (msg.kind === 'invalid') return void rpcError(reply, 400, msg.error, msg.id);
-    if (msg.kind === 'request') {
-      // A drain lets answers and cancellations through (calls in flight may wait on them), not new work.
-      if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING, msg.message.id);
-      return this.serveRequest(req, reply, msg.message);
-    }
-    // A modern notification (e.g. notifications/cancelled after a closed listen stream) has nothing to act on.
-    if (msg.kind === 'notification' && this.isModern(req, msg.message.method, msg.message.params)) return void reply.code(202).send();
-    const session = this.sessionOf(req, reply);
-    if (!session) return;
-    if (msg.kind === 'notification') this.engine.handleNotification(msg.message, session);
-    else this.engine.handleResponse(msg.message, session);
-    return void reply.code(202).send();
-  }
-
-  /**
-   * A request, counted in flight (for the drain) and against its principal's share of requests in
-   * flight. A listen stream has its own share (`listenStreamsPerPrincipal`), so it is not counted here.
-   */
-  private async serveRequest(req: FastifyRequest, reply: FastifyReply, request: JsonRpcRequest): Promise<void> {
+    if (msg.kind !== 'request') return this.acknowledge(req, reply, msg.message, msg.kind);
+    const request = msg.message;
+    // A drain lets answers and cancellations through (calls in flight may wait on them), not new work.
+    if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING, request.id);
     const principal = req.principal ?? ANONYMOUS;
     const counted = request.method !== 'subscriptions/listen';
     if (counted && !this.options.quotas.take('inFlight', principal.id)) {
@@ -240,8 +225,18 @@ export class HttpTransport {
     } finally {
       this.open.delete(channel);
       if (counted) this.options.quotas.give('inFlight', principal.id);
-      if (this.open.size === 0) this.onIdle?.();
     }
+  }
+
+  /** A notification or a response (to the host's own request): 202, after handing it to the session's engine. */
+  private acknowledge(req: FastifyRequest, reply: FastifyReply, message: JsonRpcNotification | JsonRpcResponse, kind: 'notification' | 'response'): void {
+    // A modern notification (e.g. notifications/cancelled after a closed listen stream) has nothing to act on.
+    if (kind === 'notification' && this.isModern(req, (message as JsonRpcNotification).method, (message as JsonRpcNotification).params)) return void reply.code(202).send();
+    const session = this.sessionOf(req, reply);
+    if (!session) return;
+    if (kind === 'notification') this.engine.handleNotification(message as JsonRpcNotification, session);
+    else this.engine.handleResponse(message as JsonRpcResponse, session);
+    reply.code(202).send();
   }
 
   private async initialize(req: FastifyRequest, channel: PostChannel, request: JsonRpcRequest, principal: Principal): Promise<void> {

@@ -4,6 +4,7 @@ import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { ANONYMOUS } from '../../auth/principals.js';
 import { ChurnMap } from '../../collections/ChurnMap.js';
+import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
@@ -35,10 +36,9 @@ export class StdioTransport {
   private readonly channel: Channel;
   private readonly modernInFlight = new ChurnMap<RequestId, CallLifetime>();
   /** Requests of either era not yet answered: a drain waits for them, then answers those left. */
-  private readonly open = new ChurnMap<RequestId, true>();
+  private readonly open = new OpenSet<RequestId>();
   private readonly limits: JsonLimits;
   private readonly reader: LineReader;
-  private onIdle: (() => void) | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -75,13 +75,8 @@ export class StdioTransport {
    */
   async drain(timeoutMs: number): Promise<number> {
     this.reader.stop();
-    if (this.open.size > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, timeoutMs);
-        this.onIdle = () => (clearTimeout(timer), resolve());
-      });
-    }
-    const left = [...this.open.keys()];
+    await this.open.idle(timeoutMs);
+    const left = [...this.open];
     for (const id of left) {
       this.write(errorResponse(id, { code: RpcCode.Unavailable, message: `Service Unavailable: the host shut down before this call finished (server.drainTimeoutMs: ${timeoutMs} ms); retry it` }));
       this.open.delete(id);
@@ -92,14 +87,11 @@ export class StdioTransport {
 
   /** Tracks a request until its answer is written (or dropped: cancelled); the answer is not written twice. */
   private answer(id: RequestId, pending: Promise<JsonRpcMessage | undefined>): void {
-    this.open.set(id, true);
+    this.open.add(id);
     pending.then(
       (response) => response && this.open.has(id) && this.write(response),
       (err) => this.logger.error({ err }, 'stdio request failed'),
-    ).finally(() => {
-      this.open.delete(id);
-      if (this.open.size === 0) this.onIdle?.();
-    });
+    ).finally(() => this.open.delete(id));
   }
 
   private onLine(line: string): void {
