@@ -85,6 +85,11 @@ function deepPlugin(id: string, prefix: string): void {
         { name: `${prefix}_deep_result`, inputSchema: GATED, body: `await gate(args.group, args.n);\nreturn { content: [{ type: 'text', text: 'deep' }], structuredContent: nest(10_000) };` },
         { name: `${prefix}_function_result`, inputSchema: GATED, body: `await gate(args.group, args.n);\nreturn { content: [{ type: 'text', text: 'fn' }], structuredContent: { f() {} } };` },
         { name: `${prefix}_deep_log`, body: `await ctx.log('info', nest(10_000), 'deep');\nawait ctx.log('info', 'after the deep one', 'deep');\nreturn 'logged';` },
+        {
+          // Around the runtime: posts on the worker's own port a message as deep as the worker's stack can serialize (the host's is smaller), then waits (≤ 3 s).
+          name: `${prefix}_raw_post`,
+          body: `const { parentPort } = await import('node:worker_threads');\nfor (let depth = 20_000; depth > 1000; depth -= 500) {\n  try { parentPort.postMessage([nest(depth)]); break; } catch {}\n}\nawait new Promise((resolve) => setTimeout(resolve, 3000));\nreturn 'posted';`,
+        },
       ],
       { prelude: GATE },
     ),
@@ -354,6 +359,17 @@ describe.each([
     await vi.waitFor(() => expect(main.host.logs.filter((l) => l.msg === 'a ctx.log payload over the host limits was dropped' && l.plugin === plugin)).toHaveLength(1), WAIT);
     expect(diedLogs(plugin)).toEqual([]);
     await expectHostHealthy();
+  });
+});
+
+describe('a worker that posts, around the runtime, a message the host cannot read', () => {
+  it('is terminated with that reason (its calls fail at once, not at their timeout) and restarts; the host keeps serving', async () => {
+    const before = await ping('wdeep_ping');
+    const r = await call('wdeep_raw_post');
+    expect(r.isError, JSON.stringify(r)).toBe(true);
+    expect(textOf(r)).toMatch(new RegExp(`plugin ${ID.deepWorker}@1\\.0\\.0 stopped: sent a message the host cannot read \\(.+\\); terminated`));
+    await expectHostHealthy();
+    await expectRestarted(ID.deepWorker, 'wdeep_ping', before, /^sent a message the host cannot read/);
   });
 });
 

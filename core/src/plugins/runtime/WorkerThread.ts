@@ -7,13 +7,17 @@ export class WorkerThread extends EventEmitter implements PluginThread {
   readonly kind = 'worker';
   readonly pid = undefined;
   private readonly worker: Worker;
+  /** Why the host ended the worker itself, reported as its exit. */
+  private killedBecause: string | undefined;
 
   constructor(memoryMb: number) {
     super();
     this.worker = new Worker(new URL('./workerMain.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
     this.worker.on('message', (data) => this.emit('message', data));
     this.worker.on('error', (e) => this.emit('error', e));
-    this.worker.on('exit', (code) => this.emit('exit', `worker exited with code ${code}`));
+    // A message that cannot be deserialized here is lost: the worker is out of step with its calls, so it is ended (as a process would be).
+    this.worker.on('messageerror', (e) => ((this.killedBecause ??= `sent a message the host cannot read (${e.message}); terminated`), void this.terminate()));
+    this.worker.on('exit', (code) => this.emit('exit', this.killedBecause ?? `worker exited with code ${code}`));
     // An error is always followed by the exit, which is what the owner acts on: it must never throw in the host for want of a listener.
     this.on('error', () => undefined);
   }
