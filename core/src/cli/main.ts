@@ -61,8 +61,9 @@ async function main(): Promise<void> {
 
   if (config.stdio) {
     await host.serveStdio();
-    // stdin ended: what the client sent is still answered (within server.drainTimeoutMs) before exiting.
-    if (!stopping) await host.shutdown();
+    // stdin ended (or a signal stopped the reading): what the client sent is still answered, within
+    // server.drainTimeoutMs, before exiting. shutdown() is one drain however often it is called.
+    await host.shutdown();
     process.exit(0);
   }
 }
