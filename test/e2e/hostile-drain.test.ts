@@ -109,4 +109,25 @@ describe('hostile conditions: graceful drain', () => {
       child.kill('SIGKILL');
     }
   }, 30_000);
+
+  it('stdio: SIGTERM with a call in flight answers it before exiting 0', async () => {
+    const child = spawn(process.execPath, [HOST_BIN, '--stdio', '--log-level', 'warn', '--plugins', LEAKY], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const answers: Array<Record<string, any>> = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => answers.push(JSON.parse(l)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    try {
+      child.stdin!.write(`${JSON.stringify(modernRequest('ping', 'tools/call', { name: 'ping', arguments: {} }))}\n`);
+      const until = Date.now() + 10_000;
+      while (answers.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      child.stdin!.write(`${JSON.stringify(modernRequest('slow', 'tools/call', { name: 'sleep', arguments: { ms: 800 } }))}\n`);
+      await new Promise((r) => setTimeout(r, 200));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(answers.find((a) => a.id === 'slow')).toMatchObject({ result: { content: [{ type: 'text', text: 'slept 800' }] } });
+    } finally {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
 });
