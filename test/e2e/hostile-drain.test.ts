@@ -6,11 +6,9 @@
  * drain are answered with -32005 instead of a reset socket; a second signal exits at once; stdio
  * answers what the client sent before closing stdin.
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { connectHttpClient, HOST_BIN, modernRequest, openListenStream } from '../harness/index.js';
-import { bearer, LEAKY, post, startHostileHost } from '../harness/hostile.js';
+import { connectHttpClient, modernRequest, openListenStream } from '../harness/index.js';
+import { bearer, post, spawnStdioHost, startHostileHost } from '../harness/hostile.js';
 
 const exitOf = (h: { host: { process: import('node:child_process').ChildProcess } }) =>
   new Promise<{ code: number | null; ms: number }>((resolve) => {
@@ -94,40 +92,29 @@ describe('hostile conditions: graceful drain', () => {
   }, 30_000);
 
   it('stdio: requests sent before stdin closes are answered, then the host exits 0', async () => {
-    const child = spawn(process.execPath, [HOST_BIN, '--stdio', '--log-level', 'warn', '--plugins', LEAKY], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const answers: Array<Record<string, any>> = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => answers.push(JSON.parse(l)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const stdio = spawnStdioHost();
     try {
-      for (let i = 0; i < 3; i++) child.stdin!.write(`${JSON.stringify(modernRequest(i, 'tools/call', { name: 'sleep', arguments: { ms: 800 } }))}\n`);
-      child.stdin!.end();
-      expect(await exited).toBe(0);
-      expect(answers.map((a) => a.result?.content?.[0]?.text)).toEqual(['slept 800', 'slept 800', 'slept 800']);
+      for (let i = 0; i < 3; i++) stdio.send(JSON.stringify(modernRequest(i, 'tools/call', { name: 'sleep', arguments: { ms: 800 } })));
+      stdio.child.stdin!.end();
+      expect(await stdio.exited).toBe(0);
+      expect(stdio.answers.map((a) => a.result?.content?.[0]?.text)).toEqual(['slept 800', 'slept 800', 'slept 800']);
     } finally {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
+      stdio.kill();
     }
   }, 30_000);
 
   it('stdio: SIGTERM with a call in flight answers it before exiting 0', async () => {
-    const child = spawn(process.execPath, [HOST_BIN, '--stdio', '--log-level', 'warn', '--plugins', LEAKY], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const answers: Array<Record<string, any>> = [];
-    createInterface({ input: child.stdout! }).on('line', (l) => answers.push(JSON.parse(l)));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const stdio = spawnStdioHost();
     try {
-      child.stdin!.write(`${JSON.stringify(modernRequest('ping', 'tools/call', { name: 'ping', arguments: {} }))}\n`);
-      const until = Date.now() + 10_000;
-      while (answers.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      child.stdin!.write(`${JSON.stringify(modernRequest('slow', 'tools/call', { name: 'sleep', arguments: { ms: 800 } }))}\n`);
+      stdio.send(JSON.stringify(modernRequest('ping', 'tools/call', { name: 'ping', arguments: {} })));
+      expect(await stdio.answer((a) => a.id === 'ping')).toBeDefined();
+      stdio.send(JSON.stringify(modernRequest('slow', 'tools/call', { name: 'sleep', arguments: { ms: 800 } })));
       await new Promise((r) => setTimeout(r, 200));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(answers.find((a) => a.id === 'slow')).toMatchObject({ result: { content: [{ type: 'text', text: 'slept 800' }] } });
+      stdio.child.kill('SIGTERM');
+      expect(await stdio.exited).toBe(0);
+      expect(stdio.answers.find((a) => a.id === 'slow')).toMatchObject({ result: { content: [{ type: 'text', text: 'slept 800' }] } });
     } finally {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
+      stdio.kill();
     }
   }, 30_000);
 });

@@ -11,12 +11,10 @@
  * 3. Masking must not leak: every channel a plugin can reach a caller or a log through.
  * Plus a property-based fuzzer of JSON-RPC bodies and headers (bounded in count and time).
  */
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHttpClient, HOST_BIN, modernMeta, modernRequest } from '../harness/index.js';
-import { bearer, CARD, deepJson, EMAIL, expectNoLeak, expectServing, LEAKY, openSession, post, startHostileHost, withRaw, type HostileHost } from '../harness/hostile.js';
+import { connectHttpClient, modernMeta, modernRequest } from '../harness/index.js';
+import { bearer, CARD, deepJson, EMAIL, expectNoLeak, expectServing, openSession, post, spawnStdioHost, startHostileHost, withRaw, type HostileHost } from '../harness/hostile.js';
 
 const DEEP = 10_000;
 const call = (id: string | number, name: string, args: unknown = {}, meta?: Record<string, unknown>) => modernRequest(id, 'tools/call', { name, arguments: args, ...(meta ? { _meta: meta } : {}) });
@@ -75,24 +73,16 @@ describe('hostile clients: input', () => {
     });
 
     it(`stdio: a line nested ${DEEP} deep and a line over the line limit are refused, the next request is answered`, async () => {
-      const child = spawn(process.execPath, [HOST_BIN, '--stdio', '--log-level', 'warn', '--plugins', LEAKY], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, MCP_HOST_STDIO_PRINCIPAL: '' } });
+      const stdio = spawnStdioHost();
       try {
-        const lines = createInterface({ input: child.stdout! });
-        const answers: Array<Record<string, any>> = [];
-        lines.on('line', (l) => answers.push(JSON.parse(l)));
-        const next = async (n: number) => {
-          const until = Date.now() + 15_000;
-          while (answers.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-          return answers[n - 1];
-        };
-        child.stdin!.write(`${withRaw(call(1, 'echo', '@deep'), '@deep', deepJson(DEEP))}\n`);
-        expect(await next(1)).toMatchObject({ id: 1, error: { code: -32600, message: expect.stringMatching(/maxDepth/) } });
-        child.stdin!.write(`${'x'.repeat(5_000_000)}\n`);
-        expect(await next(2)).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/line longer than 4194304 bytes/) } });
-        child.stdin!.write(`${JSON.stringify(call(3, 'ping'))}\n`);
-        expect(await next(3)).toMatchObject({ id: 3, result: { content: [{ type: 'text', text: 'pong' }] } });
+        stdio.send(withRaw(call(1, 'echo', '@deep'), '@deep', deepJson(DEEP)));
+        expect(await stdio.answer(() => true)).toMatchObject({ id: 1, error: { code: -32600, message: expect.stringMatching(/maxDepth/) } });
+        stdio.send('x'.repeat(5_000_000));
+        expect(await stdio.answer((a) => /line longer/.test(a.error?.message))).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/line longer than 4194304 bytes/) } });
+        stdio.send(JSON.stringify(call(3, 'ping')));
+        expect(await stdio.answer((a) => a.id === 3)).toMatchObject({ id: 3, result: { content: [{ type: 'text', text: 'pong' }] } });
       } finally {
-        child.kill('SIGKILL');
+        stdio.kill();
       }
     }, 30_000);
   });

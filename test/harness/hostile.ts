@@ -4,13 +4,15 @@
  * POSTs as an attacker sends them, and the checks that follow every attack (the host is up, a good
  * client is answered promptly, nothing personal leaked).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { expect } from 'vitest';
 import { sha256Hex, writeConfig } from './auth.js';
 import { connectHttpClient } from './clients.js';
 import { modernHeaders, parseSse, type JsonRpcBody } from './modernClients.js';
-import { startTestHost, type TestHost } from './startTestHost.js';
+import { HOST_BIN, startTestHost, type TestHost } from './startTestHost.js';
 
 export const LEAKY = fileURLToPath(new URL('../fixtures/hostile/leaky-fixture', import.meta.url));
 /** What the leaky fixture leaks; none of it may reach a client or a log line. */
@@ -123,4 +125,42 @@ export function expectNoLeak(texts: string[]): void {
     const at = all.indexOf(secret);
     expect(at, `leaked ${secret}: …${all.slice(Math.max(0, at - 200), at + 100)}…`).toBe(-1);
   }
+}
+
+export interface StdioHost {
+  readonly child: ChildProcess;
+  /** Every line the host wrote to stdout, parsed. */
+  readonly answers: Array<Record<string, any>>;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+  send(line: string): void;
+  /** Resolves with the first answer matching `pred` (undefined after `timeoutMs`). */
+  answer(pred: (a: Record<string, any>) => boolean, timeoutMs?: number): Promise<Record<string, any> | undefined>;
+  kill(): void;
+}
+
+/** `mcp-host --stdio` serving the leaky fixture, killed after 30 s whatever happens. */
+export function spawnStdioHost(): StdioHost {
+  const child = spawn(process.execPath, [HOST_BIN, '--stdio', '--log-level', 'warn', '--plugins', LEAKY], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const answers: Array<Record<string, any>> = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => answers.push(JSON.parse(l)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  void exited.then(() => clearTimeout(timer));
+  return {
+    child,
+    answers,
+    exited,
+    send: (line) => void child.stdin!.write(`${line}\n`),
+    async answer(pred, timeoutMs = 15_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        const hit = answers.find(pred);
+        if (hit) return hit;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return undefined;
+    },
+    kill: () => void child.kill('SIGKILL'),
+  };
 }
