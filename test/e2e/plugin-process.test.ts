@@ -21,7 +21,7 @@ import { LoggingMessageNotificationSchema, type LoggingMessageNotification } fro
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHealthy, createPlugin, pingTool, pluginSource, servedHelpers, textOf, WAIT, type PingAnswer, type Served } from '../harness/faultPlugins.js';
 import { createFeaturesPlugin, describeFeatures } from '../harness/featureSuite.js';
-import { connectHttpClient, startTestHost } from '../harness/index.js';
+import { connectHttpClient, connectStdioClient, startTestHost } from '../harness/index.js';
 
 const ID = {
   healthy: 'healthy',
@@ -370,6 +370,31 @@ describe('a worker that posts, around the runtime, a message the host cannot rea
     expect(textOf(r)).toMatch(new RegExp(`plugin ${ID.deepWorker}@1\\.0\\.0 stopped: sent a message the host cannot read \\(.+\\); terminated`));
     await expectHostHealthy();
     await expectRestarted(ID.deepWorker, 'wdeep_ping', before, /^sent a message the host cannot read/);
+  });
+});
+
+describe('console.log in an isolated plugin, with the host in --stdio mode', () => {
+  it('goes to the host stderr from a worker and from a process: the protocol on stdout stays intact', async () => {
+    const dir = join(scratch, 'stdio-plugins');
+    mkdirSync(dir);
+    for (const isolation of ['worker', 'process']) {
+      createPlugin(dir, `chatty-${isolation}`, pluginSource([{ name: `chatty_${isolation}`, body: `console.log('{"jsonrpc":"2.0","method":"not/from/the/host"} chatty ${isolation}');\nreturn 'said it';` }]));
+    }
+    const config = join(scratch, 'stdio.json');
+    writeFileSync(config, JSON.stringify({ plugins: { watch: false, settings: { 'chatty-worker': { isolation: 'worker' }, 'chatty-process': { isolation: 'process' } } } }));
+    const { client, stderr } = await connectStdioClient([join(dir, 'chatty-worker'), join(dir, 'chatty-process')], undefined, ['--config', config]);
+    try {
+      for (let i = 0; i < 3; i++) {
+        for (const isolation of ['worker', 'process']) {
+          const r = (await client.callTool({ name: `chatty_${isolation}`, arguments: {} }, undefined, { timeout: 15_000 })) as { isError?: boolean; content: Array<{ text?: string }> };
+          expect(r.isError, JSON.stringify(r)).toBeFalsy();
+          expect(r.content[0]!.text).toBe('said it');
+        }
+      }
+      await vi.waitFor(() => expect(stderr().match(/chatty (worker|process)/g)?.length).toBe(6), { timeout: 5_000, interval: 50 });
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -12,7 +12,9 @@ export class WorkerThread extends EventEmitter implements PluginThread {
 
   constructor(memoryMb: number) {
     super();
-    this.worker = new Worker(new URL('./workerMain.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: memoryMb } });
+    // A plugin's stdout goes to the host's stderr, as a plugin process's does: in stdio mode the host's stdout carries the protocol.
+    this.worker = new Worker(new URL('./workerMain.js', import.meta.url), { resourceLimits: { maxOldGenerationSizeMb: memoryMb }, stdout: true });
+    this.worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     this.worker.on('message', (data) => this.emit('message', data));
     this.worker.on('error', (e) => this.emit('error', e));
     // A message that cannot be deserialized here is lost: the worker is out of step with its calls, so it is ended (as a process would be).
