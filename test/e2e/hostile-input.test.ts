@@ -69,6 +69,10 @@ describe('hostile clients: input', () => {
       expect((result.content as Array<{ text: string }>)[0]!.text).toMatch(/limit|maxDepth|could not be sent/);
       const log = await h.alice.callTool({ name: 'deep_log', arguments: {} });
       expect((log.content as Array<{ text: string }>)[0]!.text).toBe('after deep log');
+      // Size is not depth: a plugin's long text (a file, a report) is served whole.
+      const big = await h.alice.callTool({ name: 'big_text', arguments: {} });
+      expect(big.isError).toBeFalsy();
+      expect((big.content as Array<{ text: string }>)[0]!.text).toHaveLength(2_000_000);
       await expectServing(h);
     });
 

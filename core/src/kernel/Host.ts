@@ -8,6 +8,7 @@ import { PluginSupervisor } from '../plugins/PluginSupervisor.js';
 import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { formatProblem, type PluginProblem } from '../plugins/PluginProblem.js';
 import { Engine } from '../protocol/Engine.js';
+import { pluginDataLimits } from '../protocol/jsonLimits.js';
 import { MetaKey } from '../protocol/modern/modernMeta.js';
 import { Notifier } from '../protocol/Notifier.js';
 import { HttpTransport } from '../transport/http/HttpTransport.js';
@@ -70,13 +71,15 @@ export class Host {
     const notifications: HostNotifications = { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.listChanged([kind]) };
     const serverInfo = { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION };
     const { cache } = config.protocol;
+    // What plugins send back is held to the request limits but for string length (see pluginDataLimits).
+    const pluginData = pluginDataLimits(config.server.limits);
     const catalogOptions = {
       pageSize: 1000,
       access: security.catalogAccess,
       modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
     };
     const supervisor = new PluginSupervisor({
-      config: config.plugins, root, logger, logLevel: config.logLevel, logRedact: security.logRedact, logMask: security.logMask, limits: config.server.limits, hostVersion: HOST_VERSION, notifications, catalogOptions,
+      config: config.plugins, root, logger, logLevel: config.logLevel, logRedact: security.logRedact, logMask: security.logMask, limits: pluginData, hostVersion: HOST_VERSION, notifications, catalogOptions,
       drainTimeoutMs: config.plugins.drainTimeoutMs,
       // Republish: one notification per changed list, to the clients that asked for it and can see the change.
       onSwap: (changed, after, before) => notifier.listChanged(changed, security.visibleChanges(before, after, changed)),
@@ -94,7 +97,7 @@ export class Host {
       logger,
       serverInfo,
       clientRequestTimeoutMs: config.protocol.clientRequestTimeoutMs,
-      limits: config.server.limits,
+      limits: pluginData,
       cache: { listTtlMs: cache.listTtlMs, readTtlMs: cache.readTtlMs, discoverTtlMs: cache.discoverTtlMs, cacheScope: cache.scope },
       maxListenStreams: config.protocol.maxListenStreams,
       requestStateSecret: config.protocol.requestStateSecret,

@@ -5,6 +5,16 @@ export type { JsonLimits };
 /** The defaults of `server.limits` (the config schema fills them in; this is for code built without a config). */
 export const DEFAULT_JSON_LIMITS: JsonLimits = Object.freeze({ maxDepth: 64, maxStringLength: 1_048_576, maxArrayLength: 100_000, maxObjectKeys: 10_000 });
 
+/**
+ * The limits on what a plugin sends back (results, log data, questions): the same depth and sizes
+ * as a request, but no bound on a string's length — a file's base64 or a report's text is as long
+ * as the plugin means it to be, and a string, however long, is never walked recursively (masking
+ * scans it in linear time).
+ */
+export function pluginDataLimits(limits: JsonLimits): JsonLimits {
+  return Object.freeze({ ...limits, maxStringLength: Infinity });
+}
+
 /** From this length on, JSON text is scanned for nesting before it is parsed (see textNestsDeeper). */
 export const SCAN_TEXT_FROM = 64 * 1024;
 

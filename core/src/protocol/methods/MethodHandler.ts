@@ -25,7 +25,7 @@ export interface EngineDeps {
   /** How long a server→client request (elicitation, sampling, roots) may wait for the client. */
   readonly clientRequestTimeoutMs: number;
   readonly cache: CacheDefaults;
-  /** What plugin results, log data and questions may hold (`server.limits`). */
+  /** What plugin results, log data and questions may hold (`server.limits` but for string length: pluginDataLimits). */
   readonly limits: JsonLimits;
   /** Upper bound of concurrently open `subscriptions/listen` streams. */
   readonly maxListenStreams: number;
