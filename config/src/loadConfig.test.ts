@@ -46,6 +46,10 @@ describe('loadConfig', () => {
         bodyLimitBytes: 4194304,
         sessionIdleTimeoutMs: 1800000,
         maxSessions: 10000,
+        limits: { maxDepth: 64, maxStringLength: 1048576, maxArrayLength: 100000, maxObjectKeys: 10000 },
+        quotas: { sessionsPerPrincipal: 1000, getStreamsPerPrincipal: 1000, listenStreamsPerPrincipal: 100, inFlightPerPrincipal: 256 },
+        bodyTimeoutMs: 30000,
+        drainTimeoutMs: 10000,
       },
       stdio: false,
       protocol: {
@@ -55,7 +59,7 @@ describe('loadConfig', () => {
         cache: { listTtlMs: 60000, readTtlMs: 0, discoverTtlMs: 300000, scope: 'private' },
       },
       logLevel: 'info',
-      plugins: { paths: [], settings: {}, isolation: 'worker', callTimeoutMs: 60000, loadTimeoutMs: 30000, workerMemoryMb: 512, watch: true, watchDebounceMs: 100, breakingChanges: 'refuse', drainTimeoutMs: 30000 },
+      plugins: { paths: [], settings: {}, isolation: 'worker', callTimeoutMs: 60000, loadTimeoutMs: 30000, workerMemoryMb: 512, maxRssMb: 1024, watch: true, watchDebounceMs: 100, breakingChanges: 'refuse', drainTimeoutMs: 30000 },
     });
     expect(hostConfigSchema.parse({})).toEqual(config);
   });
