@@ -7,6 +7,9 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const pluginPath = (name: string) => fileURLToPath(new URL(`../../plugins/${name}`, import.meta.url));
 export const fixturePath = (name: string) => fileURLToPath(new URL(`../fixtures/plugins/${name}`, import.meta.url));
 
+/** How long `stop()` lets a host drain before killing it (longer than any drain the suites configure). */
+const STOP_GRACE_MS = 15_000;
+
 export interface TestHost {
   /** The MCP endpoint, e.g. http://127.0.0.1:41234/mcp */
   readonly url: string;
@@ -62,7 +65,12 @@ export function startTestHost(options: StartTestHostOptions = {}): Promise<TestH
             process: child,
             logs,
             stop: async () => {
-              if (child.exitCode === null) child.kill('SIGTERM');
+              if (child.exitCode === null && child.signalCode === null) {
+                child.kill('SIGTERM');
+                // A host that does not drain and exit in time is killed: a test run never leaves a host behind.
+                const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+                void exited.then(() => clearTimeout(killer));
+              }
               return exited;
             },
           });
