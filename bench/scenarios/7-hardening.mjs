@@ -1,8 +1,8 @@
 // 7. What the hardening costs and what it buys: the scenario-1 call on mcp-host as it is, on
 // mcp-host with the README's security configuration (a bearer token on every request, masking by
 // four patterns and two fields, quotas), and — with `--baseline <checkout>` — on another build of
-// mcp-host (e.g. the commit before the hardening) in the same interleaved run, so the cost of the
-// checks on the hot path is a paired ratio. Then masking throughput on 1 MB inputs built to defeat
+// mcp-host (e.g. the commit before the hardening), plain and secured, in the same interleaved run,
+// so the cost of the checks on the hot path is a paired ratio. Then masking throughput on 1 MB inputs built to defeat
 // regular expressions (bench/masking.mjs).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -36,6 +36,7 @@ export async function run({ baseline }) {
   if (bin) {
     if (!existsSync(bin)) throw new Error(`--baseline ${baseline}: no core/bin/mcp-host.js there (a built checkout of mcp-host is needed)`);
     entries.push({ key: 'baseline', start: () => startHost('mcp-host (baseline)', [pluginDir('bench-tools')], { bin }), prepare: prepare(request, 'mcp-host (baseline)') });
+    entries.push({ key: 'baselineSecured', start: () => startHost('mcp-host (baseline, secured)', [pluginDir('bench-tools')], { bin, config: SECURED }), prepare: prepare(authed, 'mcp-host (baseline, secured)') });
   }
   const r = await compare(entries);
   const rows = [
@@ -47,6 +48,9 @@ export async function run({ baseline }) {
     const ratio = pairedRatio(r.host.m, r.baseline.m);
     rows.push(loadRow(NAME, `mcp-host baseline (${baseline})`, r.baseline.m, `this build / baseline ${ratio.toFixed(2)}`));
     targets.push(target('hardening cost: this build / baseline throughput', ratio, { min: 0.95 }));
+    const secured = pairedRatio(r.secured.m, r.baselineSecured.m);
+    rows.push(loadRow(NAME, `mcp-host baseline, README security config`, r.baselineSecured.m, `this build / baseline, both secured ${secured.toFixed(2)}`));
+    targets.push(target('hardening cost with the security config: this build / baseline, both secured', secured, { min: 0.9 }));
   }
 
   const masking = await import('../masking.mjs').catch(() => undefined);

@@ -1,5 +1,5 @@
 import { McpError, ToolError, type MaskPattern } from '@mcp-host/sdk';
-import { MASK_PATTERNS } from './maskPatterns.js';
+import { MASK_MIN_LENGTH, MASK_PATTERNS } from './maskPatterns.js';
 
 export const MASKED = '[REDACTED]';
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -19,10 +19,14 @@ const BINARY_BLOCKS = new Set(['image', 'audio']);
 export class Masker {
   private readonly fields: ReadonlySet<string>;
   private readonly replacers: Array<(t: string) => string>;
+  /** Strings shorter than this cannot hold a match of any configured pattern (see MASK_MIN_LENGTH). */
+  private readonly minLength: number;
 
   constructor(fields: Iterable<string>, patterns: Iterable<MaskPattern>) {
     this.fields = new Set([...fields].map((f) => f.toLowerCase()));
-    this.replacers = [...new Set(patterns)].map((p) => MASK_PATTERNS[p]);
+    const unique = [...new Set(patterns)];
+    this.replacers = unique.map((p) => MASK_PATTERNS[p]);
+    this.minLength = Math.min(...unique.map((p) => MASK_MIN_LENGTH[p]));
   }
 
   get empty(): boolean {
@@ -35,8 +39,9 @@ export class Masker {
     if (!isObject(v) || ArrayBuffer.isView(v)) return v;
     const binary = typeof v.type === 'string' && BINARY_BLOCKS.has(v.type);
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      const key = this.replacers.length > 0 ? this.text(k, false) : k;
+    for (const k of Object.keys(v)) {
+      const x = v[k];
+      const key = k.length >= this.minLength ? this.text(k, false) : k;
       if (this.fields.has(k.toLowerCase()) && x !== null && x !== undefined) out[key] = MASKED;
       else if (typeof x === 'string') out[key] = k === 'blob' || (binary && k === 'data') ? x : this.text(x, k === 'text');
       else out[key] = this.value(x);
@@ -53,6 +58,7 @@ export class Masker {
         // not JSON after all: patterns only
       }
     }
+    if (s.length < this.minLength) return s;
     for (const r of this.replacers) s = r(s);
     return s;
   }
