@@ -1,7 +1,7 @@
 /**
  * Hostile clients, part 1: what a client or a plugin can put in a message. One real host configured
  * as the README's Security section says (service tokens, masking, audit), serving the leaky fixture
- * in a worker; after every attack the host is up, the good client (alice) is answered promptly, and
+ * in a worker thread and then in a child process; after every attack the host is up, the good client (alice) is answered promptly, and
  * nothing personal reached the attacker or a log line.
  *
  * 1. One request must not kill the host: nesting 10,000 deep in arguments and `_meta`, both eras
@@ -19,11 +19,12 @@ import { bearer, CARD, deepJson, EMAIL, expectNoLeak, expectServing, openSession
 const DEEP = 10_000;
 const call = (id: string | number, name: string, args: unknown = {}, meta?: Record<string, unknown>) => modernRequest(id, 'tools/call', { name, arguments: args, ...(meta ? { _meta: meta } : {}) });
 
-describe('hostile clients: input', () => {
+// The leaky fixture runs in a worker thread, then in a child process: both runtimes meet every attack.
+describe.each(['worker', 'process'] as const)('hostile clients: input (%s plugins)', (isolation) => {
   let h: HostileHost;
   let session: string;
   beforeAll(async () => {
-    h = await startHostileHost();
+    h = await startHostileHost({}, { isolation });
     session = (await openSession(h.url, 'mallory')).id!;
   });
   afterAll(async () => {
@@ -76,7 +77,8 @@ describe('hostile clients: input', () => {
       await expectServing(h);
     });
 
-    it(`stdio: a line nested ${DEEP} deep and a line over the line limit are refused, the next request is answered`, async () => {
+    // stdio is the transport's: once is enough.
+    it.runIf(isolation === 'worker')(`stdio: a line nested ${DEEP} deep and a line over the line limit are refused, the next request is answered`, async () => {
       const stdio = spawnStdioHost();
       try {
         stdio.send(withRaw(call(1, 'echo', '@deep'), '@deep', deepJson(DEEP)));
