@@ -1,8 +1,8 @@
 /**
  * Hostile clients, part 1: what a client or a plugin can put in a message. One real host configured
  * as the README's Security section says (service tokens, masking, audit), serving the leaky fixture
- * in a worker thread and then in a child process; after every attack the host is up, the good client (alice) is answered promptly, and
- * nothing personal reached the attacker or a log line.
+ * in a worker thread and then in a child process; after every attack the host is up, the good
+ * client (alice) is answered promptly, and nothing personal reached the attacker or a log line.
  *
  * 1. One request must not kill the host: nesting 10,000 deep in arguments and `_meta`, both eras
  *    and stdio; results and log data nested as deep from a plugin.
