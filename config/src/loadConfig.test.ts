@@ -151,6 +151,15 @@ describe('loadConfig', () => {
     expect(error.message).toBe(`invalid config ${file}: server.port: expected number, received string`);
   });
 
+  it('refuses identities that could collide: an issuer with "#" (JWT ids are jwt:<iss>#<sub>), two service tokens of one name', async () => {
+    const file = await write('c.json', JSON.stringify({ auth: { jwt: { issuer: 'https://id.example#x', jwksFile: 'k.json' }, serviceTokens: [{ name: 'ci', sha256: 'a'.repeat(64) }, { name: 'ci', sha256: 'b'.repeat(64) }] } }));
+    const error = await failure({ file, env: {} });
+    expect(error.issues).toEqual([
+      { path: 'auth.jwt.issuer', message: 'an issuer identifier has no fragment: it may not contain "#"' },
+      { path: 'auth.serviceTokens', message: 'two service tokens share a name (each name is one principal: its sessions, limits and audit lines)' },
+    ]);
+  });
+
   it('reports three problems as three issues on one line', async () => {
     const file = await write('c.yaml', 'server:\n  port: 70000\n  path: mcp\nlogLevel: verbose\n');
     const error = await failure({ file, env: {} });

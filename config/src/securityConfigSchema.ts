@@ -11,8 +11,12 @@ const hex64 = z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'must be the 64 hex
 
 const jwtSchema = z
   .object({
-    /** Expected `iss` (exact match); also the default authorization server in the metadata document. */
-    issuer: z.string().min(1),
+    /**
+     * Expected `iss` (exact match); also the default authorization server in the metadata document.
+     * A JWT principal's id is `jwt:<iss>#<sub>`, so an issuer may not hold `#` (an issuer
+     * identifier has no fragment, RFC 8414 §2).
+     */
+    issuer: z.string().min(1).refine((i) => !i.includes('#'), { error: 'an issuer identifier has no fragment: it may not contain "#"' }),
     /** Expected `aud` (any of them); defaults to the resource URI (RFC 8707: tokens issued for this server only). */
     audience: z.union([z.string().min(1), names.min(1)]).optional(),
     /** Where the signing keys are: a JWKS URL (fetched, cached, refetched on an unknown `kid`), or a local JWKS file. */
@@ -35,7 +39,7 @@ const jwtSchema = z
 
 const serviceTokenSchema = z
   .object({
-    /** The principal id of callers presenting this token. */
+    /** Who presents this token: the principal's subject (its id is `service:<name>`). */
     name: z.string().min(1),
     /** SHA-256 of the token in hex: the token itself is never written in the config. */
     sha256: hex64,
@@ -55,7 +59,10 @@ export const authSchema = z
     /** Published as `scopes_supported`, and asked for in the 401 challenge. */
     scopesSupported: names.default([]),
     jwt: jwtSchema.optional(),
-    serviceTokens: z.array(serviceTokenSchema).default([]),
+    serviceTokens: z
+      .array(serviceTokenSchema)
+      .default([])
+      .refine((tokens) => new Set(tokens.map((t) => t.name)).size === tokens.length, { error: 'two service tokens share a name (each name is one principal: its sessions, limits and audit lines)' }),
     /** Serve requests without a token as the anonymous principal (who sees only unrestricted items). */
     anonymous: z.boolean().default(false),
     /** Answer a call to a forbidden item exactly like an unknown one (instead of 403 insufficient_scope). */

@@ -34,7 +34,7 @@ export interface WorkerGenerationOptions {
   /** V8's heap limit of the worker or process. */
   readonly memoryMb: number;
   /** `isolation: process`: the resident memory past which the process is killed (plugins.maxRssMb). */
-  readonly maxRssMb?: number;
+  readonly maxRssMb: number;
   /** The host's `server.limits`, for results and logs checked in the worker. */
   readonly limits?: JsonLimits;
   /** Called once when the worker dies (crash, exit, out of memory, terminated while hung or over its memory). */
@@ -53,8 +53,6 @@ interface PendingCall {
 }
 
 const PING_GRACE_MS = 1000;
-/** plugins.maxRssMb's default, for callers that give none. */
-const DEFAULT_MAX_RSS_MB = 1024;
 
 /**
  * A plugin generation running in its own worker thread or child process (a PluginThread; "the
@@ -67,7 +65,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   const kind = options.isolation ?? 'worker';
   const init: WorkerInit = { manifest, config: options.config ?? {}, prefix: options.prefix, logLevel: options.logLevel, logRedact: options.logRedact, logMask: options.logMask, limits: options.limits };
   const started = Date.now();
-  const worker = await takeThread(kind, { memoryMb: options.memoryMb, maxRssMb: options.maxRssMb ?? DEFAULT_MAX_RSS_MB });
+  const worker = await takeThread(kind, { memoryMb: options.memoryMb, maxRssMb: options.maxRssMb });
   const logger = options.logger.child({ plugin: manifest.id, version: manifest.version });
   const fail = (message: string, cause?: unknown): never => {
     throw new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message, fix: 'fix the plugin (see the cause in the log)', cause });
@@ -238,7 +236,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
  * the reason, which names the plugin's limit. Returns the function that stops watching.
  */
 function watchMemory(worker: PluginThread, manifest: PluginManifest, options: WorkerGenerationOptions, logger: Logger, kill: (reason: string) => void): (() => void) | undefined {
-  const limitMb = options.maxRssMb ?? DEFAULT_MAX_RSS_MB;
+  const limitMb = options.maxRssMb;
   if (worker.pid === undefined) return undefined;
   const stop = watchRss(worker.pid, limitMb, (rssMb) => kill(`memory limit exceeded: RSS ${rssMb} MB > ${limitMb} MB (plugins.maxRssMb); killed`));
   if (!stop) logger.warn({ plugin: manifest.id }, 'plugins.maxRssMb is not enforced: the resident memory of a process cannot be read here (/proc is Linux only)');
