@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '@mcp-host/sdk';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { ANONYMOUS } from '../../auth/principals.js';
 import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { Engine } from '../../protocol/Engine.js';
+import { RpcCode } from '../../protocol/ProtocolError.js';
 import { Session } from '../../protocol/Session.js';
+import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
+import { rpcError } from './rpcError.js';
 
 /** Why a session could not be opened: the global cap, or the principal's share of it. */
 export type OpenRefusal = { readonly status: 503 | 429; readonly message: string };
@@ -31,6 +36,35 @@ export class HttpSessions {
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
+  }
+
+  /**
+   * The request's session, or undefined after answering the error the spec gives (400 no header,
+   * 404 unknown, 400 bad version). A session belongs to the principal that opened it: another
+   * principal presenting its id is told it does not exist, exactly as for an unknown id (MCP
+   * security best practices: a session id is never a credential, and bound to the user).
+   */
+  find(req: FastifyRequest, reply: FastifyReply): Session | undefined {
+    const id = req.headers['mcp-session-id'];
+    if (typeof id !== 'string' || id === '') {
+      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' });
+      return undefined;
+    }
+    const session = this.sessions.get(id);
+    const principal = req.principal ?? ANONYMOUS;
+    if (!session || session.principal.id !== principal.id) {
+      if (session) this.logger.warn({ session: id, owner: session.principal.id, principal: principal.id }, 'session id presented by another principal; refused');
+      rpcError(reply, 404, { code: RpcCode.SessionNotFound, message: 'Session not found: it expired or was closed; initialize a new session' });
+      return undefined;
+    }
+    // The same principal, perhaps with a renewed token (other scopes): notifications follow what it may see now.
+    session.principal = principal;
+    const version = req.headers['mcp-protocol-version'];
+    if (version !== undefined && !isLegacyVersion(version)) {
+      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)} (supported: ${LEGACY_VERSIONS.join(', ')})` });
+      return undefined;
+    }
+    return session;
   }
 
   /** A session for an initialize of `principal`, not yet registered (a failed initialize creates none), or why not. */

@@ -1,10 +1,9 @@
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AuthConfig, JsonLimits } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
-import { ChurnSet } from '../../collections/ChurnSet.js';
 import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
@@ -14,17 +13,17 @@ import { hasModernMeta, ModernCode, readProtocolClaim, type ModernMeta } from '.
 import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
 import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
-import type { Session } from '../../protocol/Session.js';
-import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
+import { isLegacyVersion } from '../../protocol/versions.js';
 import { ANONYMOUS } from '../../auth/principals.js';
 import type { RateLimiter } from '../../auth/RateLimiter.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';
+import { LegacyStreams } from './LegacyStreams.js';
+import { DRAINING, rpcError } from './rpcError.js';
 import { installRequestLimit } from './requestLimitHook.js';
 import { createOriginGuard } from './originGuard.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
-import { startSse, writeSseMessage } from './sse.js';
 
 export interface HttpTransportOptions {
   readonly host: string;
@@ -47,13 +46,6 @@ export interface HttpTransportOptions {
   readonly limiter?: RateLimiter;
 }
 
-function rpcError(reply: FastifyReply, status: number, error: JsonRpcErrorObject, id: string | number | null = null) {
-  return reply.code(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', id, error }));
-}
-
-/** While the host drains: new work is refused with 503 and a hint to come back (to another replica, or this one restarted). */
-const DRAINING: JsonRpcErrorObject = { code: RpcCode.Unavailable, message: 'Service Unavailable: the host is shutting down; retry shortly' };
-
 const accepts = (req: FastifyRequest, type: string) => {
   const a = req.headers.accept;
   return a === undefined || a.includes(type) || a.includes('*/*');
@@ -71,8 +63,7 @@ export class HttpTransport {
   private readonly keepalive = new SseKeepalive();
   /** POSTed requests not yet answered: a drain waits for them, then answers those left. */
   private readonly open = new OpenSet<PostChannel>();
-  /** Legacy GET streams, ended when the host drains. */
-  private readonly streams = new ChurnSet<ServerResponse>();
+  private readonly streams: LegacyStreams;
   private draining = false;
 
   constructor(
@@ -88,6 +79,7 @@ export class HttpTransport {
     this.app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: true, return503OnClosing: true, serverFactory: serverFactory as never });
     this.auth = options.auth ? new HttpAuth(options.auth, logger) : undefined;
     this.sessions = new HttpSessions(engine, options.quotas, options, logger);
+    this.streams = new LegacyStreams(options.quotas, this.keepalive);
     this.routes();
   }
 
@@ -112,7 +104,7 @@ export class HttpTransport {
    */
   async drain(timeoutMs: number): Promise<number> {
     this.draining = true;
-    for (const res of this.streams) res.end();
+    this.streams.endAll();
     await this.open.idle(timeoutMs);
     const left = [...this.open];
     const error: JsonRpcErrorObject = { code: RpcCode.Unavailable, message: `Service Unavailable: the host shut down before this call finished (server.drainTimeoutMs: ${timeoutMs} ms); retry it` };
@@ -167,34 +159,6 @@ export class HttpTransport {
   }
 
   /**
-   * Finds the request's session, or answers the error the spec gives (400 no header, 404 unknown,
-   * 400 bad version). A session belongs to the principal that opened it: another principal
-   * presenting its id is told it does not exist, exactly as for an unknown id (MCP security best
-   * practices: a session id is never a credential, and bound to the user).
-   */
-  private sessionOf(req: FastifyRequest, reply: FastifyReply): Session | undefined {
-    const id = req.headers['mcp-session-id'];
-    if (typeof id !== 'string' || id === '') {
-      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' });
-      return undefined;
-    }
-    const session = this.sessions.get(id);
-    const principal = req.principal ?? ANONYMOUS;
-    if (!session || session.principal.id !== principal.id) {
-      if (session) this.logger.warn({ session: id, owner: session.principal.id, principal: principal.id }, 'session id presented by another principal; refused');
-      rpcError(reply, 404, { code: RpcCode.SessionNotFound, message: 'Session not found: it expired or was closed; initialize a new session' });
-      return undefined;
-    }
-    session.principal = principal;
-    const version = req.headers['mcp-protocol-version'];
-    if (version !== undefined && !isLegacyVersion(version)) {
-      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)} (supported: ${LEGACY_VERSIONS.join(', ')})` });
-      return undefined;
-    }
-    return session;
-  }
-
-  /**
    * A POSTed message. A request is counted in flight (for the drain) and against its principal's
    * share of requests in flight — in this handler's own frame: every call passes here, and another
    * async layer per request is a measurable cost. A listen stream has its own share
@@ -220,7 +184,7 @@ export class HttpTransport {
     try {
       if (this.isModern(req, request.method, request.params)) return await this.postModern(req, channel, reply, request, principal);
       if (request.method === 'initialize') return await this.initialize(req, channel, request, principal);
-      const session = this.sessionOf(req, reply);
+      const session = this.sessions.find(req, reply);
       if (session) this.finish(channel, await this.engine.handleRequest(request, session, channel));
     } finally {
       this.open.delete(channel);
@@ -232,7 +196,7 @@ export class HttpTransport {
   private acknowledge(req: FastifyRequest, reply: FastifyReply, message: JsonRpcNotification | JsonRpcResponse, kind: 'notification' | 'response'): void {
     // A modern notification (e.g. notifications/cancelled after a closed listen stream) has nothing to act on.
     if (kind === 'notification' && this.isModern(req, (message as JsonRpcNotification).method, (message as JsonRpcNotification).params)) return void reply.code(202).send();
-    const session = this.sessionOf(req, reply);
+    const session = this.sessions.find(req, reply);
     if (!session) return;
     if (kind === 'notification') this.engine.handleNotification(message as JsonRpcNotification, session);
     else this.engine.handleResponse(message as JsonRpcResponse, session);
@@ -324,33 +288,12 @@ export class HttpTransport {
       return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
     if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING);
-    const session = this.sessionOf(req, reply);
-    if (!session) return;
-    if (session.standalone) {
-      return void rpcError(reply, 409, { code: RpcCode.ConnectionClosed, message: 'Conflict: this session already has an open GET stream' });
-    }
-    const owner = session.principal.id;
-    if (!this.options.quotas.take('getStreams', owner)) {
-      return void rpcError(reply.header('retry-after', '5'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.options.quotas.refusal('getStreams')}`, data: { limit: 'getStreamsPerPrincipal', max: this.options.quotas.limit('getStreams') } });
-    }
-    reply.hijack();
-    const res = reply.raw;
-    startSse(res, { 'mcp-session-id': session.id! });
-    this.keepalive.add(res);
-    this.streams.add(res);
-    const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m) };
-    session.standalone = channel;
-    res.on('close', () => {
-      this.keepalive.delete(res);
-      this.streams.delete(res);
-      this.options.quotas.give('getStreams', owner);
-      if (session.standalone === channel) session.standalone = undefined;
-      session.lastSeen = Date.now();
-    });
+    const session = this.sessions.find(req, reply);
+    if (session) this.streams.open(session, reply);
   }
 
   private delete(req: FastifyRequest, reply: FastifyReply): void {
-    const session = this.sessionOf(req, reply);
+    const session = this.sessions.find(req, reply);
     if (!session) return;
     this.sessions.end(session);
     reply.code(200).send();
