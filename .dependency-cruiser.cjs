@@ -1,0 +1,48 @@
+/**
+ * The layer rules of mcp-host (docs/architecture.md, "Layers"), checked by `pnpm lint:layers` in
+ * `pnpm test`. Imports point one way:
+ *
+ *   cli → kernel → transport → protocol → catalog → collections
+ *                                 ↑    ↖ ports ← auth
+ *                    plugins (loader, runtimes) → catalog, sdk
+ *
+ * Type-only imports count: a layer that knows another's types depends on it. Violations that
+ * existed when the rules were written are listed in .dependency-cruiser-known-violations.json (a
+ * baseline that may only shrink: regenerate it with `pnpm lint:layers:baseline` after removing one);
+ * any new one fails the run.
+ */
+const core = (folder) => `^core/src/${folder}/`;
+const notTests = '\\.(test|testkit)\\.ts$';
+
+/** A folder of core/src and the folders it must not import. */
+const layer = (name, from, forbidden, comment) => ({
+  name,
+  severity: 'error',
+  comment,
+  from: { path: core(from), pathNot: notTests },
+  to: { path: `^core/src/(${forbidden.join('|')})/` },
+});
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'Modules that import each other, directly or through others, cannot be understood (or tested) apart.', from: { pathNot: notTests }, to: { circular: true } },
+    layer('collections-are-a-leaf', 'collections', ['auth', 'catalog', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'Collections are data structures: they know nothing of the host.'),
+    layer('catalog-knows-bindings-only', 'catalog', ['auth', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'The catalog knows bindings, revisions and visibility — not JSON-RPC, not who enforces what.'),
+    layer('protocol-sees-security-through-ports', 'protocol', ['auth', 'cli', 'kernel', 'plugins', 'transport'], 'The engine sees security through interfaces it owns (ports), which auth implements; it never knows a transport or a runtime.'),
+    layer('auth-implements-ports', 'auth', ['cli', 'kernel', 'plugins', 'transport'], 'Auth implements the protocol\'s ports and reads the catalog; it is handed to the engine by the kernel.'),
+    layer('plugins-reach-the-catalog-only', 'plugins', ['auth', 'cli', 'kernel', 'protocol', 'transport'], 'Loaders and runtimes produce bindings for the catalog; the engine calls them through the binding interface.'),
+    layer('transport-asks-the-engine', 'transport', ['auth', 'catalog', 'cli', 'kernel', 'plugins'], 'Transports hand messages to the engine and ask it; they do not reach into the catalog, the plugins or security.'),
+    layer('kernel-is-not-imported', 'kernel', ['cli'], 'The kernel composes the host; only the CLI (and the package entry) start it.'),
+    layer('cli-starts-the-kernel', 'cli', ['auth', 'catalog', 'collections', 'plugins', 'protocol', 'transport'], 'The CLI parses flags and starts the kernel; everything else is the kernel\'s to build.'),
+    { name: 'sdk-is-a-contract', severity: 'error', comment: 'The plugin authors\' contract depends on no machinery.', from: { path: '^sdk/src/' }, to: { path: '^(core|config)/' } },
+    { name: 'plugins-import-only-the-sdk', severity: 'error', comment: 'A plugin package imports @mcp-host/sdk, never the host.', from: { path: '^plugins/', pathNot: notTests }, to: { path: '^(core|config)/' } },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.base.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs', '.json'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    parser: 'swc',
+  },
+};
