@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Fails fast when a dist is older than its sources: the e2e suites spawn the compiled host.
+    globalSetup: ['test/scripts/freshDist.ts'],
   },
 });

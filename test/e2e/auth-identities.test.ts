@@ -120,7 +120,8 @@ describe('auth: identities from different sources never collide', () => {
     const ask = (id: number, extra: Record<string, unknown> = {}) => modernRequest(id, 'tools/call', { name: 'ask_name', arguments: {}, ...extra });
     const answer = { name: { action: 'accept', content: { name: 'Ada' } } };
 
-    it.each([
+    type Token = () => string | Promise<string>;
+    it.each<[string, string, Token | undefined, Token]>([
       ['the service token', 'a JWT with the same subject', () => SERVICE_TOKEN, () => jwt()],
       ['a JWT', 'the service token of its subject', () => jwt(), () => SERVICE_TOKEN],
       ['an anonymous caller', "a JWT with sub 'anonymous'", undefined, () => jwt('anonymous')],

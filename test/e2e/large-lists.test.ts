@@ -49,7 +49,7 @@ async function allTools(list: (cursor?: string) => Promise<{ tools: Array<{ name
 }
 
 /** Lists every tool page by page, as a client of either SDK does, and checks the list is whole and intact. */
-async function expectWholeList(client: { listTools(params?: { cursor: string }): Promise<{ tools: Array<{ description?: string }>; nextCursor?: string }> }) {
+async function expectWholeList(client: { listTools(params?: { cursor: string }): Promise<{ tools: Array<{ name: string; description?: string }>; nextCursor?: string }> }) {
   const tools = await allTools((cursor) => client.listTools(cursor ? { cursor } : undefined));
   expect(tools.map((t) => t.description)).toEqual(Array.from({ length: COUNT }, (_, i) => description(i)));
 }

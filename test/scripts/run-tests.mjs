@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The whole test run: installs the conformance tools if needed, runs vitest (unit, end-to-end and
-// the official conformance suite) and prints one closing line `tests: N passed, M failed` taken
-// from vitest's own JSON report, so CI reads real counts.
+// The whole test run: installs the conformance tools if needed, type-checks every test file
+// (tsconfig.tests.json), runs vitest (unit, end-to-end and the official conformance suite) and prints
+// one closing line `tests: N passed, M failed` taken from vitest's own JSON report, so CI reads real
+// counts. A failed type-check counts as one failure: vitest strips types without checking them.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,13 @@ if (!['.bin/node', '@modelcontextprotocol/conformance', 'conformance-2026'].ever
   }
 }
 
+// Before vitest, so its errors are not lost above five minutes of test output.
+console.log('type-checking the tests (tsconfig.tests.json)…');
+const started = Date.now();
+const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.tests.json')], { cwd: root, stdio: 'inherit' });
+const typecheckFailed = typecheck.status !== 0;
+console.log(typecheckFailed ? 'type-check of the tests FAILED (see above; `pnpm typecheck:tests` repeats it)' : `type-check of the tests passed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
 const report = join(mkdtempSync(join(tmpdir(), 'mcp-host-vitest-')), 'report.json');
 const vitest = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   cwd: root,
@@ -37,5 +45,6 @@ if (existsSync(report)) {
   failed += (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
 }
 if (vitest.status !== 0 && failed === 0) failed = 1;
+if (typecheckFailed) failed += 1;
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);

@@ -64,7 +64,7 @@ describe('ChurnMap', () => {
     const before = oldSpace();
     const majors: number[] = [];
     const observer = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) if ((e.detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(e.duration);
+      for (const e of list.getEntries()) if (((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(e.duration);
     });
     observer.observe({ entryTypes: ['gc'] });
     // 50 calls in flight, 200,000 passing through, each with ~0.5 KB of its own.
