@@ -2,7 +2,7 @@
  * The layer rules of mcp-host (docs/architecture.md, "Layers"), checked by `pnpm lint:layers` in
  * `pnpm test`. Imports point one way:
  *
- *   cli → kernel → transport → protocol → catalog → collections
+ *   cli → kernel → transport → protocol → catalog → collections, identity
  *                                 ↑    ↖ ports ← auth
  *                    plugins (loader, runtimes) → catalog, sdk
  *
@@ -26,6 +26,7 @@ const layer = (name, from, forbidden, comment) => ({
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'Modules that import each other, directly or through others, cannot be understood (or tested) apart.', from: { pathNot: notTests }, to: { circular: true } },
+    layer('identity-is-a-leaf', 'identity', ['auth', 'catalog', 'cli', 'collections', 'kernel', 'plugins', 'protocol', 'transport'], 'Principals (the anonymous one, the constructor) are data every layer may use.'),
     layer('collections-are-a-leaf', 'collections', ['auth', 'catalog', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'Collections are data structures: they know nothing of the host.'),
     layer('catalog-knows-bindings-only', 'catalog', ['auth', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'The catalog knows bindings, revisions and visibility — not JSON-RPC, not who enforces what.'),
     layer('protocol-sees-security-through-ports', 'protocol', ['auth', 'cli', 'kernel', 'plugins', 'transport'], 'The engine sees security through interfaces it owns (ports), which auth implements; it never knows a transport or a runtime.'),

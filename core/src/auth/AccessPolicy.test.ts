@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AccessPolicy, type AnyBinding } from './AccessPolicy.js';
-import { principal } from './principals.js';
-import { satisfies } from './Requirement.js';
+import { principal } from '../identity/principals.js';
+import { satisfies } from '../catalog/Requirement.js';
 
 const U = { source: 'service', subject: 'u' } as const;
 const tool = (name: string, declared?: { scopes?: string[]; roles?: string[] }, plugin = 'p') =>

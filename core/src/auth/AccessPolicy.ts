@@ -1,8 +1,8 @@
 import type { HostConfig, PermissionsConfig } from '@mcp-host/config';
-import type { PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
-import { requirement, type Requirement } from './Requirement.js';
+import type { AnyBinding, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
+import { requirement, type Requirement } from '../catalog/Requirement.js';
 
-export type AnyBinding = ToolBinding | ResourceBinding | TemplateBinding | PromptBinding;
+export type { AnyBinding };
 type ItemRule = { scopes?: string[]; roles?: string[] };
 
 /**

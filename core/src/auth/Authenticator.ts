@@ -1,7 +1,7 @@
 import type { AuthConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import { InvalidTokenError, JwtVerifier, KeysUnavailableError } from './JwtVerifier.js';
-import { ANONYMOUS } from './principals.js';
+import { ANONYMOUS } from '../identity/principals.js';
 import { ServiceTokens } from './ServiceTokens.js';
 
 /** Why a request was not authenticated, as RFC 6750 §3.1 names it (no `error` when no credentials were sent). */

@@ -1,6 +1,6 @@
 import type { Principal } from '@mcp-host/sdk';
 import { ProtocolError, RpcCode } from '../protocol/ProtocolError.js';
-import { describeMissing, type Requirement } from './Requirement.js';
+import { describeMissing, type Requirement } from '../catalog/Requirement.js';
 
 /**
  * A call to an item the caller may not use. On HTTP it becomes a 403 whose challenge names

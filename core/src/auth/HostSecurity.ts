@@ -2,17 +2,16 @@ import type { HostConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/Catalog.js';
-import { diffVisible } from '../catalog/diffCatalogs.js';
-import type { ListChange, Notifier } from '../protocol/Notifier.js';
+import { diffVisible, type ListChange } from '../catalog/diffCatalogs.js';
 import { AccessPolicy, type AnyBinding } from './AccessPolicy.js';
 import { AuditLog } from './AuditLog.js';
 import { CallPolicy } from './CallPolicy.js';
 import type { LogMask } from './logMasking.js';
 import { logRedactPaths } from './logRedaction.js';
 import { MaskPolicy } from './MaskPolicy.js';
-import { principal } from './principals.js';
+import { principal } from '../identity/principals.js';
 import { PrincipalQuotas } from './PrincipalQuotas.js';
-import type { Requirement } from './Requirement.js';
+import type { Requirement } from '../catalog/Requirement.js';
 import { RateLimiter } from './RateLimiter.js';
 
 /**
@@ -73,13 +72,18 @@ export class HostSecurity {
     return after.restricted || before.restricted ? diffVisible(before, after, changed) : undefined;
   }
 
-  /** Resource updates go only to those who may read the resource (subscribed before a permission applied, or through a listen stream). */
-  guardUpdates(notifier: Notifier, catalog: () => Catalog): void {
-    if (!this.access) return;
-    notifier.canRead = (p, uri) => {
+  /**
+   * Whether a principal may read a URI, for the notifier: resource updates go only to those who may
+   * read the resource (subscribed before a permission applied, or through a listen stream).
+   * Undefined when nothing is enforced.
+   */
+  readGuard(catalog: () => Catalog): ((p: Principal, uri: string) => boolean) | undefined {
+    if (!this.access) return undefined;
+    return (p, uri) => {
       const c = catalog();
       const b = c.resources.get(uri) ?? c.matchTemplate(uri)?.binding;
       return !b || c.canSee(p, b);
     };
   }
+
 }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { AuthConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { principal } from './principals.js';
+import { principal } from '../identity/principals.js';
 
 type JwtConfig = NonNullable<AuthConfig['jwt']>;
 

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AuthConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
-import { principal } from './principals.js';
+import { principal } from '../identity/principals.js';
 
 /**
  * Static tokens for services (CI, batch jobs). The config holds only each token's SHA-256, so a

@@ -4,10 +4,9 @@ import { RawJson } from '../protocol/RawJson.js';
 import { invalidParams } from '../protocol/ProtocolError.js';
 import type { Era } from '../protocol/CallScope.js';
 import type { Principal } from '@mcp-host/sdk';
-import type { AnyBinding } from '../auth/AccessPolicy.js';
-import { ANONYMOUS } from '../auth/principals.js';
-import { satisfies, type Requirement } from '../auth/Requirement.js';
-import type { PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from './bindings.js';
+import { ANONYMOUS } from '../identity/principals.js';
+import { satisfies, type Requirement } from './Requirement.js';
+import type { AnyBinding, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from './bindings.js';
 
 export type ListKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 

@@ -77,3 +77,6 @@ export interface PluginBindings {
   readonly templates: TemplateBinding[];
   readonly prompts: PromptBinding[];
 }
+
+/** Any item a plugin contributes (what permissions, masking and audit apply to). */
+export type AnyBinding = ToolBinding | ResourceBinding | TemplateBinding | PromptBinding;

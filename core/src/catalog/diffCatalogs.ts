@@ -1,6 +1,8 @@
 import type { Principal } from '@mcp-host/sdk';
-import type { ListChange } from '../protocol/Notifier.js';
 import type { Catalog, ListKind } from './Catalog.js';
+
+/** A list whose change clients are told of (`notifications/<kind>/list_changed`). */
+export type ListChange = 'tools' | 'prompts' | 'resources';
 
 const serialize = (items: Iterable<{ descriptor: unknown }>) => JSON.stringify([...items].map((b) => b.descriptor));
 

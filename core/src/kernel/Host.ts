@@ -67,7 +67,8 @@ export class Host {
     root.register(HOST_CONFIG, { useValue: config });
     root.register(HOST_LOGGER, { useValue: logger });
 
-    const notifier = new Notifier();
+    // Reads the catalog when a notification goes out (the supervisor below owns it by then).
+    const notifier = new Notifier(security.readGuard(() => supervisor.catalog));
     const notifications: HostNotifications = { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.listChanged([kind]) };
     const serverInfo = { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION };
     const { cache } = config.protocol;
@@ -85,7 +86,6 @@ export class Host {
       onSwap: (changed, after, before) => notifier.listChanged(changed, security.visibleChanges(before, after, changed)),
     });
     await supervisor.start();
-    security.guardUpdates(notifier, () => supervisor.catalog);
     const { catalog, problems } = supervisor;
     for (const p of problems) logger.warn({ code: p.code, plugin: p.pluginId, path: p.path, err: p.cause }, formatProblem(p));
     for (const g of catalog.generations) logger.info({ plugin: g.info.id, version: g.info.version, tools: g.bindings.tools.length, resources: g.bindings.resources.length, templates: g.bindings.templates.length, prompts: g.bindings.prompts.length }, 'plugin loaded');

@@ -13,6 +13,8 @@ export const PluginProblemCode = {
   SetupFailed: 'MCPH_PLUGIN_SETUP_FAILED',
   ConstructFailed: 'MCPH_PLUGIN_CONSTRUCT_FAILED',
   BadDeclaration: 'MCPH_PLUGIN_BAD_DECLARATION',
+  /** A tool's input or output JSON Schema does not compile (the message names the tool and Ajv's error). */
+  BadSchema: 'MCPH_PLUGIN_BAD_SCHEMA',
   DuplicateName: 'MCPH_PLUGIN_DUPLICATE_NAME',
   DuplicateId: 'MCPH_PLUGIN_DUPLICATE_ID',
   VersionPinned: 'MCPH_PLUGIN_VERSION_PINNED',

@@ -3,7 +3,7 @@ import { Catalog, type CatalogOptions } from '../catalog/Catalog.js';
 import { diffCatalogs } from '../catalog/diffCatalogs.js';
 import { findBreakingChanges } from '../catalog/findBreakingChanges.js';
 import semver from 'semver';
-import type { ListChange } from '../protocol/Notifier.js';
+import type { ListChange } from '../catalog/diffCatalogs.js';
 import type { PluginGeneration } from './loadPlugin.js';
 import { loadConfigured, loadPlugins, refusal, type LoadPluginsOptions } from './loadPlugins.js';
 import { formatProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';

@@ -14,7 +14,7 @@ import {
 import type { Logger } from 'pino';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { DeclaredPolicy, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
-import { compileSchema } from '../catalog/compileSchema.js';
+import { SchemaCompiler, type CompiledSchema } from '../catalog/compileSchema.js';
 import type { Drain } from './Drain.js';
 import { findParamHeaders } from '../catalog/findParamHeaders.js';
 
@@ -22,6 +22,21 @@ type AnyFn = (...args: any[]) => unknown;
 
 /** Thrown for a declaration that cannot be served (bad schema, missing method); the loader turns it into a plugin problem. */
 export class DeclarationError extends Error {}
+
+/** A tool's input or output schema that does not compile (MCPH_PLUGIN_BAD_SCHEMA): the message names the tool and the schema error. */
+export class SchemaError extends DeclarationError {}
+
+/** Compiles a tool's input and output schema with its generation's compiler; a failure names the tool and which schema. */
+export function compileToolSchemas(compiler: SchemaCompiler, tool: string, input: unknown, output: unknown): { input: CompiledSchema; output: CompiledSchema | undefined } {
+  const one = (schema: unknown, which: string) => {
+    try {
+      return compiler.compile(schema as never);
+    } catch (e) {
+      throw new SchemaError(`tool "${tool}": its ${which} schema does not compile: ${(e as Error).message}`, { cause: e });
+    }
+  };
+  return { input: one(input, 'input'), output: output === undefined ? undefined : one(output, 'output') };
+}
 
 function pick(source: object, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -73,16 +88,12 @@ function completers(spec: Record<string, Completer> | undefined, instance: objec
  */
 export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Function, object>, plugin: PluginInfo, logger: Logger, drain: Drain, prefix = ''): PluginBindings {
   const out: PluginBindings = { tools: [], resources: [], templates: [], prompts: [] };
+  // The generation's own compiler: its validators live in these bindings and go with them.
+  const schemas = new SchemaCompiler();
 
   const tool = (opts: ToolOptions & { inputSchema?: unknown; outputSchema?: unknown }, name: string, fn: AnyFn, instance?: object) => {
     const where = `tool "${name}"`;
-    let input, output;
-    try {
-      input = compileSchema((opts.input ?? opts.inputSchema) as never);
-      output = opts.output ?? opts.outputSchema ? compileSchema((opts.output ?? opts.outputSchema) as never) : undefined;
-    } catch (e) {
-      throw new DeclarationError(`${where}: schema does not compile: ${(e as Error).message}`);
-    }
+    const { input, output } = compileToolSchemas(schemas, name, opts.input ?? opts.inputSchema, (opts.output ?? opts.outputSchema) || undefined);
     const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
     const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
     const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, where), descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => drain.run(() => fn.call(instance, args, ctx)) };

@@ -18,7 +18,7 @@ import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
 import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
 import { RawJson, spliceResult } from './RawJson.js';
-import { ANONYMOUS } from '../auth/principals.js';
+import { ANONYMOUS } from '../identity/principals.js';
 import type { Session } from './Session.js';
 
 const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;

@@ -1,11 +1,14 @@
 import type { Principal } from '@mcp-host/sdk';
+import type { ListChange } from '../catalog/diffCatalogs.js';
 import { ChurnSet } from '../collections/ChurnSet.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcNotification, RequestId } from './jsonrpc.js';
 import { MetaKey } from './modern/modernMeta.js';
 import type { Session } from './Session.js';
 
-export type ListChange = 'tools' | 'prompts' | 'resources';
+export type { ListChange };
+
+
 
 /** What a modern `subscriptions/listen` stream asked for. */
 export interface ListenFilter {
@@ -33,8 +36,11 @@ const FLAG: Record<ListChange, keyof ListenFilter> = { tools: 'toolsListChanged'
 export class Notifier {
   readonly sessions = new ChurnSet<Session>();
   readonly listeners = new ChurnSet<Listener>();
-  /** With permissions: whether a principal may read a URI, so updates go only to those who may. */
-  canRead: ((principal: Principal, uri: string) => boolean) | undefined;
+
+  constructor(
+    /** With permissions: whether a principal may read a URI, so updates go only to those who may. */
+    private readonly canRead?: (principal: Principal, uri: string) => boolean,
+  ) {}
 
   /**
    * Sends `notifications/<kind>/list_changed` once per kind to every client that should hear it.

@@ -4,7 +4,7 @@ import type { CallLifetime } from './CallLifetime.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
-import { ANONYMOUS } from '../auth/principals.js';
+import { ANONYMOUS } from '../identity/principals.js';
 
 const LEVELS: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 export const levelRank = (l: LoggingLevel) => LEVELS.indexOf(l);

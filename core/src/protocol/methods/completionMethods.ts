@@ -1,7 +1,7 @@
 import type { CompleteFn } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { createRequestContext } from '../createRequestContext.js';
-import type { AnyBinding } from '../../auth/AccessPolicy.js';
+import type { AnyBinding } from '../../catalog/bindings.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '@mcp-host/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ANONYMOUS } from '../../auth/principals.js';
+import { ANONYMOUS } from '../../identity/principals.js';
 import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { Engine } from '../../protocol/Engine.js';

@@ -14,7 +14,7 @@ import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern
 import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { isLegacyVersion } from '../../protocol/versions.js';
-import { ANONYMOUS } from '../../auth/principals.js';
+import { ANONYMOUS } from '../../identity/principals.js';
 import type { RateLimiter } from '../../auth/RateLimiter.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';

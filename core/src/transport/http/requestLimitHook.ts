@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ANONYMOUS } from '../../auth/principals.js';
+import { ANONYMOUS } from '../../identity/principals.js';
 import type { RateLimiter } from '../../auth/RateLimiter.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 

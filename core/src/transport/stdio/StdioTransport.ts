@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { JsonLimits } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
-import { ANONYMOUS } from '../../auth/principals.js';
+import { ANONYMOUS } from '../../identity/principals.js';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
