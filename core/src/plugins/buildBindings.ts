@@ -24,7 +24,10 @@ type AnyFn = (...args: any[]) => unknown;
 export class DeclarationError extends Error {}
 
 /** A tool's input or output schema that does not compile (MCPH_PLUGIN_BAD_SCHEMA): the message names the tool and the schema error. */
-export class SchemaError extends DeclarationError {}
+export class SchemaError extends DeclarationError {
+  /** The problem's fix, wherever the schema was compiled (in the plugin's worker or on the host). */
+  static readonly fix = 'make the schema valid JSON Schema 2020-12 (or a zod schema); within one plugin an $id names one schema';
+}
 
 /** Compiles a tool's input and output schema with its generation's compiler; a failure names the tool and which schema. */
 export function compileToolSchemas(compiler: SchemaCompiler, tool: string, input: unknown, output: unknown): { input: CompiledSchema; output: CompiledSchema | undefined } {

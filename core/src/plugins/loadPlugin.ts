@@ -22,9 +22,6 @@ export interface PluginGeneration {
 
 let generationCounter = 0;
 
-/** The fix of MCPH_PLUGIN_BAD_SCHEMA, wherever the schema was compiled (in the plugin's worker or on the host). */
-export const SCHEMA_FIX = 'make the schema valid JSON Schema 2020-12 (or a zod schema); an $id may be used by one schema per plugin';
-
 export interface LoadPluginOptions {
   readonly root: DependencyContainer;
   readonly logger: Logger;
@@ -103,7 +100,7 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
     try {
       bindings = buildBindings(def, instances, info, logger, drain, options.prefix);
     } catch (e) {
-      if (e instanceof SchemaError) fail(PluginProblemCode.BadSchema, e.message, SCHEMA_FIX, e.cause);
+      if (e instanceof SchemaError) fail(PluginProblemCode.BadSchema, e.message, SchemaError.fix, e.cause);
       if (e instanceof DeclarationError) fail(PluginProblemCode.BadDeclaration, e.message, 'fix the declaration', e);
       throw e;
     }

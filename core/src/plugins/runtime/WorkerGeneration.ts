@@ -4,10 +4,11 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Logger } from 'pino';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
-import { compileSchema } from '../../catalog/compileSchema.js';
+import { SchemaCompiler } from '../../catalog/compileSchema.js';
 import { lifetimeOf, type CallLifetime } from '../../protocol/CallLifetime.js';
 import type { JsonLimits } from '../../protocol/jsonLimits.js';
 import { Drain } from '../Drain.js';
+import { compileToolSchemas, SchemaError } from '../buildBindings.js';
 import type { PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
@@ -207,27 +208,31 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         }),
     );
 
-  const bindings = proxyBindings(ready.bindings, info, logger, call);
-  const generation: PluginGeneration = {
-    info,
-    manifest,
-    bindings,
-    logger,
-    drain,
-    async dispose() {
-      if (disposing) return;
-      disposing = true;
-      if (!dead) {
-        // Let the plugin run its dispose hooks, but never wait on it for long.
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 5000);
-          worker.on('message', (data: WorkerToHost[] | object) => eachMessage<WorkerToHost>(data, (m) => !Array.isArray(m) && m.type === 'disposed' && (clearTimeout(timer), resolve())));
-          send({ type: 'dispose' });
-        });
-      }
-      await worker.terminate();
-    },
+  const dispose = async () => {
+    if (disposing) return;
+    disposing = true;
+    if (!dead) {
+      // Let the plugin run its dispose hooks, but never wait on it for long.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 5000);
+        worker.on('message', (data: WorkerToHost[] | object) => eachMessage<WorkerToHost>(data, (m) => !Array.isArray(m) && m.type === 'disposed' && (clearTimeout(timer), resolve())));
+        send({ type: 'dispose' });
+      });
+    }
+    await worker.terminate();
   };
+
+  let bindings: PluginBindings;
+  try {
+    bindings = proxyBindings(ready.bindings, info, logger, call);
+  } catch (e) {
+    // The worker loaded, but the host cannot serve it: it ends here, or nothing would ever end it.
+    await dispose();
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof SchemaError) throw new PluginLoadError({ code: PluginProblemCode.BadSchema, pluginId: manifest.id, path: manifest.dir, message: `${message} (compiled on the host)`, fix: SchemaError.fix, cause: e.cause });
+    throw new PluginLoadError({ code: PluginProblemCode.BadDeclaration, pluginId: manifest.id, path: manifest.dir, message: `the host cannot serve what the plugin declared: ${message}`, fix: 'fix the declaration', cause: e });
+  }
+  const generation: PluginGeneration = { info, manifest, bindings, logger, drain, dispose };
   return generation;
 }
 
@@ -244,13 +249,15 @@ function watchMemory(worker: PluginThread, manifest: PluginManifest, options: Wo
 }
 
 function proxyBindings(remote: RemoteBindings, plugin: PluginInfo, logger: Logger, call: (t: CallTarget, ctx: RequestContext & { arguments?: Record<string, string> }) => Promise<unknown>): PluginBindings {
+  // The generation's own compiler, dropped with these bindings (see SchemaCompiler).
+  const schemas = new SchemaCompiler();
   const completers = (owner: 'prompt' | 'template', name: string, args: string[]) =>
     new Map<string, CompleteFn>(args.map((argument) => [argument, (value, ctx) => call({ kind: 'complete', owner, name, argument, value }, ctx) as Promise<string[]>]));
   return {
     tools: remote.tools.map((t) => ({
       kind: 'tool' as const, name: t.name, plugin, logger, declared: t.declared, descriptor: t.descriptor, paramHeaders: t.paramHeaders,
       // Validated on the host against the published JSON Schema, so bad arguments never cost a round trip.
-      input: compileSchema(t.input), output: t.output ? compileSchema(t.output) : undefined,
+      ...compileToolSchemas(schemas, t.name, t.input, t.output),
       invoke: (args, ctx) => call({ kind: 'tool', name: t.name, args }, ctx),
     })),
     resources: remote.resources.map((r) => ({ kind: 'resource' as const, uri: r.uri, cache: r.cache, plugin, logger, declared: r.declared, descriptor: r.descriptor, read: (uri, ctx) => call({ kind: 'resource', uri }, ctx) })),
