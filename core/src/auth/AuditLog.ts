@@ -3,12 +3,11 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { CallScope } from '../protocol/CallScope.js';
 import { InputRequiredSignal } from '../protocol/modern/MrtrState.js';
+import type { CallAudit } from '../protocol/ports/SecurityPorts.js';
 import { RpcCode } from '../protocol/ProtocolError.js';
 import type { AnyBinding } from './AccessPolicy.js';
 import type { Masker } from './Masker.js';
 
-/** The methods that reach a plugin item: each call of one is one audit line. */
-export const AUDITED = new Set(['tools/call', 'resources/read', 'prompts/get', 'completion/complete', 'resources/subscribe']);
 
 type Outcome = 'ok' | 'tool-error' | 'error' | 'forbidden' | 'rate-limited' | 'input-required' | 'cancelled';
 
@@ -23,7 +22,7 @@ function outcomeOf(e: unknown): { outcome: Outcome; code?: number } {
  * client, what (method and item, plugin@version), how it ended, how long it took. Argument values
  * appear only with `audit.logArguments`, and then masked like results (for everyone).
  */
-export class AuditLog {
+export class AuditLog implements CallAudit {
   private readonly log: Logger;
 
   constructor(

@@ -1,19 +1,11 @@
 import type { AuthConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
+import type { AuthFailure, AuthOutcome } from '../protocol/ports/BearerAuth.js';
 import { InvalidTokenError, JwtVerifier, KeysUnavailableError } from './JwtVerifier.js';
 import { ANONYMOUS } from '../identity/principals.js';
 import { ServiceTokens } from './ServiceTokens.js';
 
-/** Why a request was not authenticated, as RFC 6750 §3.1 names it (no `error` when no credentials were sent). */
-export interface AuthFailure {
-  readonly status: 400 | 401 | 503;
-  readonly error?: 'invalid_request' | 'invalid_token';
-  readonly description: string;
-  /** For the host's log only (a key set fetch that failed). */
-  readonly cause?: unknown;
-}
-
-export type AuthOutcome = { readonly principal: Principal; readonly failure?: undefined } | { readonly principal?: undefined; readonly failure: AuthFailure };
+export type { AuthFailure, AuthOutcome };
 
 /** `Bearer <b64token>` (RFC 6750 §2.1); the scheme is case-insensitive, one or more spaces follow it. */
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;

@@ -1,6 +1,7 @@
 import type { Principal } from '@mcp-host/sdk';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { CallScope } from '../protocol/CallScope.js';
+import type { CallPolicyPort } from '../protocol/ports/SecurityPorts.js';
 import { ProtocolError, RpcCode } from '../protocol/ProtocolError.js';
 import type { AnyBinding } from './AccessPolicy.js';
 import type { AuditLog } from './AuditLog.js';
@@ -25,7 +26,7 @@ const NOOP = () => {};
  * and the audit line. One instance per host; with nothing configured each step is a check of an
  * absent option.
  */
-export class CallPolicy {
+export class CallPolicy implements CallPolicyPort {
   constructor(private readonly options: CallPolicyOptions = {}) {}
 
   get audit(): AuditLog | undefined {

@@ -1,4 +1,5 @@
 import { McpError, ToolError, type MaskPattern } from '@mcp-host/sdk';
+import type { ResultMasker } from '../protocol/ports/SecurityPorts.js';
 import { MASK_MIN_LENGTH, MASK_PATTERNS } from './maskPatterns.js';
 
 export const MASKED = '[REDACTED]';
@@ -16,7 +17,7 @@ const BINARY_BLOCKS = new Set(['image', 'audio']);
  * copied, never changed in place (the plugin may hold them). Every pattern is linear in its input
  * (see maskPatterns), and what reaches a masker is within `server.limits` (depth bounds the recursion).
  */
-export class Masker {
+export class Masker implements ResultMasker {
   private readonly fields: ReadonlySet<string>;
   private readonly replacers: Array<(t: string) => string>;
   /** Strings shorter than this cannot hold a match of any configured pattern (see MASK_MIN_LENGTH). */

@@ -1,7 +1,8 @@
 import type { QuotasConfig } from '@mcp-host/config';
 import { ChurnMap } from '../collections/ChurnMap.js';
+import type { QuotaKind, QuotaPort } from '../protocol/ports/SecurityPorts.js';
 
-export type QuotaKind = 'sessions' | 'getStreams' | 'listenStreams' | 'inFlight';
+export type { QuotaKind };
 
 /** The config key of each quota, named in refusals so an operator knows what to raise. */
 const KEY: Record<QuotaKind, keyof QuotasConfig> = {
@@ -18,7 +19,7 @@ const KEY: Record<QuotaKind, keyof QuotasConfig> = {
  * while everyone else is served. Counts are keyed by principal id (which carries its source, so a
  * token cannot spend another identity's share).
  */
-export class PrincipalQuotas {
+export class PrincipalQuotas implements QuotaPort {
   /** No share below the global caps (a host without auth has one principal). */
   static readonly UNLIMITED: QuotasConfig = Object.freeze({ sessionsPerPrincipal: Infinity, getStreamsPerPrincipal: Infinity, listenStreamsPerPrincipal: Infinity, inFlightPerPrincipal: Infinity });
 

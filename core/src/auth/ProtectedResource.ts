@@ -1,7 +1,8 @@
 import type { AuthConfig } from '@mcp-host/config';
+import { PRM_PATH } from '../protocol/ports/BearerAuth.js';
 import { bearerChallenge } from './bearerChallenge.js';
 
-export const PRM_PATH = '/.well-known/oauth-protected-resource';
+export { PRM_PATH };
 
 /**
  * This server as an OAuth protected resource (RFC 9728): its canonical URI, the metadata document

@@ -14,6 +14,7 @@ import { Notifier } from '../protocol/Notifier.js';
 import { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
+import { bearerAuthOf } from '../auth/bearerAuthOf.js';
 import { HostSecurity } from '../auth/HostSecurity.js';
 import { createLogger } from './createLogger.js';
 import { HOST_CONFIG, HOST_LOGGER } from './tokens.js';
@@ -114,7 +115,7 @@ export class Host {
       if (config.stdio) {
         host.stdio = new StdioTransport(engine, (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger, { principal: security.stdioPrincipal, limits: config.server.limits, maxLineBytes: config.server.bodyLimitBytes });
       } else {
-        host.http = new HttpTransport(engine, { ...config.server, auth: config.auth, limiter: security.limiter, quotas: security.quotas }, logger);
+        host.http = new HttpTransport(engine, { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: security.limiter, quotas: security.quotas }, logger);
         host.url = await host.http.listen();
         logger.info({ url: host.url, plugins: catalog.generations.length, problems: problems.length }, `mcp-host ${HOST_VERSION} listening on ${host.url}`);
       }

@@ -1,6 +1,4 @@
 import { McpError, type Principal } from '@mcp-host/sdk';
-import { AUDITED } from '../auth/AuditLog.js';
-import { CallPolicy } from '../auth/CallPolicy.js';
 import { CallLifetime } from './CallLifetime.js';
 import type { CallScope, Era } from './CallScope.js';
 import type { Channel } from './Channel.js';
@@ -14,6 +12,8 @@ import { toolMethods } from './methods/toolMethods.js';
 import { MetaKey, readModernMeta, type ModernMeta } from './modern/modernMeta.js';
 import { modernMethods } from './modern/modernMethods.js';
 import { methodNotFoundModern } from './modern/methodNotFoundModern.js';
+import { AUDITED } from './methods/audited.js';
+import { OPEN_POLICY, type CallPolicyPort } from './ports/SecurityPorts.js';
 import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
 import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
@@ -26,8 +26,8 @@ const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, u
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
 export interface EngineOptions extends Omit<EngineDeps, 'policy'> {
-  /** Permissions, limits, masking, audit (default: none). */
-  readonly policy?: CallPolicy;
+  /** Permissions, limits, masking, audit (default: none enforced). */
+  readonly policy?: CallPolicyPort;
   /** Secret for sealing `requestState` (random per process when absent). */
   readonly requestStateSecret?: string;
   readonly requestStateTtlMs: number;
@@ -50,7 +50,7 @@ export class Engine {
   private readonly deps: EngineOptions & EngineDeps;
 
   constructor(options: EngineOptions) {
-    const deps = (this.deps = { ...options, policy: options.policy ?? new CallPolicy() });
+    const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY });
     const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps) };
     this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...common }));
     this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));

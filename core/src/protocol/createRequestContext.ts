@@ -1,9 +1,9 @@
 import { McpError, type InputRequestOptions, type LoggingLevel, type RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
-import type { Masker } from '../auth/Masker.js';
 import { LIFETIME, type CallLifetime } from './CallLifetime.js';
 import type { CallScope } from './CallScope.js';
 import { exceedsJsonLimits, type JsonLimits } from './jsonLimits.js';
+import type { ResultMasker } from './ports/SecurityPorts.js';
 import { levelRank } from './Session.js';
 
 const EMPTY_META: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -24,7 +24,7 @@ const CLIENT_REQUESTS = {
  * request they are answered from the request's input responses, or end this round with
  * `input_required` (the handler runs again when the client retries with the answers).
  */
-export function createRequestContext(call: CallScope, logger: Logger, options: ContextOptions, masker?: Masker): HostRequestContext {
+export function createRequestContext(call: CallScope, logger: Logger, options: ContextOptions, masker?: ResultMasker): HostRequestContext {
   return new HostRequestContext(call, logger, options, masker);
 }
 
@@ -51,7 +51,7 @@ class HostRequestContext implements RequestContext {
     readonly logger: Logger,
     private readonly options: ContextOptions,
     /** What the caller may not see: progress messages, log data and questions are masked like results. */
-    private readonly masker: Masker | undefined,
+    private readonly masker: ResultMasker | undefined,
   ) {
     this[LIFETIME] = call.lifetime;
     this.requestId = call.id;

@@ -1,11 +1,10 @@
 import type { Implementation } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
-import type { CallPolicy } from '../../auth/CallPolicy.js';
-import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
 import type { JsonLimits } from '../jsonLimits.js';
 import type { Notifier } from '../Notifier.js';
+import type { CallPolicyPort, QuotaPort } from '../ports/SecurityPorts.js';
 
 /** Cache hints of the modern era for results that have none of their own. */
 export interface CacheDefaults {
@@ -30,9 +29,9 @@ export interface EngineDeps {
   /** Upper bound of concurrently open `subscriptions/listen` streams. */
   readonly maxListenStreams: number;
   /** Permissions, limits, masking and audit of calls. */
-  readonly policy: CallPolicy;
+  readonly policy: CallPolicyPort;
   /** Each principal's share of listen streams (absent: only the global cap). */
-  readonly quotas?: PrincipalQuotas;
+  readonly quotas?: QuotaPort;
 }
 
 /** Serves one request method; returns the result (or a RawJson) or throws a ProtocolError. */

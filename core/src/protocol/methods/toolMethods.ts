@@ -1,14 +1,14 @@
 import { McpError, ToolError } from '@mcp-host/sdk';
-import type { Masker } from '../../auth/Masker.js';
 import { createRequestContext } from '../createRequestContext.js';
 import { InputRequiredSignal } from '../modern/MrtrState.js';
 import { invalidParams } from '../ProtocolError.js';
 import { exceedsJsonLimits } from '../jsonLimits.js';
+import type { ResultMasker } from '../ports/SecurityPorts.js';
 import { OutputSchemaError, toolResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 
 /** A tool error result; its text is masked like any result the caller gets (it may quote plugin data). */
-const errorResult = (text: string, masker?: Masker) => ({ content: [{ type: 'text', text: masker ? masker.text(text, false) : text }], isError: true });
+const errorResult = (text: string, masker?: ResultMasker) => ({ content: [{ type: 'text', text: masker ? masker.text(text, false) : text }], isError: true });
 
 /** tools/list and tools/call. */
 export function toolMethods(deps: EngineDeps): MethodTable {

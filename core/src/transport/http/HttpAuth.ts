@@ -1,9 +1,7 @@
-import type { AuthConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { Authenticator } from '../../auth/Authenticator.js';
-import { PRM_PATH, ProtectedResource } from '../../auth/ProtectedResource.js';
+import { PRM_PATH, type BearerAuth, type BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 
 declare module 'fastify' {
@@ -26,29 +24,21 @@ function refuse(reply: FastifyReply, status: keyof typeof STATUS_TEXT, message: 
  * Also serves the RFC 9728 metadata document at the root and path-inserted well-known URIs.
  */
 export class HttpAuth {
-  private authenticator: Authenticator | undefined;
-  private resource: ProtectedResource | undefined;
+  private bound: BearerAuth | undefined;
 
   constructor(
-    private readonly config: AuthConfig,
+    private readonly bindTo: BindBearerAuth,
     private readonly logger: Logger,
-  ) {
-    // Fail at start-up rather than answer every request 401.
-    if (!config.jwt && config.serviceTokens.length === 0 && !config.anonymous) {
-      throw new Error('auth is configured for HTTP but nothing can authenticate: set auth.jwt, auth.serviceTokens, or auth.anonymous: true');
-    }
-  }
+  ) {}
 
   /** Fixes the resource URI (the configured one, else the URL the server listens on) and loads the keys. */
   async bind(url: string): Promise<void> {
-    const resource = new ProtectedResource(this.config.resource ?? url, this.config);
-    this.authenticator = await Authenticator.create(this.config, resource.resource);
-    this.resource = resource;
-    this.logger.info({ resource: resource.resource, metadata: resource.metadataUrl, jwt: this.config.jwt !== undefined, serviceTokens: this.config.serviceTokens.length, anonymous: this.config.anonymous }, 'auth: bearer tokens required');
+    this.bound = await this.bindTo(url);
+    this.logger.info({ resource: this.bound.resource, metadata: this.bound.metadataUrl }, 'auth: bearer tokens required');
   }
 
-  get protectedResource(): ProtectedResource | undefined {
-    return this.resource;
+  get protectedResource(): BearerAuth | undefined {
+    return this.bound;
   }
 
   install(app: FastifyInstance, mcpPath: string): void {
@@ -56,7 +46,7 @@ export class HttpAuth {
     app.decorateRequest('principal', null);
     // Root and path-inserted forms (clients try the path-inserted one first); only the paths of this resource answer.
     const metadata = (req: FastifyRequest, reply: FastifyReply) => {
-      const r = this.resource;
+      const r = this.bound;
       const path = req.url.split('?')[0];
       if (!r || (path !== PRM_PATH && path !== r.metadataPath && path !== `${PRM_PATH}${mcpPath}`)) return refuseNotFound(reply, req.url);
       return reply.header('cache-control', 'max-age=3600').type('application/json').send(r.document);
@@ -66,9 +56,9 @@ export class HttpAuth {
 
     app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.url !== mcpPath || reply.sent) return;
-      const r = this.resource;
-      if (!r || !this.authenticator) return refuse(reply.header('retry-after', '1'), 503, 'the server is starting');
-      const outcome = await this.authenticator.authenticate(req.headers.authorization);
+      const r = this.bound;
+      if (!r) return refuse(reply.header('retry-after', '1'), 503, 'the server is starting');
+      const outcome = await r.authenticate(req.headers.authorization);
       if (outcome.principal) {
         req.principal = outcome.principal;
         return;

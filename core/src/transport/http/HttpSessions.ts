@@ -3,7 +3,7 @@ import type { Principal } from '@mcp-host/sdk';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ANONYMOUS } from '../../identity/principals.js';
-import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
+import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { Engine } from '../../protocol/Engine.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
@@ -25,7 +25,7 @@ export class HttpSessions {
 
   constructor(
     private readonly engine: Engine,
-    private readonly quotas: PrincipalQuotas,
+    private readonly quotas: QuotaPort,
     private readonly options: { readonly maxSessions: number; readonly sessionIdleTimeoutMs: number },
     private readonly logger: Logger,
   ) {}

@@ -1,13 +1,14 @@
 import { createServer } from 'node:http';
-import type { AuthConfig, JsonLimits } from '@mcp-host/config';
+import type { JsonLimits } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
 import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
+import type { BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
+import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
 import { readMessage } from '../../protocol/readMessage.js';
 import { hasModernMeta, ModernCode, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
 import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
@@ -15,12 +16,11 @@ import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { isLegacyVersion } from '../../protocol/versions.js';
 import { ANONYMOUS } from '../../identity/principals.js';
-import type { RateLimiter } from '../../auth/RateLimiter.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';
 import { LegacyStreams } from './LegacyStreams.js';
 import { DRAINING, rpcError } from './rpcError.js';
-import { installRequestLimit } from './requestLimitHook.js';
+import { installRequestLimit, type RequestLimiter } from './requestLimitHook.js';
 import { createOriginGuard } from './originGuard.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
@@ -39,11 +39,11 @@ export interface HttpTransportOptions {
   /** A request body not fully received after this long is answered 408. */
   readonly bodyTimeoutMs: number;
   /** Each principal's share of sessions, streams and requests in flight. */
-  readonly quotas: PrincipalQuotas;
-  /** Bearer-token authentication; absent: every caller is the anonymous principal. */
-  readonly auth?: AuthConfig;
+  readonly quotas: QuotaPort;
+  /** Bearer-token authentication, bound when the server listens; absent: every caller is the anonymous principal. */
+  readonly auth?: BindBearerAuth;
   /** Per-principal request rate (429 + Retry-After past it). */
-  readonly limiter?: RateLimiter;
+  readonly limiter?: RequestLimiter;
 }
 
 const accepts = (req: FastifyRequest, type: string) => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import type { PrincipalQuotas } from '../../auth/PrincipalQuotas.js';
+import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
 import { ChurnSet } from '../../collections/ChurnSet.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import type { Session } from '../../protocol/Session.js';
@@ -16,7 +16,7 @@ export class LegacyStreams {
   private readonly streams = new ChurnSet<ServerResponse>();
 
   constructor(
-    private readonly quotas: PrincipalQuotas,
+    private readonly quotas: QuotaPort,
     private readonly keepalive: SseKeepalive,
   ) {}
 

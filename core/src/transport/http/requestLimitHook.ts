@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { ANONYMOUS } from '../../identity/principals.js';
-import type { RateLimiter } from '../../auth/RateLimiter.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 
 /**
@@ -8,7 +7,15 @@ import { RpcCode } from '../../protocol/ProtocolError.js';
  * bucket, or is answered 429 with Retry-After (seconds) and `data.retryAfterMs`. Registered after
  * authentication, so the bucket is the caller's; a refused request costs no body parsing.
  */
-export function installRequestLimit(app: FastifyInstance, mcpPath: string, limiter: RateLimiter): void {
+/** A principal's request rate (auth's RateLimiter). */
+export interface RequestLimiter {
+  /** Whether requests are limited at all (`limits.perPrincipal`). */
+  readonly limitsRequests: boolean;
+  /** Takes one request of `principal`: 0, or the milliseconds to wait. */
+  request(principal: string): number;
+}
+
+export function installRequestLimit(app: FastifyInstance, mcpPath: string, limiter: RequestLimiter): void {
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.url !== mcpPath || reply.sent) return;
     const wait = limiter.request((req.principal ?? ANONYMOUS).id);
