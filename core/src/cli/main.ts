@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from '@mcp-host/config';
 import { Host } from '../kernel/Host.js';
-import { discoverPluginDirs } from '../plugins/discoverPluginDirs.js';
+import { missingPluginPaths } from '../kernel/missingPluginPaths.js';
 import { HOST_VERSION } from '../version.js';
 import { parseFlags, UsageError } from './parseFlags.js';
 import { USAGE } from './usage.js';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     if (e instanceof ConfigError) die(e.message, 2);
     throw e;
   }
-  const { missing } = discoverPluginDirs(config.plugins.paths);
+  const missing = missingPluginPaths(config.plugins.paths);
   if (missing.length > 0) die(`plugin path not found: ${missing.join(', ')} (check --plugins / plugins.paths)`, 2);
 
   // Signals are handled from before the start, so a SIGTERM during start-up still exits 0 (nothing to keep then).

@@ -21,6 +21,9 @@ import { RawJson, spliceResult } from './RawJson.js';
 import { ANONYMOUS } from '../identity/principals.js';
 import type { Session } from './Session.js';
 
+/** An argument a client mirrors in an `Mcp-Param-*` header: the engine's `tool()` hands transports these to check. */
+export type { ParamHeader } from '../catalog/findParamHeaders.js';
+
 const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
 /** Methods that may answer `input_required` (2026-07-28 MRTR). */
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);

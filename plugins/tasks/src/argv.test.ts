@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { expandArgs, inputSchemaOf, placeholdersOf } from './argv.js';
+import { expandArgs, inputSchemaOf } from './argv.js';
+import { placeholdersOf } from './placeholders.js';
 
 describe('argument templates', () => {
   it('replaces placeholders inside one argument each, never splitting a value', () => {

@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import type { ParamSpec } from './config.js';
+import { PLACEHOLDER, placeholdersOf } from './placeholders.js';
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 const DEFAULT_MAX_LENGTH = 1000;
-
-/** The parameter names a template mentions, in order. */
-export function placeholdersOf(template: string): string[] {
-  return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
-}
 
 type Value = string | number | boolean;
 

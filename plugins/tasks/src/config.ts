@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { placeholdersOf } from './argv.js';
+import { placeholdersOf } from './placeholders.js';
 
 /** Host variables a task inherits unless it says otherwise: enough to find programs and a home, no secrets. */
 export const DEFAULT_INHERITED_ENV = [

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProtocolError } from '../../protocol/ProtocolError.js';
 import { ModernCode, MetaKey } from '../../protocol/modern/modernMeta.js';
-import type { ParamHeader } from '../../catalog/findParamHeaders.js';
+import type { ParamHeader } from '../../protocol/Engine.js';
 
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
