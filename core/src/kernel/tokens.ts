@@ -1,3 +1,20 @@
-/** Injection tokens of host services in the root container (plugins get theirs from @mcp-host/sdk). */
+/**
+ * Injection tokens of host services in the kernel's root container. Plugins get theirs (LOGGER,
+ * PLUGIN_CONFIG, PLUGIN_INFO, NOTIFICATIONS) from @mcp-host/sdk; NOTIFICATIONS is registered in the
+ * root too, so a plugin's child container resolves it from there.
+ */
 export const HOST_CONFIG = Symbol.for('mcp-host:token:host-config');
 export const HOST_LOGGER = Symbol.for('mcp-host:token:host-logger');
+/** Security built from the config: access, masking, limits, quotas, audit, log masking (HostSecurity). */
+export const SECURITY = Symbol.for('mcp-host:token:security');
+/** Change notifications to connected clients of both eras (Notifier). */
+export const NOTIFIER = Symbol.for('mcp-host:token:notifier');
+/** The plugin generations, their catalog and reloads (PluginSupervisor). */
+export const PLUGINS = Symbol.for('mcp-host:token:plugins');
+/** The MCP engine of both eras (Engine). */
+export const ENGINE = Symbol.for('mcp-host:token:engine');
+/** Hot reload of plugin folders (PluginWatcher; absent when watching is off). */
+export const WATCHER = Symbol.for('mcp-host:token:watcher');
+/** The transport the config asks for (HttpTransport or StdioTransport). */
+export const HTTP_TRANSPORT = Symbol.for('mcp-host:token:http-transport');
+export const STDIO_TRANSPORT = Symbol.for('mcp-host:token:stdio-transport');

@@ -1,0 +1,103 @@
+import type { HostConfig } from '@mcp-host/config';
+import { NOTIFICATIONS, type HostNotifications } from '@mcp-host/sdk';
+import type { Logger } from 'pino';
+import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
+import { bearerAuthOf } from '../auth/bearerAuthOf.js';
+import { HostSecurity } from '../auth/HostSecurity.js';
+import { PluginSupervisor } from '../plugins/PluginSupervisor.js';
+import { PluginWatcher } from '../plugins/PluginWatcher.js';
+import { Engine } from '../protocol/Engine.js';
+import { pluginDataLimits } from '../protocol/jsonLimits.js';
+import { MetaKey } from '../protocol/modern/modernMeta.js';
+import { Notifier } from '../protocol/Notifier.js';
+import { HttpTransport } from '../transport/http/HttpTransport.js';
+import { StdioTransport } from '../transport/stdio/StdioTransport.js';
+import { HOST_VERSION } from '../version.js';
+import { createLogger } from './createLogger.js';
+import { ENGINE, HOST_CONFIG, HOST_LOGGER, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, WATCHER } from './tokens.js';
+
+export interface HostServiceOptions {
+  readonly config: HostConfig;
+  /** A logger to use instead of the host's own (tests). */
+  readonly logger?: Logger;
+  /** stdio mode: the streams to serve (default process.stdin / process.stdout). */
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly stdout?: NodeJS.WritableStream;
+}
+
+/** Registers a service built once, on first resolution, from the container it is registered in. */
+function single<T>(root: DependencyContainer, token: symbol, build: (c: DependencyContainer) => T): void {
+  root.register(token, { useFactory: instanceCachingFactory(build) });
+}
+
+/**
+ * The host's services, each registered in the root container under its token and built from the
+ * services it resolves: how the host is wired, in one place. Nothing is built here: the kernel
+ * resolves the services in its boot order (`Host.start`), and each is built then, once.
+ */
+export function registerHostServices(root: DependencyContainer, options: HostServiceOptions): void {
+  const { config } = options;
+  const serverInfo = { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION };
+  const { cache } = config.protocol;
+  // What plugins send back is held to the request limits but for string length (see pluginDataLimits).
+  const pluginData = pluginDataLimits(config.server.limits);
+  const security = (c: DependencyContainer) => c.resolve<HostSecurity>(SECURITY);
+  const logger = (c: DependencyContainer) => c.resolve<Logger>(HOST_LOGGER);
+  const plugins = (c: DependencyContainer) => c.resolve<PluginSupervisor>(PLUGINS);
+
+  root.register(HOST_CONFIG, { useValue: config });
+  single(root, SECURITY, () => new HostSecurity(config));
+  single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
+  // Reads the catalog when a notification goes out (the plugins are loaded by then).
+  single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => plugins(c).catalog)));
+  // A host service plugins inject by the sdk token; isolated runtimes register one that crosses to here.
+  single(root, NOTIFICATIONS, (c): HostNotifications => {
+    const notifier = c.resolve<Notifier>(NOTIFIER);
+    return { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.listChanged([kind]) };
+  });
+  single(root, PLUGINS, (c) => {
+    const sec = security(c);
+    const notifier = c.resolve<Notifier>(NOTIFIER);
+    return new PluginSupervisor({
+      config: config.plugins, root: c, logger: logger(c), logLevel: config.logLevel, logRedact: sec.logRedact, logMask: sec.logMask, limits: pluginData, hostVersion: HOST_VERSION,
+      notifications: c.resolve<HostNotifications>(NOTIFICATIONS),
+      catalogOptions: {
+        pageSize: 1000,
+        access: sec.catalogAccess,
+        modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
+      },
+      drainTimeoutMs: config.plugins.drainTimeoutMs,
+      // Republish: one notification per changed list, to the clients that asked for it and can see the change.
+      onSwap: (changed, after, before) => notifier.listChanged(changed, sec.visibleChanges(before, after, changed)),
+    });
+  });
+  single(root, ENGINE, (c) => {
+    const sec = security(c);
+    return new Engine({
+      catalog: () => plugins(c).catalog,
+      notifier: c.resolve<Notifier>(NOTIFIER),
+      logger: logger(c),
+      serverInfo,
+      clientRequestTimeoutMs: config.protocol.clientRequestTimeoutMs,
+      limits: pluginData,
+      cache: { listTtlMs: cache.listTtlMs, readTtlMs: cache.readTtlMs, discoverTtlMs: cache.discoverTtlMs, cacheScope: cache.scope },
+      maxListenStreams: config.protocol.maxListenStreams,
+      requestStateSecret: config.protocol.requestStateSecret,
+      requestStateTtlMs: config.protocol.requestStateTtlMs,
+      policy: sec.callPolicy(logger(c)),
+      quotas: sec.quotas,
+    });
+  });
+  single(root, WATCHER, (c) => new PluginWatcher(config.plugins.paths, config.plugins.watchDebounceMs, (dir) => void plugins(c).reload(dir), logger(c)));
+  single(root, STDIO_TRANSPORT, (c) =>
+    new StdioTransport(c.resolve(ENGINE), (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger(c), {
+      principal: security(c).stdioPrincipal,
+      limits: config.server.limits,
+      maxLineBytes: config.server.bodyLimitBytes,
+    }),
+  );
+  single(root, HTTP_TRANSPORT, (c) => {
+    const sec = security(c);
+    return new HttpTransport(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas }, logger(c));
+  });
+}
