@@ -100,7 +100,8 @@ export function findStale(pkgs: Package[]): Stale[] {
 function packagesFor(project: TestProject): Package[] {
   let files: string[] = [];
   try {
-    files = project.vitest.state.getFilepaths();
+    // The files of this run, recorded just before the global setup runs.
+    files = project.vitest.state.getPaths();
   } catch {
     // Not knowing the files, check everything.
   }
