@@ -44,7 +44,9 @@ function globToRegExp(glob: string): RegExp {
 function readPackage(dir: string): Package | undefined {
   const tsconfig = join(root, dir, 'tsconfig.json');
   if (!existsSync(tsconfig)) return undefined;
-  const json = JSON.parse(readFileSync(tsconfig, 'utf8')) as { compilerOptions?: { rootDir?: string; outDir?: string }; exclude?: string[] };
+  // tsconfig files may hold comments (JSONC): strings are kept whole (`src/**/*.test.ts` is no comment), comments dropped.
+  const text = readFileSync(tsconfig, 'utf8').replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_m, str: string | undefined) => str ?? '');
+  const json = JSON.parse(text) as { compilerOptions?: { rootDir?: string; outDir?: string }; exclude?: string[] };
   const { rootDir = 'src', outDir } = json.compilerOptions ?? {};
   if (!outDir) return undefined;
   return { dir, srcDir: rootDir, outDir, exclude: (json.exclude ?? []).map(globToRegExp) };
