@@ -23,11 +23,11 @@ export interface PluginGeneration {
 let generationCounter = 0;
 
 export interface LoadPluginOptions {
+  /** The runtime root (see runtimeRoot): it provides the host services the plugin may inject. */
   readonly root: DependencyContainer;
   readonly logger: Logger;
   readonly config: unknown;
   readonly prefix?: string;
-  readonly notifications: HostNotifications;
 }
 
 /**
@@ -59,7 +59,6 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
   container.register(LOGGER, { useValue: logger });
   container.register(PLUGIN_CONFIG, { useValue: options.config ?? {} });
   container.register(PLUGIN_INFO, { useValue: info });
-  container.register(NOTIFICATIONS, { useValue: options.notifications });
 
   const drain = new Drain();
   const disposers: Array<() => unknown> = [];
@@ -81,7 +80,7 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
 
   try {
     if (def.setup) {
-      const scope: PluginScope = { container, config: options.config ?? {}, logger, plugin: info, notifications: options.notifications, onDispose: (fn) => void disposers.push(fn) };
+      const scope: PluginScope = { container, config: options.config ?? {}, logger, plugin: info, notifications: container.resolve<HostNotifications>(NOTIFICATIONS), onDispose: (fn) => void disposers.push(fn) };
       try {
         await def.setup(scope);
       } catch (e) {

@@ -10,6 +10,7 @@ import { loadPlugin, type PluginGeneration } from './loadPlugin.js';
 import { PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 import { readManifest, type PluginManifest } from './readManifest.js';
 import { registerSharedModules } from './registerSharedModules.js';
+import { runtimeRoot } from './runtime/runtimeRoot.js';
 import { startWorkerGeneration } from './runtime/WorkerGeneration.js';
 
 export interface LoadPluginsOptions {
@@ -41,14 +42,16 @@ export function refusal(manifest: PluginManifest, config: HostConfig['plugins'])
 /** Loads one generation with the plugin's settings from the config: in a worker thread, a child process, or in-process. */
 export function loadConfigured(manifest: PluginManifest, config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<PluginGeneration> {
   const settings = config.settings[manifest.id];
-  const common = { logger: options.logger, notifications: options.notifications, config: settings?.config, prefix: settings?.prefix };
+  const common = { logger: options.logger, config: settings?.config, prefix: settings?.prefix };
   const isolation = settings?.isolation ?? config.isolation;
   if (isolation === 'in-process') {
     registerSharedModules();
-    return loadPlugin(manifest, { ...common, root: options.root });
+    return loadPlugin(manifest, { ...common, root: runtimeRoot(options.root, { notifications: options.notifications }) });
   }
   return startWorkerGeneration(manifest, {
     ...common,
+    // Where the worker's runtime root sends what a plugin announces.
+    notifications: options.notifications,
     isolation,
     logLevel: options.logLevel,
     logRedact: options.logRedact,

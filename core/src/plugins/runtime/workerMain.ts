@@ -16,6 +16,7 @@ import type { PluginBindings } from '../../catalog/bindings.js';
 import { loadPlugin, type PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import { registerSharedModules } from '../registerSharedModules.js';
+import { runtimeRoot } from './runtimeRoot.js';
 import { CallLifetime } from '../../protocol/CallLifetime.js';
 import { DEFAULT_JSON_LIMITS, exceedsJsonLimits } from '../../protocol/jsonLimits.js';
 import { FrameReader, PLUGIN_CHANNEL_FD, writeFrame } from './frames.js';
@@ -248,14 +249,16 @@ port.on('message', (data) => eachMessage(data, onMessage));
 
 function load(): void {
   loadPlugin(init.manifest, {
-    root: container.createChildContainer(),
+    // The runtime root of this worker or process: the host services, as messages to the host.
+    root: runtimeRoot(container, {
+      notifications: {
+        resourceUpdated: (uri) => post({ type: 'notify', kind: 'resourceUpdated', value: uri }),
+        listChanged: (kind) => post({ type: 'notify', kind: 'listChanged', value: kind }),
+      },
+    }),
     logger,
     config: init.config,
     prefix: init.prefix,
-    notifications: {
-      resourceUpdated: (uri) => post({ type: 'notify', kind: 'resourceUpdated', value: uri }),
-      listChanged: (kind) => post({ type: 'notify', kind: 'listChanged', value: kind }),
-    },
   }).then(
     (g) => {
       generation = g;
