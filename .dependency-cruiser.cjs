@@ -2,9 +2,13 @@
  * The layer rules of mcp-host (docs/architecture.md, "Layers"), checked by `pnpm lint:layers` in
  * `pnpm test`. Imports point one way:
  *
- *   cli → kernel → transport → protocol → catalog → collections, identity
+ *   cli → kernel → transport → protocol → catalog → collections, identity, calls
  *                                 ↑    ↖ ports ← auth
- *                    plugins (loader, runtimes) → catalog, sdk
+ *                    plugins (loader, runtimes) → catalog, calls, sdk
+ *
+ * The entry of a worker or process (`plugins/runtime/workerMain.ts`) and its logger are runtime
+ * roots: they compose the plugin's side as the kernel composes the host, so they may use auth
+ * (log masking) too.
  *
  * Type-only imports count: a layer that knows another's types depends on it. Violations that
  * existed when the rules were written are listed in .dependency-cruiser-known-violations.json (a
@@ -13,25 +17,28 @@
  */
 const core = (folder) => `^core/src/${folder}/`;
 const notTests = '\\.(test|testkit)\\.ts$';
+const runtimeRoots = '^core/src/plugins/runtime/(workerMain|pluginLogger)\\.ts$';
 
 /** A folder of core/src and the folders it must not import. */
-const layer = (name, from, forbidden, comment) => ({
+const layer = (name, from, forbidden, comment, pathNot = notTests) => ({
   name,
   severity: 'error',
   comment,
-  from: { path: core(from), pathNot: notTests },
+  from: { path: core(from), pathNot },
   to: { path: `^core/src/(${forbidden.join('|')})/` },
 });
 
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'Modules that import each other, directly or through others, cannot be understood (or tested) apart.', from: { pathNot: notTests }, to: { circular: true } },
+    layer('calls-are-a-leaf', 'calls', ['auth', 'catalog', 'cli', 'collections', 'identity', 'kernel', 'plugins', 'protocol', 'transport'], "A call's lifetime, its data limits and its signals are shared by the engine and the plugin runtimes; they depend on neither."),
     layer('identity-is-a-leaf', 'identity', ['auth', 'catalog', 'cli', 'collections', 'kernel', 'plugins', 'protocol', 'transport'], 'Principals (the anonymous one, the constructor) are data every layer may use.'),
     layer('collections-are-a-leaf', 'collections', ['auth', 'catalog', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'Collections are data structures: they know nothing of the host.'),
     layer('catalog-knows-bindings-only', 'catalog', ['auth', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'The catalog knows bindings, revisions and visibility — not JSON-RPC, not who enforces what.'),
     layer('protocol-sees-security-through-ports', 'protocol', ['auth', 'cli', 'kernel', 'plugins', 'transport'], 'The engine sees security through interfaces it owns (ports), which auth implements; it never knows a transport or a runtime.'),
     layer('auth-implements-ports', 'auth', ['cli', 'kernel', 'plugins', 'transport'], 'Auth implements the protocol\'s ports and reads the catalog; it is handed to the engine by the kernel.'),
-    layer('plugins-reach-the-catalog-only', 'plugins', ['auth', 'cli', 'kernel', 'protocol', 'transport'], 'Loaders and runtimes produce bindings for the catalog; the engine calls them through the binding interface.'),
+    layer('plugins-reach-the-catalog-only', 'plugins', ['auth', 'cli', 'kernel', 'protocol', 'transport'], 'Loaders and runtimes produce bindings for the catalog; the engine calls them through the binding interface.', `${notTests}|${runtimeRoots}`),
+    { name: 'runtime-roots-compose-the-plugin-side', severity: 'error', comment: 'A worker or process entry composes the plugin\'s side; like the kernel it never reaches a transport or the CLI.', from: { path: runtimeRoots }, to: { path: '^core/src/(cli|kernel|transport)/' } },
     layer('transport-asks-the-engine', 'transport', ['auth', 'catalog', 'cli', 'kernel', 'plugins'], 'Transports hand messages to the engine and ask it; they do not reach into the catalog, the plugins or security.'),
     layer('kernel-is-not-imported', 'kernel', ['cli'], 'The kernel composes the host; only the CLI (and the package entry) start it.'),
     layer('cli-starts-the-kernel', 'cli', ['auth', 'catalog', 'collections', 'plugins', 'protocol', 'transport'], 'The CLI parses flags and starts the kernel; everything else is the kernel\'s to build.'),

@@ -175,6 +175,11 @@ export type AuthConfig = NonNullable<HostConfig['auth']>;
 export type MaskingConfig = NonNullable<HostConfig['masking']>;
 export type LimitsConfig = NonNullable<HostConfig['limits']>;
 export type JsonLimits = HostConfig['server']['limits'];
+/** What every log line is masked by (the host's and every plugin's fields and patterns); plain data, so it crosses to plugin workers and processes. */
+export interface LogMask {
+  readonly fields: readonly string[];
+  readonly patterns: readonly MaskingConfig['patterns'][number][];
+}
 export type QuotasConfig = HostConfig['server']['quotas'];
 export type AuditConfig = NonNullable<HostConfig['audit']>;
 export type PermissionsConfig = NonNullable<PluginSettings['permissions']>;

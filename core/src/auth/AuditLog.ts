@@ -2,7 +2,7 @@ import { McpError } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { CallScope } from '../protocol/CallScope.js';
-import { InputRequiredSignal } from '../protocol/modern/MrtrState.js';
+import { InputRequiredSignal } from '../calls/InputRequiredSignal.js';
 import type { CallAudit } from '../protocol/ports/SecurityPorts.js';
 import { RpcCode } from '../protocol/ProtocolError.js';
 import type { AnyBinding } from './AccessPolicy.js';

@@ -1,12 +1,8 @@
-import type { MaskPattern } from '@mcp-host/sdk';
+import type { LogMask } from '@mcp-host/config';
 import type { LoggerOptions } from 'pino';
 import { Masker } from './Masker.js';
 
-/** What a log line must not show, as plain data (it crosses to plugin workers and processes). */
-export interface LogMask {
-  readonly fields: readonly string[];
-  readonly patterns: readonly MaskPattern[];
-}
+export type { LogMask };
 
 /** Past this depth a logged value is summarized: log objects are the host's own, but may carry plugin data. */
 const MAX_DEPTH = 8;

@@ -7,7 +7,7 @@ import { HostSecurity } from '../auth/HostSecurity.js';
 import { PluginSupervisor } from '../plugins/PluginSupervisor.js';
 import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { Engine } from '../protocol/Engine.js';
-import { pluginDataLimits } from '../protocol/jsonLimits.js';
+import { pluginDataLimits } from '../calls/jsonLimits.js';
 import { MetaKey } from '../protocol/modern/modernMeta.js';
 import { Notifier } from '../protocol/Notifier.js';
 import { HttpTransport } from '../transport/http/HttpTransport.js';

@@ -1,10 +1,9 @@
-import type { LogMask } from '../auth/logMasking.js';
-import type { HostConfig } from '@mcp-host/config';
+import type { HostConfig, LogMask } from '@mcp-host/config';
 import type { HostNotifications } from '@mcp-host/sdk';
 import semver from 'semver';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
-import type { JsonLimits } from '../protocol/jsonLimits.js';
+import type { JsonLimits } from '../calls/jsonLimits.js';
 import { discoverPluginDirs } from './discoverPluginDirs.js';
 import { loadPlugin, type PluginGeneration } from './loadPlugin.js';
 import { PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';

@@ -1,5 +1,5 @@
 import type { ClientInfo, LoggingLevel, Principal } from '@mcp-host/sdk';
-import type { CallLifetime } from './CallLifetime.js';
+import type { CallLifetime } from '../calls/CallLifetime.js';
 import type { Channel } from './Channel.js';
 import type { RequestId } from './jsonrpc.js';
 import type { MrtrState } from './modern/MrtrState.js';

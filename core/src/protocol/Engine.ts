@@ -1,5 +1,5 @@
 import { McpError, type Principal } from '@mcp-host/sdk';
-import { CallLifetime } from './CallLifetime.js';
+import { CallLifetime } from '../calls/CallLifetime.js';
 import type { CallScope, Era } from './CallScope.js';
 import type { Channel } from './Channel.js';
 import { errorResponse, resultResponse, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from './jsonrpc.js';

@@ -1,6 +1,6 @@
 import type { ClientCapabilities, ClientInfo, Implementation, LoggingLevel, Principal } from '@mcp-host/sdk';
 import { ChurnMap } from '../collections/ChurnMap.js';
-import type { CallLifetime } from './CallLifetime.js';
+import type { CallLifetime } from '../calls/CallLifetime.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';

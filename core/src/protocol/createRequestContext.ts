@@ -1,8 +1,8 @@
 import { McpError, type InputRequestOptions, type LoggingLevel, type RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
-import { LIFETIME, type CallLifetime } from './CallLifetime.js';
+import { LIFETIME, type CallLifetime } from '../calls/CallLifetime.js';
 import type { CallScope } from './CallScope.js';
-import { exceedsJsonLimits, type JsonLimits } from './jsonLimits.js';
+import { exceedsJsonLimits, type JsonLimits } from '../calls/jsonLimits.js';
 import type { ResultMasker } from './ports/SecurityPorts.js';
 import { levelRank } from './Session.js';
 

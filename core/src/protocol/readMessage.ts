@@ -1,5 +1,5 @@
 import { classify, type Classified, type RequestId } from './jsonrpc.js';
-import { exceedsJsonLimits, SCAN_TEXT_FROM, textNestsDeeper, type JsonLimits } from './jsonLimits.js';
+import { exceedsJsonLimits, SCAN_TEXT_FROM, textNestsDeeper, type JsonLimits } from '../calls/jsonLimits.js';
 import { RpcCode } from './ProtocolError.js';
 
 const idOf = (v: unknown): RequestId | null => {

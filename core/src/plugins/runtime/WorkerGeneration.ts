@@ -1,12 +1,12 @@
-import type { LogMask } from '../../auth/logMasking.js';
+import type { LogMask } from '@mcp-host/config';
 import type { CompleteFn, HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { Logger } from 'pino';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { SchemaCompiler } from '../../catalog/compileSchema.js';
-import { lifetimeOf, type CallLifetime } from '../../protocol/CallLifetime.js';
-import type { JsonLimits } from '../../protocol/jsonLimits.js';
+import { lifetimeOf, type CallLifetime } from '../../calls/CallLifetime.js';
+import type { JsonLimits } from '../../calls/jsonLimits.js';
 import { Drain } from '../Drain.js';
 import { compileToolSchemas, SchemaError } from '../buildBindings.js';
 import type { PluginGeneration } from '../loadPlugin.js';

@@ -1,5 +1,5 @@
 import { McpError, ToolError } from '@mcp-host/sdk';
-import { InputRequiredSignal } from '../../protocol/modern/MrtrState.js';
+import { InputRequiredSignal } from '../../calls/InputRequiredSignal.js';
 import type { WireError } from './workerProtocol.js';
 
 /** Serializes an error so the other side of the worker boundary can rethrow the same kind. */

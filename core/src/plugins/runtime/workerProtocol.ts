@@ -1,8 +1,8 @@
-import type { LogMask } from '../../auth/logMasking.js';
+import type { LogMask } from '@mcp-host/config';
 import type { CacheHint, ClientInfo, PluginInfo, Principal } from '@mcp-host/sdk';
 import type { DeclaredPolicy } from '../../catalog/bindings.js';
 import type { ParamHeader } from '../../catalog/findParamHeaders.js';
-import type { JsonLimits } from '../../protocol/jsonLimits.js';
+import type { JsonLimits } from '../../calls/jsonLimits.js';
 import type { PluginProblem } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 

@@ -2,7 +2,7 @@ import type { Implementation } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
-import type { JsonLimits } from '../jsonLimits.js';
+import type { JsonLimits } from '../../calls/jsonLimits.js';
 import type { Notifier } from '../Notifier.js';
 import type { CallPolicyPort, QuotaPort } from '../ports/SecurityPorts.js';
 

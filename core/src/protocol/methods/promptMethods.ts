@@ -1,5 +1,5 @@
 import { createRequestContext } from '../createRequestContext.js';
-import { exceedsJsonLimits } from '../jsonLimits.js';
+import { exceedsJsonLimits } from '../../calls/jsonLimits.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import { promptResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';

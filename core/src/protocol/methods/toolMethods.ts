@@ -2,7 +2,7 @@ import { McpError, ToolError } from '@mcp-host/sdk';
 import { createRequestContext } from '../createRequestContext.js';
 import { InputRequiredSignal } from '../modern/MrtrState.js';
 import { invalidParams } from '../ProtocolError.js';
-import { exceedsJsonLimits } from '../jsonLimits.js';
+import { exceedsJsonLimits } from '../../calls/jsonLimits.js';
 import type { ResultMasker } from '../ports/SecurityPorts.js';
 import { OutputSchemaError, toolResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';

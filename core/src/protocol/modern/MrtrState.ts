@@ -1,13 +1,8 @@
 import type { McpError } from '@mcp-host/sdk';
+import { InputRequiredSignal } from '../../calls/InputRequiredSignal.js';
 import { ProtocolError, RpcCode } from '../ProtocolError.js';
 
-/** Thrown inside a handler to end a modern-era round: the host answers `input_required`. */
-export class InputRequiredSignal extends Error {
-  constructor() {
-    super('input required from the client (the request will be retried with the answers)');
-    this.name = 'InputRequiredSignal';
-  }
-}
+export { InputRequiredSignal };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -4,7 +4,7 @@ import type { Principal } from '@mcp-host/sdk';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { OpenSet } from '../../collections/OpenSet.js';
-import { CallLifetime } from '../../protocol/CallLifetime.js';
+import { CallLifetime } from '../../calls/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import type { BindBearerAuth } from '../../protocol/ports/BearerAuth.js';

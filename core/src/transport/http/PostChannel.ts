@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply } from 'fastify';
 import { ChurnSet } from '../../collections/ChurnSet.js';
-import type { CallLifetime } from '../../protocol/CallLifetime.js';
+import type { CallLifetime } from '../../calls/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcMessage, type JsonRpcResponse, type RequestId } from '../../protocol/jsonrpc.js';
 import { LARGE_RAW_JSON, RawJson, responseParts, serializeMessage } from '../../protocol/RawJson.js';
