@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBindings } from '../plugins/buildBindings.js';
 import { Drain } from '../plugins/Drain.js';
 import type { PluginGeneration } from '../plugins/loadPlugin.js';
-import { PluginProblemCode } from '../plugins/PluginProblem.js';
-import { RpcCode } from '../protocol/ProtocolError.js';
+import { nameClashProblem, PluginProblemCode } from '../plugins/PluginProblem.js';
 import { Catalog, type CatalogOptions } from './Catalog.js';
 import { requirement } from './Requirement.js';
 
@@ -23,10 +22,7 @@ function generation(id: string, options: PluginOptions): PluginGeneration {
 const tool = (name: string, extra: Record<string, unknown> = {}) => ({ name, description: `the ${name} tool`, inputSchema: { type: 'object' }, handler: () => name, ...extra });
 const tools = (...names: string[]) => generation(names[0]!.split('_')[0]!, { tools: names.map((n) => tool(n)) });
 const who = (id: string, scopes: string[] = [], roles: string[] = []): Principal => Object.freeze({ id, source: 'service' as const, subject: id, scopes, roles });
-const page = (raw: { json: string }) => JSON.parse(raw.json) as Record<string, unknown> & { nextCursor?: string };
-const names = (p: Record<string, unknown>, kind = 'tools') => (p[kind] as Array<{ name: string }>).map((t) => t.name);
-
-const options = (extra: Partial<CatalogOptions> = {}): CatalogOptions => ({ pageSize: 2, modernListFields: '"resultType":"complete","ttlMs":0', ...extra });
+const visibleNames = (catalog: Catalog, kind: 'tools' | 'prompts', principal: Principal) => catalog.visible(kind, catalog.viewOf(principal)).map((b) => (b as { name: string }).name);
 
 describe('Catalog.build', () => {
   it('is a snapshot at one revision of every generation, each item found by name or URI', () => {
@@ -61,7 +57,9 @@ describe('Catalog.build', () => {
     expect(catalog.resources.size).toBe(0);
     expect(rejected).toHaveLength(1);
     expect(rejected[0]!.generation).toBe(second);
-    expect(rejected[0]!.problem).toMatchObject({
+    expect(rejected[0]!.detail).toBe('tool "search" is already served by plugin "first"');
+    // The loader turns a clash into the problem it reports.
+    expect(nameClashProblem(rejected[0]!)).toMatchObject({
       code: PluginProblemCode.DuplicateName,
       pluginId: 'second',
       path: '/plugins/second',
@@ -77,59 +75,11 @@ describe('Catalog.build', () => {
     const templatesAgain = generation('templates2', { resourceTemplates: [{ name: 'b', uriTemplate: 't://{id}', handler: () => '' }] });
     const { catalog, rejected } = Catalog.build(1, [twice, uris, templates, templatesAgain]);
     expect(catalog.generations).toEqual([templates]);
-    expect(rejected.map((r) => [r.problem.pluginId, r.problem.message])).toEqual([
+    expect(rejected.map((r) => [nameClashProblem(r).pluginId, nameClashProblem(r).message])).toEqual([
       ['twice', 'name collision: tool "dup" is declared twice'],
       ['uris', 'name collision: resource "same://x" is declared twice'],
       ['templates2', 'name collision: resource template "t://{id}" is already served by plugin "templates"'],
     ]);
-  });
-});
-
-describe('Catalog.listPage', () => {
-  const five = () => Catalog.build(1, [tools('a_1', 'a_2', 'a_3', 'a_4', 'a_5')], options()).catalog;
-
-  it('pages a list by its cursors until a page without nextCursor, every item once and in order', () => {
-    const catalog = five();
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const p = page(catalog.listPage('tools', cursor));
-      seen.push(...names(p));
-      cursor = p.nextCursor;
-      pages++;
-    } while (cursor);
-    expect(seen).toEqual(['a_1', 'a_2', 'a_3', 'a_4', 'a_5']);
-    expect(pages).toBe(3);
-    expect(page(catalog.listPage('tools', undefined)).tools).toEqual([...catalog.tools.values()].slice(0, 2).map((b) => b.descriptor));
-  });
-
-  it('serializes a page once per snapshot and view, and a new revision starts afresh', () => {
-    const catalog = five();
-    const first = catalog.listPage('tools', undefined);
-    expect(catalog.listPage('tools', undefined)).toBe(first);
-    expect(five().listPage('tools', undefined)).not.toBe(first);
-  });
-
-  it('adds the modern-era fields to a modern page only', () => {
-    const catalog = five();
-    expect(page(catalog.listPage('tools', undefined, 'legacy'))).not.toHaveProperty('resultType');
-    const modern = page(catalog.listPage('tools', undefined, 'modern'));
-    expect(modern).toMatchObject({ resultType: 'complete', ttlMs: 0, nextCursor: expect.any(String) });
-    expect(names(modern)).toEqual(['a_1', 'a_2']);
-  });
-
-  it('refuses a cursor it did not issue with invalid params (-32602)', () => {
-    const catalog = five();
-    for (const cursor of ['not-a-cursor', Buffer.from('-2').toString('base64url'), 12, { offset: 2 }]) {
-      expect(() => catalog.listPage('tools', cursor)).toThrow(expect.objectContaining({ code: RpcCode.InvalidParams, message: expect.stringMatching(/^Invalid cursor/) }));
-    }
-  });
-
-  it('answers an empty page past the end, and an empty list with no cursor', () => {
-    const catalog = five();
-    expect(page(catalog.listPage('tools', Buffer.from('10').toString('base64url')))).toEqual({ tools: [] });
-    expect(page(catalog.listPage('prompts', undefined))).toEqual({ prompts: [] });
   });
 });
 
@@ -145,7 +95,7 @@ describe('Catalog visibility', () => {
           prompts: [{ name: 'secret', scopes: ['notes:read'], handler: () => '' }],
         }),
       ],
-      options({ pageSize: 10, access }),
+      { access },
     ).catalog;
   const anonymous = who('anonymous');
   const reader = who('service:reader', ['notes:read']);
@@ -155,12 +105,12 @@ describe('Catalog visibility', () => {
   it('shows each principal the items whose requirement it meets, in list order', () => {
     const catalog = build();
     expect(catalog.restricted).toBe(true);
-    expect(names(page(catalog.listPage('tools', undefined, 'legacy', anonymous)))).toEqual(['open']);
-    expect(names(page(catalog.listPage('tools', undefined, 'legacy', reader)))).toEqual(['open', 'read']);
-    expect(names(page(catalog.listPage('tools', undefined, 'legacy', writer)))).toEqual(['open', 'read', 'write']);
-    expect(names(page(catalog.listPage('tools', undefined, 'legacy', ops)))).toEqual(['open', 'admin']);
-    expect(names(page(catalog.listPage('prompts', undefined, 'legacy', reader)), 'prompts')).toEqual(['secret']);
-    expect(names(page(catalog.listPage('prompts', undefined, 'legacy', ops)), 'prompts')).toEqual([]);
+    expect(visibleNames(catalog, 'tools', anonymous)).toEqual(['open']);
+    expect(visibleNames(catalog, 'tools', reader)).toEqual(['open', 'read']);
+    expect(visibleNames(catalog, 'tools', writer)).toEqual(['open', 'read', 'write']);
+    expect(visibleNames(catalog, 'tools', ops)).toEqual(['open', 'admin']);
+    expect(visibleNames(catalog, 'prompts', reader)).toEqual(['secret']);
+    expect(visibleNames(catalog, 'prompts', ops)).toEqual([]);
   });
 
   it('answers canSee per binding, with the requirement that guards it', () => {
@@ -173,23 +123,15 @@ describe('Catalog visibility', () => {
     expect(catalog.requirementOf(catalog.tools.get('open')!)).toBeUndefined();
   });
 
-  it('shares one view, and its cached pages, between principals that see the same items', () => {
+  it('shares one view between principals that see the same items', () => {
     const catalog = build();
     const otherReader = who('jwt:https://issuer#someone', ['notes:read', 'unrelated']);
     expect(catalog.viewOf(otherReader)).toBe(catalog.viewOf(reader));
     expect(catalog.viewOf(writer)).not.toBe(catalog.viewOf(reader));
-    expect(catalog.listPage('tools', undefined, 'legacy', otherReader)).toBe(catalog.listPage('tools', undefined, 'legacy', reader));
-  });
-
-  it('pages a view by its own cursors (an offset into what that principal sees)', () => {
-    const { catalog } = Catalog.build(1, [generation('g', { tools: [tool('h1', { scopes: ['x'] }), tool('o1'), tool('h2', { scopes: ['x'] }), tool('o2'), tool('o3')] })], options({ access }));
-    const first = page(catalog.listPage('tools', undefined, 'legacy', anonymous));
-    expect(names(first)).toEqual(['o1', 'o2']);
-    expect(names(page(catalog.listPage('tools', first.nextCursor, 'legacy', anonymous)))).toEqual(['o3']);
   });
 
   it('has one view for everyone when nothing is restricted', () => {
-    const { catalog } = Catalog.build(1, [tools('a_1')], options({ access }));
+    const { catalog } = Catalog.build(1, [tools('a_1')], { access });
     expect(catalog.restricted).toBe(false);
     expect(catalog.viewOf(anonymous)).toBe('');
     expect(catalog.viewOf(writer)).toBe('');

@@ -80,3 +80,9 @@ export interface PluginBindings {
 
 /** Any item a plugin contributes (what permissions, masking and audit apply to). */
 export type AnyBinding = ToolBinding | ResourceBinding | TemplateBinding | PromptBinding;
+
+/** A loaded plugin generation as the catalog sees it: who it is and what it contributes. */
+export interface BoundGeneration {
+  readonly info: PluginInfo;
+  readonly bindings: PluginBindings;
+}

@@ -8,7 +8,6 @@ import { PluginSupervisor } from '../plugins/PluginSupervisor.js';
 import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { Engine } from '../protocol/Engine.js';
 import { pluginDataLimits } from '../calls/jsonLimits.js';
-import { MetaKey } from '../protocol/modern/modernMeta.js';
 import { Notifier } from '../protocol/Notifier.js';
 import { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
@@ -61,11 +60,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     return new PluginSupervisor({
       config: config.plugins, root: c, logger: logger(c), logLevel: config.logLevel, logRedact: sec.logRedact, logMask: sec.logMask, limits: pluginData, hostVersion: HOST_VERSION,
       notifications: c.resolve<HostNotifications>(NOTIFICATIONS),
-      catalogOptions: {
-        pageSize: 1000,
-        access: sec.catalogAccess,
-        modernListFields: `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.scope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`,
-      },
+      catalogOptions: { access: sec.catalogAccess },
       drainTimeoutMs: config.plugins.drainTimeoutMs,
       // Republish: one notification per changed list, to the clients that asked for it and can see the change.
       onSwap: (changed, after, before) => notifier.listChanged(changed, sec.visibleChanges(before, after, changed)),

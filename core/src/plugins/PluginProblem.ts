@@ -1,3 +1,5 @@
+import type { BoundGeneration } from '../catalog/bindings.js';
+import type { NameClash } from '../catalog/Catalog.js';
 /**
  * The catalogue of plugin problems. Every problem names the plugin (when known), the path, what is
  * wrong and how to fix it; a plugin with problems is skipped and the host serves the rest.
@@ -47,4 +49,16 @@ export class PluginLoadError extends Error {
     super(formatProblem(problem), { cause: problem.cause });
     this.name = 'PluginLoadError';
   }
+}
+
+/** The problem of a generation the catalog left out because its names collide with another's. */
+export function nameClashProblem(clash: NameClash<BoundGeneration>): PluginProblem {
+  const { info } = clash.generation;
+  return {
+    code: PluginProblemCode.DuplicateName,
+    pluginId: info.id,
+    path: info.root,
+    message: `name collision: ${clash.detail}`,
+    fix: `give one plugin a prefix in the config (plugins.settings.${info.id}.prefix) or rename`,
+  };
 }

@@ -58,7 +58,7 @@ function start(paths: string[], extra: Record<string, unknown> = {}): Promise<Pl
     logLevel: 'silent',
     hostVersion: '1.0.0',
     notifications: { resourceUpdated: () => {}, listChanged: () => {} },
-    catalogOptions: { pageSize: 100, modernListFields: '"resultType":"complete"' },
+    catalogOptions: {},
     drainTimeoutMs: 1_000,
     onSwap: (changed, after) => swaps.push({ changed: [...changed], revision: after.revision }),
   });

@@ -6,7 +6,7 @@ import semver from 'semver';
 import type { ListChange } from '../catalog/diffCatalogs.js';
 import type { PluginGeneration } from './loadPlugin.js';
 import { loadConfigured, loadPlugins, refusal, type LoadPluginsOptions } from './loadPlugins.js';
-import { formatProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
+import { formatProblem, nameClashProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 import { readManifest } from './readManifest.js';
 import { closeWorkerPool } from './runtime/workerPool.js';
 
@@ -41,7 +41,7 @@ const HISTORY = 100;
  */
 export class PluginSupervisor {
   private generations: PluginGeneration[] = [];
-  private current!: Catalog;
+  private current!: Catalog<PluginGeneration>;
   private revision = 0;
   private readonly queues = new Map<string, { running?: Promise<ReloadRecord>; waiting?: Promise<ReloadRecord> }>();
   readonly history: ReloadRecord[] = [];
@@ -73,7 +73,7 @@ export class PluginSupervisor {
     }, delay).unref();
   }
 
-  get catalog(): Catalog {
+  get catalog(): Catalog<PluginGeneration> {
     return this.current;
   }
 
@@ -82,7 +82,7 @@ export class PluginSupervisor {
     const { generations, problems } = await loadPlugins(this.options.config, this.options);
     const { catalog, rejected } = Catalog.build(++this.revision, generations, this.options.catalogOptions);
     for (const r of rejected) {
-      problems.push(r.problem);
+      problems.push(nameClashProblem(r));
       await r.generation.dispose();
     }
     this.generations = [...catalog.generations];
@@ -165,7 +165,7 @@ export class PluginSupervisor {
     const clash = rejected.find((r) => r.generation === fresh);
     if (clash) {
       await fresh.dispose();
-      return this.record({ ...about, outcome: 'failed', problems: [clash.problem] });
+      return this.record({ ...about, outcome: 'failed', problems: [nameClashProblem(clash)] });
     }
     this.swap(catalog);
     if (old) void this.retire(old);
@@ -179,7 +179,7 @@ export class PluginSupervisor {
     return this.record({ path: dir, pluginId: old.info.id, version: old.info.version, outcome: 'unloaded', problems: [] });
   }
 
-  private swap(catalog: Catalog): void {
+  private swap(catalog: Catalog<PluginGeneration>): void {
     const before = this.current;
     this.revision = catalog.revision;
     this.generations = [...catalog.generations];

@@ -17,6 +17,7 @@ import { OPEN_POLICY, type CallPolicyPort } from './ports/SecurityPorts.js';
 import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
 import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
+import { ListPages } from './ListPages.js';
 import { RawJson, spliceResult } from './RawJson.js';
 import { ANONYMOUS } from '../identity/principals.js';
 import type { Session } from './Session.js';
@@ -28,7 +29,9 @@ const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, u
 /** Methods that may answer `input_required` (2026-07-28 MRTR). */
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
-export interface EngineOptions extends Omit<EngineDeps, 'policy'> {
+export interface EngineOptions extends Omit<EngineDeps, 'policy' | 'lists'> {
+  /** Items per list page (default 1000). */
+  readonly listPageSize?: number;
   /** Permissions, limits, masking, audit (default: none enforced). */
   readonly policy?: CallPolicyPort;
   /** Secret for sealing `requestState` (random per process when absent). */
@@ -53,7 +56,9 @@ export class Engine {
   private readonly deps: EngineOptions & EngineDeps;
 
   constructor(options: EngineOptions) {
-    const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY });
+    const { cache, serverInfo } = options;
+    const modernListFields = `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.cacheScope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`;
+    const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY, lists: new ListPages(options.listPageSize ?? 1000, modernListFields) });
     const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps) };
     this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...common }));
     this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));

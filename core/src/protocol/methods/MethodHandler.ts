@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
+import type { ListPages } from '../ListPages.js';
 import type { Notifier } from '../Notifier.js';
 import type { CallPolicyPort, QuotaPort } from '../ports/SecurityPorts.js';
 
@@ -28,6 +29,8 @@ export interface EngineDeps {
   readonly limits: JsonLimits;
   /** Upper bound of concurrently open `subscriptions/listen` streams. */
   readonly maxListenStreams: number;
+  /** The list results of each catalog snapshot, serialized once. */
+  readonly lists: ListPages;
   /** Permissions, limits, masking and audit of calls. */
   readonly policy: CallPolicyPort;
   /** Each principal's share of listen streams (absent: only the global cap). */

@@ -7,7 +7,7 @@ import type { EngineDeps, MethodTable } from './MethodHandler.js';
 /** prompts/list and prompts/get. */
 export function promptMethods(deps: EngineDeps): MethodTable {
   return {
-    'prompts/list': ({ params, era, principal }) => deps.catalog().listPage('prompts', params.cursor, era, principal),
+    'prompts/list': ({ params, era, principal }) => deps.lists.page(deps.catalog(), 'prompts', params.cursor, era, principal),
     async 'prompts/get'(call) {
       const { name, arguments: args = {} } = call.params as { name?: unknown; arguments?: unknown };
       if (typeof name !== 'string') throw invalidParams('prompts/get: "name" must be a string');

@@ -42,8 +42,8 @@ function uriParam(params: Record<string, unknown>, method: string): string {
 /** resources/list, resources/templates/list, resources/read. */
 export function resourceMethods(deps: EngineDeps): MethodTable {
   return {
-    'resources/list': ({ params, era, principal }) => deps.catalog().listPage('resources', params.cursor, era, principal),
-    'resources/templates/list': ({ params, era, principal }) => deps.catalog().listPage('resourceTemplates', params.cursor, era, principal),
+    'resources/list': ({ params, era, principal }) => deps.lists.page(deps.catalog(), 'resources', params.cursor, era, principal),
+    'resources/templates/list': ({ params, era, principal }) => deps.lists.page(deps.catalog(), 'resourceTemplates', params.cursor, era, principal),
     async 'resources/read'(call) {
       const uri = uriParam(call.params, 'resources/read');
       const catalog = deps.catalog();

@@ -13,7 +13,7 @@ const errorResult = (text: string, masker?: ResultMasker) => ({ content: [{ type
 /** tools/list and tools/call. */
 export function toolMethods(deps: EngineDeps): MethodTable {
   return {
-    'tools/list': ({ params, era, principal }) => deps.catalog().listPage('tools', params.cursor, era, principal),
+    'tools/list': ({ params, era, principal }) => deps.lists.page(deps.catalog(), 'tools', params.cursor, era, principal),
     async 'tools/call'(call) {
       const { name, arguments: rawArgs } = call.params;
       if (typeof name !== 'string') throw invalidParams('tools/call: "name" must be a string');
