@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The whole test run: installs the conformance tools if needed, type-checks every test file
-// (tsconfig.tests.json), runs vitest (unit, end-to-end and the official conformance suite) and prints
-// one closing line `tests: N passed, M failed` taken from vitest's own JSON report, so CI reads real
-// counts. A failed type-check counts as one failure: vitest strips types without checking them.
+// (tsconfig.tests.json), checks the layer rules (`pnpm lint:layers`), runs vitest (unit, end-to-end
+// and the official conformance suite) and prints one closing line `tests: N passed, M failed` taken
+// from vitest's own JSON report, so CI reads real counts. A failed type-check and a layer violation
+// each count as one failure (passing, each counts as one passed check).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,6 +29,11 @@ const typecheck = spawnSync(process.execPath, [join(root, 'node_modules/typescri
 const typecheckFailed = typecheck.status !== 0;
 console.log(typecheckFailed ? 'type-check of the tests FAILED (see above; `pnpm typecheck:tests` repeats it)' : `type-check of the tests passed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
+console.log('checking the layer rules (pnpm lint:layers)…');
+const lint = spawnSync('pnpm', ['-s', 'lint:layers'], { cwd: root, stdio: 'inherit' });
+const lintFailed = lint.status !== 0;
+console.log(lintFailed ? 'layer rules FAILED (see above; `pnpm lint:layers` repeats it)' : 'layer rules hold');
+
 const report = join(mkdtempSync(join(tmpdir(), 'mcp-host-vitest-')), 'report.json');
 const vitest = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
   cwd: root,
@@ -45,6 +51,9 @@ if (existsSync(report)) {
   failed += (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
 }
 if (vitest.status !== 0 && failed === 0) failed = 1;
-if (typecheckFailed) failed += 1;
+for (const checkFailed of [typecheckFailed, lintFailed]) {
+  if (checkFailed) failed += 1;
+  else passed += 1;
+}
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
