@@ -1,23 +1,10 @@
-import { definePlugin, type PluginOptions, type Principal } from '@mcp-host/sdk';
-import { pino } from 'pino';
+import type { Principal } from '@mcp-host/sdk';
 import { describe, expect, it } from 'vitest';
-import { buildBindings } from '../plugins/buildBindings.js';
-import { Drain } from '../plugins/Drain.js';
-import type { PluginGeneration } from '../plugins/loadPlugin.js';
+import { inProcessGeneration as generation } from '../plugins/generation.testkit.js';
 import { nameClashProblem, PluginProblemCode } from '../plugins/PluginProblem.js';
 import { Catalog, type CatalogOptions } from './Catalog.js';
 import { requirement } from './Requirement.js';
 
-const logger = pino({ level: 'silent' });
-
-/** One in-process generation of plugin `id`, its bindings built from a `definePlugin` definition as the loader builds them. */
-function generation(id: string, options: PluginOptions): PluginGeneration {
-  const info = Object.freeze({ id, name: `@test/${id}`, version: '1.0.0', root: `/plugins/${id}` });
-  const drain = new Drain();
-  const bindings = buildBindings(definePlugin(options), new Map(), info, logger, drain);
-  const manifest = { dir: info.root, id, packageName: info.name, version: info.version, engineRange: '^1.0.0', entry: `${info.root}/index.js` };
-  return { info, manifest, bindings, logger, drain, dispose: async () => {} };
-}
 
 const tool = (name: string, extra: Record<string, unknown> = {}) => ({ name, description: `the ${name} tool`, inputSchema: { type: 'object' }, handler: () => name, ...extra });
 const tools = (...names: string[]) => generation(names[0]!.split('_')[0]!, { tools: names.map((n) => tool(n)) });

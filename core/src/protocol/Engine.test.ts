@@ -1,10 +1,8 @@
-import { definePlugin, ToolError, type PluginOptions, type Principal, type RequestContext } from '@mcp-host/sdk';
+import { ToolError, type Principal, type RequestContext } from '@mcp-host/sdk';
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../catalog/Catalog.js';
-import { buildBindings } from '../plugins/buildBindings.js';
-import { Drain } from '../plugins/Drain.js';
-import type { PluginGeneration } from '../plugins/loadPlugin.js';
+import { inProcessGeneration as generation } from '../plugins/generation.testkit.js';
 import { CallLifetime } from '../calls/CallLifetime.js';
 import type { Channel } from './Channel.js';
 import { Engine } from './Engine.js';
@@ -19,14 +17,6 @@ const logger = pino({ level: 'silent' });
 const SERVER_INFO = { name: 'mcp-host', version: '1.0.0' };
 const MODERN = '2026-07-28';
 
-/** One in-process generation built from a `definePlugin` definition, as the loader builds it. */
-function generation(id: string, options: PluginOptions): PluginGeneration {
-  const info = Object.freeze({ id, name: `@test/${id}`, version: '1.0.0', root: `/plugins/${id}` });
-  const drain = new Drain();
-  const bindings = buildBindings(definePlugin(options), new Map(), info, logger, drain);
-  const manifest = { dir: info.root, id, packageName: info.name, version: info.version, engineRange: '^1.0.0', entry: `${info.root}/index.js` };
-  return { info, manifest, bindings, logger, drain, dispose: async () => {} };
-}
 
 /** Everything the engine sends on one request's channel, kept for the test to read (and answer). */
 class MemoryChannel implements Channel {
