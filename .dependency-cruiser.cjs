@@ -2,7 +2,7 @@
  * The layer rules of mcp-host (docs/architecture.md, "Layers"), checked by `pnpm lint:layers` in
  * `pnpm test`. Imports point one way:
  *
- *   cli → kernel → transport → protocol → catalog → collections, identity, calls
+ *   cli → kernel → transport → protocol → catalog → collections, identity, calls, errors
  *                                 ↑    ↖ ports ← auth
  *                    plugins (loader, runtimes) → catalog, calls, sdk
  *
@@ -31,6 +31,7 @@ const layer = (name, from, forbidden, comment, pathNot = notTests) => ({
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'Modules that import each other, directly or through others, cannot be understood (or tested) apart.', from: { pathNot: notTests }, to: { circular: true } },
+    layer('errors-are-a-leaf', 'errors', ['auth', 'calls', 'catalog', 'cli', 'collections', 'identity', 'kernel', 'plugins', 'protocol', 'transport'], 'The one catalogue of error codes every layer answers with.'),
     layer('calls-are-a-leaf', 'calls', ['auth', 'catalog', 'cli', 'collections', 'identity', 'kernel', 'plugins', 'protocol', 'transport'], "A call's lifetime, its data limits and its signals are shared by the engine and the plugin runtimes; they depend on neither."),
     layer('identity-is-a-leaf', 'identity', ['auth', 'catalog', 'cli', 'collections', 'kernel', 'plugins', 'protocol', 'transport'], 'Principals (the anonymous one, the constructor) are data every layer may use.'),
     layer('collections-are-a-leaf', 'collections', ['auth', 'catalog', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'Collections are data structures: they know nothing of the host.'),

@@ -39,7 +39,7 @@ describe('auth: limits', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1');
     const { retryAfterMs } = refused.json!.error!.data as { retryAfterMs: number };
-    expect(refused.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.stringMatching(/^Too Many Requests/) } });
+    expect(refused.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32029, message: expect.stringMatching(/^Too Many Requests/) } });
     expect(retryAfterMs).toBeGreaterThan(0);
     expect(retryAfterMs).toBeLessThanOrEqual(1000);
     expect((await send('http-b', 6, 'tools/list')).status).toBe(200);

@@ -90,7 +90,7 @@ describe('auth: bearer tokens over HTTP', () => {
       const res = await post(host.url, {});
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${metadataUrl()}", scope="notes:read notes:write"`);
-      expect(res.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.stringMatching(/^Unauthorized/) } });
+      expect(res.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32004, message: expect.stringMatching(/^Unauthorized/) } });
     });
 
     it.each([
@@ -101,7 +101,7 @@ describe('auth: bearer tokens over HTTP', () => {
       const res = await post(host.url, { authorization: header });
       expect(res.status).toBe(400);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_request", error_description="[^"]+", resource_metadata="/);
-      expect(res.json.error).toMatchObject({ code: -32000, data: { error: 'invalid_request' } });
+      expect(res.json.error).toMatchObject({ code: -32004, data: { error: 'invalid_request' } });
     });
 
     const invalid: Array<[string, () => Promise<string>, RegExp]> = [
@@ -120,7 +120,7 @@ describe('auth: bearer tokens over HTTP', () => {
       const challenge = res.headers.get('www-authenticate')!;
       expect(challenge).toMatch(/^Bearer error="invalid_token", error_description="[^"]+", resource_metadata="[^"]+", scope="notes:read notes:write"$/);
       expect(challenge).toMatch(why);
-      expect(res.json).toMatchObject({ id: null, error: { code: -32000, data: { error: 'invalid_token', error_description: expect.stringMatching(why) } } });
+      expect(res.json).toMatchObject({ id: null, error: { code: -32004, data: { error: 'invalid_token', error_description: expect.stringMatching(why) } } });
     });
 
     it('a token accepted within the clock skew (expired 10 s ago) is valid', async () => {

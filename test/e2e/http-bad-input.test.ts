@@ -221,7 +221,7 @@ describe('HTTP transport: bad input', () => {
         expect(stream.status).toBe(200);
         expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
         const second = await send('GET', { headers: { accept: 'text/event-stream', 'mcp-session-id': session } });
-        expectRpcError(second, 409, -32000, /already has an open GET stream/);
+        expectRpcError(second, 409, -32009, /already has an open GET stream/);
       } finally {
         first.abort();
       }
@@ -245,23 +245,23 @@ describe('HTTP transport: bad input', () => {
   describe('HTTP method, headers and DNS-rebinding protection', () => {
     it('GET without Accept: text/event-stream → 406', async () => {
       const res = await send('GET', { headers: { accept: 'application/json', 'mcp-session-id': session } });
-      expectRpcError(res, 406, -32000, /Accept must include text\/event-stream/);
+      expectRpcError(res, 406, -32008, /Accept must include text\/event-stream/);
     });
 
     it('POST accepting neither JSON nor SSE → 406', async () => {
       const res = await postOnSession({ jsonrpc: '2.0', id: 14, method: 'ping' }, { accept: 'text/html' });
-      expectRpcError(res, 406, -32000, /Not Acceptable/);
+      expectRpcError(res, 406, -32008, /Not Acceptable/);
     });
 
     it('PUT → 405 with an Allow header', async () => {
       const res = await send('PUT', { body: '{}', headers: { 'content-type': 'application/json', 'mcp-session-id': session } });
-      expectRpcError(res, 405, -32000, /Method Not Allowed: PUT/);
+      expectRpcError(res, 405, -32007, /Method Not Allowed: PUT/);
       expect(res.headers.get('allow')).toBe('GET, POST, DELETE');
     });
 
     it('a foreign Origin → 403', async () => {
       const res = await postOnSession({ jsonrpc: '2.0', id: 15, method: 'ping' }, { origin: 'https://evil.example.com' });
-      expectRpcError(res, 403, -32000, /Origin "https:\/\/evil\.example\.com" is not allowed/);
+      expectRpcError(res, 403, -32006, /Origin "https:\/\/evil\.example\.com" is not allowed/);
       // A local origin passes (the guard refuses foreign origins, not origins as such).
       const local = await postOnSession({ jsonrpc: '2.0', id: 16, method: 'ping' }, { origin: new URL(host.url).origin });
       expect(local.json).toEqual({ jsonrpc: '2.0', id: 16, result: {} });
@@ -273,7 +273,7 @@ describe('HTTP transport: bad input', () => {
       const body = JSON.stringify({ jsonrpc: '2.0', id: 17, method: 'ping' });
       const res = await rawHttp({ host: `evil.example.com:${port}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': session, 'content-length': String(Buffer.byteLength(body)) }, body);
       expect(res.status).toBe(403);
-      expect(res.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.stringMatching(/Host header "evil\.example\.com:\d+" is not allowed/) } });
+      expect(res.json).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32006, message: expect.stringMatching(/Host header "evil\.example\.com:\d+" is not allowed/) } });
     });
   });
 });

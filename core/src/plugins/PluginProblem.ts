@@ -1,29 +1,7 @@
 import type { BoundGeneration } from '../catalog/bindings.js';
 import type { NameClash } from '../catalog/Catalog.js';
-/**
- * The catalogue of plugin problems. Every problem names the plugin (when known), the path, what is
- * wrong and how to fix it; a plugin with problems is skipped and the host serves the rest.
- */
-export const PluginProblemCode = {
-  PathNotFound: 'MCPH_PLUGIN_PATH_NOT_FOUND',
-  NoManifest: 'MCPH_PLUGIN_NO_MANIFEST',
-  BadManifest: 'MCPH_PLUGIN_BAD_MANIFEST',
-  EngineMismatch: 'MCPH_PLUGIN_ENGINE_MISMATCH',
-  EntryMissing: 'MCPH_PLUGIN_ENTRY_MISSING',
-  ImportFailed: 'MCPH_PLUGIN_IMPORT_FAILED',
-  NotAPlugin: 'MCPH_PLUGIN_NOT_A_PLUGIN',
-  SetupFailed: 'MCPH_PLUGIN_SETUP_FAILED',
-  ConstructFailed: 'MCPH_PLUGIN_CONSTRUCT_FAILED',
-  BadDeclaration: 'MCPH_PLUGIN_BAD_DECLARATION',
-  /** A tool's input or output JSON Schema does not compile (the message names the tool and Ajv's error). */
-  BadSchema: 'MCPH_PLUGIN_BAD_SCHEMA',
-  DuplicateName: 'MCPH_PLUGIN_DUPLICATE_NAME',
-  DuplicateId: 'MCPH_PLUGIN_DUPLICATE_ID',
-  VersionPinned: 'MCPH_PLUGIN_VERSION_PINNED',
-  NotNewer: 'MCPH_PLUGIN_NOT_NEWER',
-  BreakingChange: 'MCPH_PLUGIN_BREAKING_CHANGE',
-} as const;
-export type PluginProblemCode = (typeof PluginProblemCode)[keyof typeof PluginProblemCode];
+import { PluginProblemCode } from '../errors/codes.js';
+export { PluginProblemCode };
 
 export interface PluginProblem {
   readonly code: PluginProblemCode;

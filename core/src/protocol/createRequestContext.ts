@@ -2,14 +2,13 @@ import { McpError, type InputRequestOptions, type LoggingLevel, type RequestCont
 import type { Logger } from 'pino';
 import { LIFETIME, type CallLifetime } from '../calls/CallLifetime.js';
 import type { CallScope } from './CallScope.js';
+import { RpcCode } from './ProtocolError.js';
 import { exceedsJsonLimits, type JsonLimits } from '../calls/jsonLimits.js';
 import type { ResultMasker } from './ports/SecurityPorts.js';
 import { levelRank } from './Session.js';
 
 const EMPTY_META: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** -32021 (2026-07-28): the request needs a capability the client did not declare. */
-export const MISSING_CAPABILITY = -32021;
 
 /** What a handler may ask of the client, by the capability it needs. */
 const CLIENT_REQUESTS = {
@@ -103,7 +102,7 @@ class HostRequestContext implements RequestContext {
     if (!call.client.capabilities[capability]) {
       const message = `the client did not declare the "${capability}" capability, so ${method} cannot be sent`;
       // Modern era: a protocol error the client can act on (-32021), even if the handler catches it; legacy era: the tool fails with the reason.
-      if (call.mrtr) return call.mrtr.fail(new McpError(MISSING_CAPABILITY, message, { requiredCapabilities: { [capability]: {} } }));
+      if (call.mrtr) return call.mrtr.fail(new McpError(RpcCode.MissingRequiredClientCapability, message, { requiredCapabilities: { [capability]: {} } }));
       return Promise.reject(new Error(message));
     }
     if (call.mrtr) return call.mrtr.ask(method, params, key);

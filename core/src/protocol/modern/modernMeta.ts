@@ -18,11 +18,6 @@ export const MetaKey = {
 } as const;
 
 /** Modern-era error codes (2026-07-28 partition). */
-export const ModernCode = {
-  HeaderMismatch: -32020,
-  MissingRequiredClientCapability: -32021,
-  UnsupportedProtocolVersion: -32022,
-} as const;
 
 export interface ModernMeta {
   readonly protocolVersion: string;
@@ -59,7 +54,7 @@ export function readProtocolClaim(params: Record<string, unknown> | undefined): 
 export function readModernMeta(params: Record<string, unknown> | undefined, supported: readonly string[] = MODERN_VERSIONS): ModernMeta {
   const version = readProtocolClaim(params);
   if (!supported.includes(version)) {
-    throw new ProtocolError(ModernCode.UnsupportedProtocolVersion, `Unsupported protocol version ${JSON.stringify(version)}`, { supported: [...supported], requested: version });
+    throw new ProtocolError(RpcCode.UnsupportedProtocolVersion, `Unsupported protocol version ${JSON.stringify(version)}`, { supported: [...supported], requested: version });
   }
   const meta = params!._meta as Record<string, unknown>;
   const capabilities = meta[MetaKey.clientCapabilities];

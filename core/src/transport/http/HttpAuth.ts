@@ -14,7 +14,8 @@ declare module 'fastify' {
 const STATUS_TEXT = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' } as const;
 
 function refuse(reply: FastifyReply, status: keyof typeof STATUS_TEXT, message: string, data?: Record<string, unknown>) {
-  const body = { jsonrpc: '2.0', id: null, error: { code: RpcCode.ConnectionClosed, message: `${STATUS_TEXT[status]}: ${message}`, ...(data ? { data } : {}) } };
+  const code = status === 503 ? RpcCode.Unavailable : status === 403 ? RpcCode.Forbidden : RpcCode.Unauthorized;
+  const body = { jsonrpc: '2.0', id: null, error: { code, message: `${STATUS_TEXT[status]}: ${message}`, ...(data ? { data } : {}) } };
   return reply.code(status).type('application/json').send(JSON.stringify(body));
 }
 

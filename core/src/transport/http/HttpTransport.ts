@@ -10,7 +10,7 @@ import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type 
 import type { BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
 import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
 import { readMessage } from '../../protocol/readMessage.js';
-import { hasModernMeta, ModernCode, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
+import { hasModernMeta, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
 import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
 import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
@@ -130,7 +130,7 @@ export class HttpTransport {
     // Callback style, not async: every request passes here, and an async hook costs a promise each.
     app.addHook('onRequest', (req, reply, done) => {
       const refused = guard(req.headers.host, req.headers.origin);
-      if (refused) return void rpcError(reply, 403, { code: RpcCode.ConnectionClosed, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
+      if (refused) return void rpcError(reply, 403, { code: RpcCode.OriginRefused, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
       done();
     });
     this.auth?.install(app, this.options.path);
@@ -154,7 +154,7 @@ export class HttpTransport {
     app.get(path, (req, reply) => this.get(req, reply));
     app.delete(path, (req, reply) => this.delete(req, reply));
     for (const method of ['PUT', 'PATCH', 'OPTIONS'] as const) {
-      app.route({ method, url: path, handler: (_req, reply) => rpcError(reply.header('allow', 'GET, POST, DELETE'), 405, { code: RpcCode.ConnectionClosed, message: `Method Not Allowed: ${method}` }) });
+      app.route({ method, url: path, handler: (_req, reply) => rpcError(reply.header('allow', 'GET, POST, DELETE'), 405, { code: RpcCode.MethodNotAllowed, message: `Method Not Allowed: ${method}` }) });
     }
   }
 
@@ -166,7 +166,7 @@ export class HttpTransport {
    */
   private async post(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
-      return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
+      return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
     }
     const msg = readMessage(req.body as string, this.options.limits, 'POST');
     if (msg.kind === 'invalid') return void rpcError(reply, 400, msg.error, msg.id);
@@ -210,7 +210,7 @@ export class HttpTransport {
     const session = this.sessions.reserve(principal);
     if (!('id' in session)) {
       channel.header('retry-after', '5');
-      return channel.finish(errorResponse(request.id, { code: session.status === 429 ? RpcCode.RateLimited : RpcCode.ConnectionClosed, message: session.message }), session.status);
+      return channel.finish(errorResponse(request.id, { code: session.status === 429 ? RpcCode.RateLimited : RpcCode.Unavailable, message: session.message }), session.status);
     }
     const response = await this.engine.handleRequest(request, session, channel);
     const opened = response !== undefined && !response.error;
@@ -261,7 +261,7 @@ export class HttpTransport {
     channel.abortOnClose(lifetime);
     const response = await this.engine.handleModernRequest(message, meta, channel, lifetime, principal);
     // -32021 is a 400 even when a handler raises it (the client must declare the capability and retry).
-    this.finish(channel, response, response?.error?.code === ModernCode.MissingRequiredClientCapability ? 400 : 200);
+    this.finish(channel, response, response?.error?.code === RpcCode.MissingRequiredClientCapability ? 400 : 200);
   }
 
   /**
@@ -285,7 +285,7 @@ export class HttpTransport {
 
   private get(req: FastifyRequest, reply: FastifyReply): void {
     if (!req.headers.accept?.includes('text/event-stream')) {
-      return void rpcError(reply, 406, { code: RpcCode.ConnectionClosed, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
+      return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
     if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING);
     const session = this.sessions.find(req, reply);

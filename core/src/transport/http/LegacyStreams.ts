@@ -23,7 +23,7 @@ export class LegacyStreams {
   /** Opens `session`'s stream on this GET (hijacking the reply), or answers why not (409, 429). */
   open(session: Session, reply: FastifyReply): void {
     if (session.standalone) {
-      return void rpcError(reply, 409, { code: RpcCode.ConnectionClosed, message: 'Conflict: this session already has an open GET stream' });
+      return void rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream' });
     }
     const owner = session.principal.id;
     if (!this.quotas.take('getStreams', owner)) {

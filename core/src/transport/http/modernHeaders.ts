@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProtocolError } from '../../protocol/ProtocolError.js';
-import { ModernCode, MetaKey } from '../../protocol/modern/modernMeta.js';
+import { MetaKey } from '../../protocol/modern/modernMeta.js';
+import { RpcCode } from '../../protocol/ProtocolError.js';
 import type { ParamHeader } from '../../protocol/Engine.js';
 
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -17,7 +18,7 @@ export function decodeHeaderValue(value: string, header: string): string {
   return Buffer.from(m[1], 'base64').toString('utf8');
 }
 
-const mismatch = (message: string, data?: unknown) => new ProtocolError(ModernCode.HeaderMismatch, `Header mismatch: ${message}`, data);
+const mismatch = (message: string, data?: unknown) => new ProtocolError(RpcCode.HeaderMismatch, `Header mismatch: ${message}`, data);
 
 function valueAt(args: unknown, path: readonly string[]): unknown {
   let v = args;

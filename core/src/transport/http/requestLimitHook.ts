@@ -20,7 +20,7 @@ export function installRequestLimit(app: FastifyInstance, mcpPath: string, limit
     if (req.routeOptions.url !== mcpPath || reply.sent) return;
     const wait = limiter.request((req.principal ?? ANONYMOUS).id);
     if (wait === 0) return;
-    const body = { jsonrpc: '2.0', id: null, error: { code: RpcCode.ConnectionClosed, message: `Too Many Requests: retry in ${wait} ms (limits.perPrincipal)`, data: { retryAfterMs: wait } } };
+    const body = { jsonrpc: '2.0', id: null, error: { code: RpcCode.RateLimited, message: `Too Many Requests: retry in ${wait} ms (limits.perPrincipal)`, data: { retryAfterMs: wait } } };
     return reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).type('application/json').send(JSON.stringify(body));
   });
 }
