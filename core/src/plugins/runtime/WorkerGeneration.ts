@@ -1,22 +1,22 @@
 import type { LogMask } from '@mcp-host/config';
-import type { CompleteFn, HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
-import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import type { HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
-import { SchemaCompiler } from '../../catalog/compileSchema.js';
 import { lifetimeOf, type CallLifetime } from '../../calls/CallLifetime.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
 import { Drain } from '../Drain.js';
-import { compileToolSchemas, SchemaError } from '../buildBindings.js';
+import { SchemaError } from '../buildBindings.js';
 import type { PluginGeneration } from '../loadPlugin.js';
 import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import type { IsolationKind, PluginThread } from './PluginThread.js';
+import { handshake } from './handshake.js';
+import { proxyBindings } from './proxyBindings.js';
 import { watchRss } from './RssWatchdog.js';
 import { fromWire, toWire } from './wireErrors.js';
-import type { CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
+import type { CallTarget, HostToWorker, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 import { takeThread } from './workerPool.js';
 
 export interface WorkerGenerationOptions {
@@ -79,21 +79,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   worker.postMessage({ type: 'init', init } satisfies HostToWorker);
 
   // Handshake: the worker answers ready (with its bindings) or failed (with the problem), or dies trying.
-  const ready = await new Promise<Extract<WorkerToHost, { type: 'ready' }>>((resolve, reject) => {
-    const timer = setTimeout(() => (void worker.terminate(), done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `loading did not finish within ${options.loadTimeoutMs} ms (a hang at import or in setup?)`, fix: 'fix the plugin start-up' }))), options.loadTimeoutMs);
-    const done = () => (clearTimeout(timer), worker.off('message', onMessage), worker.off('error', onError), worker.off('exit', onExit));
-    // The handshake is sent alone (an object); a batch (an array) is not for this listener.
-    const onMessage = (m: WorkerToHost | WorkerToHost[]) => {
-      if (Array.isArray(m)) return;
-      if (m.type === 'ready') done(), resolve(m);
-      else if (m.type === 'failed') done(), void worker.terminate(), reject(new PluginLoadError(m.problem));
-    };
-    const onError = (e: Error) => (done(), void worker.terminate(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `${kind} failed while loading: ${e.message}`, fix: 'fix the plugin start-up', cause: e })));
-    const onExit = (description: string) => (done(), reject(new PluginLoadError({ code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: manifest.dir, message: `${killedBecause ?? description} while loading`, fix: killedBecause ? 'make the plugin need less memory at start-up, or raise plugins.maxRssMb' : 'do not call process.exit in a plugin' })));
-    worker.on('message', onMessage);
-    worker.once('error', onError);
-    worker.once('exit', onExit);
-  }).catch((e) => (e instanceof PluginLoadError ? Promise.reject(e) : fail(String(e), e)));
+  const ready = await handshake(worker, manifest, kind, options.loadTimeoutMs, () => killedBecause).catch((e) => (e instanceof PluginLoadError ? Promise.reject(e) : fail(String(e), e)));
 
   const info: PluginInfo = ready.info;
   logger.debug({ ms: Date.now() - started }, 'plugin worker ready');
@@ -246,29 +232,4 @@ function watchMemory(worker: PluginThread, manifest: PluginManifest, options: Wo
   const stop = watchRss(worker.pid, limitMb, (rssMb) => kill(`memory limit exceeded: RSS ${rssMb} MB > ${limitMb} MB (plugins.maxRssMb); killed`));
   if (!stop) logger.warn({ plugin: manifest.id }, 'plugins.maxRssMb is not enforced: the resident memory of a process cannot be read here (/proc is Linux only)');
   return stop;
-}
-
-function proxyBindings(remote: RemoteBindings, plugin: PluginInfo, logger: Logger, call: (t: CallTarget, ctx: RequestContext & { arguments?: Record<string, string> }) => Promise<unknown>): PluginBindings {
-  // The generation's own compiler, dropped with these bindings (see SchemaCompiler).
-  const schemas = new SchemaCompiler();
-  const completers = (owner: 'prompt' | 'template', name: string, args: string[]) =>
-    new Map<string, CompleteFn>(args.map((argument) => [argument, (value, ctx) => call({ kind: 'complete', owner, name, argument, value }, ctx) as Promise<string[]>]));
-  return {
-    tools: remote.tools.map((t) => ({
-      kind: 'tool' as const, name: t.name, plugin, logger, declared: t.declared, descriptor: t.descriptor, paramHeaders: t.paramHeaders,
-      // Validated on the host against the published JSON Schema, so bad arguments never cost a round trip.
-      ...compileToolSchemas(schemas, t.name, t.input, t.output),
-      invoke: (args, ctx) => call({ kind: 'tool', name: t.name, args }, ctx),
-    })),
-    resources: remote.resources.map((r) => ({ kind: 'resource' as const, uri: r.uri, cache: r.cache, plugin, logger, declared: r.declared, descriptor: r.descriptor, read: (uri, ctx) => call({ kind: 'resource', uri }, ctx) })),
-    templates: remote.templates.map((t) => ({
-      kind: 'template' as const, name: t.name, cache: t.cache, plugin, logger, declared: t.declared, descriptor: t.descriptor,
-      template: new UriTemplate(t.descriptor.uriTemplate as string), complete: completers('template', t.name, t.complete),
-      read: (uri, variables, ctx) => call({ kind: 'template', name: t.name, uri, variables }, ctx),
-    })),
-    prompts: remote.prompts.map((p) => ({
-      kind: 'prompt' as const, name: p.name, plugin, logger, declared: p.declared, descriptor: p.descriptor, requiredArguments: p.requiredArguments,
-      complete: completers('prompt', p.name, p.complete), get: (args, ctx) => call({ kind: 'prompt', name: p.name, args }, ctx),
-    })),
-  };
 }
