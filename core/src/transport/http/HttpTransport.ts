@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
 import type { JsonLimits } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../calls/CallLifetime.js';
@@ -16,12 +15,12 @@ import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { isLegacyVersion } from '../../protocol/versions.js';
 import { ANONYMOUS } from '../../identity/principals.js';
+import { createHttpApp } from './createHttpApp.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';
 import { LegacyStreams } from './LegacyStreams.js';
 import { DRAINING, rpcError } from './rpcError.js';
-import { installRequestLimit, type RequestLimiter } from './requestLimitHook.js';
-import { createOriginGuard } from './originGuard.js';
+import type { RequestLimiter } from './requestLimitHook.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
 
@@ -54,7 +53,9 @@ const accepts = (req: FastifyRequest, type: string) => {
 /**
  * Streamable HTTP on fastify, both eras on one endpoint: POST for messages (a 2026-07-28 message is
  * stateless; a 2025-11-25 one belongs to a session), GET for a legacy session's stream of unrelated
- * server messages, DELETE to end a session.
+ * server messages, DELETE to end a session. The transport's orchestrator: what runs before a route
+ * is in createHttpApp, sessions in HttpSessions, GET streams in LegacyStreams, one POST's answer in
+ * PostChannel; here each message is routed to the engine, counted for the drain and its quota.
  */
 export class HttpTransport {
   readonly sessions: HttpSessions;
@@ -71,16 +72,14 @@ export class HttpTransport {
     private readonly options: HttpTransportOptions,
     private readonly logger: Logger,
   ) {
-    // requestTimeout bounds how long a request body may take to arrive (slow-body clients hold a
-    // socket and a parser each); Node checks it every connectionsCheckingInterval, so that is
-    // tightened to keep the answer near the configured time.
-    const serverFactory = (handler: Parameters<typeof createServer>[1]) =>
-      createServer({ requestTimeout: options.bodyTimeoutMs, connectionsCheckingInterval: Math.min(1000, options.bodyTimeoutMs / 2) }, handler);
-    this.app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes, forceCloseConnections: true, return503OnClosing: true, serverFactory: serverFactory as never });
     this.auth = options.auth ? new HttpAuth(options.auth, logger) : undefined;
+    this.app = createHttpApp(options, this.auth, logger);
     this.sessions = new HttpSessions(engine, options.quotas, options, logger);
     this.streams = new LegacyStreams(options.quotas, this.keepalive);
-    this.routes();
+    const path = options.path;
+    this.app.post(path, (req, reply) => this.post(req, reply));
+    this.app.get(path, (req, reply) => this.get(req, reply));
+    this.app.delete(path, (req, reply) => this.delete(req, reply));
   }
 
   /** Starts listening; resolves with the endpoint URL. */
@@ -117,45 +116,6 @@ export class HttpTransport {
     this.sessions.close();
     this.keepalive.close();
     await this.app.close();
-  }
-
-  private routes(): void {
-    const app = this.app;
-    const guard = createOriginGuard({ allowedHosts: this.options.allowedHosts, allowedOrigins: this.options.allowedOrigins, boundHost: this.options.host });
-
-    // Bodies are parsed by the engine's path, so a parse error becomes a JSON-RPC -32700, not an HTML 400.
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-
-    // Callback style, not async: every request passes here, and an async hook costs a promise each.
-    app.addHook('onRequest', (req, reply, done) => {
-      const refused = guard(req.headers.host, req.headers.origin);
-      if (refused) return void rpcError(reply, 403, { code: RpcCode.OriginRefused, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
-      done();
-    });
-    this.auth?.install(app, this.options.path);
-    if (this.options.limiter?.limitsRequests) installRequestLimit(app, this.options.path, this.options.limiter);
-
-    app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
-      const status = err.statusCode ?? 500;
-      if (status >= 500) this.logger.error({ err }, 'HTTP request failed');
-      const message =
-        err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `Request body larger than ${this.options.bodyLimitBytes} bytes (server.bodyLimitBytes)`
-        : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Unsupported Media Type: Content-Type must be application/json'
-        // Never echo an internal error's text (it may carry data of a call) to whoever sent the request.
-        : status >= 500 ? 'Internal error (logged by the host)'
-        : err.message;
-      return rpcError(reply, status, { code: status === 413 || status === 415 ? RpcCode.InvalidRequest : RpcCode.InternalError, message });
-    });
-    app.setNotFoundHandler((req, reply) => rpcError(reply, 404, { code: RpcCode.InvalidRequest, message: `Not found: ${req.url} (the MCP endpoint is ${this.options.path})` }));
-
-    const path = this.options.path;
-    app.post(path, (req, reply) => this.post(req, reply));
-    app.get(path, (req, reply) => this.get(req, reply));
-    app.delete(path, (req, reply) => this.delete(req, reply));
-    for (const method of ['PUT', 'PATCH', 'OPTIONS'] as const) {
-      app.route({ method, url: path, handler: (_req, reply) => rpcError(reply.header('allow', 'GET, POST, DELETE'), 405, { code: RpcCode.MethodNotAllowed, message: `Method Not Allowed: ${method}` }) });
-    }
   }
 
   /**
