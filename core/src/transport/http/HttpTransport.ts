@@ -15,34 +15,25 @@ import { checkModernHeaders } from './modernHeaders.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { isLegacyVersion } from '../../protocol/versions.js';
 import { ANONYMOUS } from '../../identity/principals.js';
-import { createHttpApp } from './createHttpApp.js';
+import { createHttpApp, type HttpAppOptions } from './createHttpApp.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';
 import { LegacyStreams } from './LegacyStreams.js';
 import { DRAINING, rpcError } from './rpcError.js';
-import type { RequestLimiter } from './requestLimitHook.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
 
-export interface HttpTransportOptions {
-  readonly host: string;
+/** The app's options (host, path, allowed hosts and origins, body size and time, request rate) and the transport's own. */
+export interface HttpTransportOptions extends HttpAppOptions {
   readonly port: number;
-  readonly path: string;
-  readonly allowedHosts: readonly string[];
-  readonly allowedOrigins: readonly string[];
-  readonly bodyLimitBytes: number;
   readonly sessionIdleTimeoutMs: number;
   readonly maxSessions: number;
   /** What one message's JSON may hold (depth, string, array and object sizes). */
   readonly limits: JsonLimits;
-  /** A request body not fully received after this long is answered 408. */
-  readonly bodyTimeoutMs: number;
   /** Each principal's share of sessions, streams and requests in flight. */
   readonly quotas: QuotaPort;
   /** Bearer-token authentication, bound when the server listens; absent: every caller is the anonymous principal. */
   readonly auth?: BindBearerAuth;
-  /** Per-principal request rate (429 + Retry-After past it). */
-  readonly limiter?: RequestLimiter;
 }
 
 const accepts = (req: FastifyRequest, type: string) => {

@@ -12,8 +12,11 @@ export interface HttpAppOptions {
   readonly path: string;
   readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
+  /** A larger POST body is answered 413. */
   readonly bodyLimitBytes: number;
+  /** A request body not fully received after this long is answered 408. */
   readonly bodyTimeoutMs: number;
+  /** Per-principal request rate (429 + Retry-After past it). */
   readonly limiter?: RequestLimiter;
 }
 
