@@ -10,6 +10,7 @@ export interface ConfigOverrides {
   stdio?: boolean;
   logLevel?: HostConfig['logLevel'];
   plugins?: { paths?: string[]; watch?: boolean };
+  admin?: { port?: number; host?: string };
   protocol?: { requestStateSecret?: string };
   auth?: { stdioPrincipal?: { id: string; scopes?: string[]; roles?: string[] } };
 }

@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { auditSchema, authSchema, limitsSchema, maskingSchema, permissionsSchema, pluginMaskingSchema } from './securityConfigSchema.js';
+import { adminSchema, telemetrySchema } from './opsConfigSchema.js';
 
 /*
  * Every object is strict so that a typo (`server.prot`) is an error instead of a silently ignored
@@ -164,6 +165,9 @@ export const hostConfigSchema = z
     masking: maskingSchema.optional(),
     limits: limitsSchema.optional(),
     audit: auditSchema.optional(),
+    /** The admin listener (health, /metrics, admin API and UI); absent = none. */
+    admin: adminSchema.optional(),
+    telemetry: telemetrySchema.prefault({}),
   })
   .strict();
 
@@ -182,4 +186,6 @@ export interface LogMask {
 }
 export type QuotasConfig = HostConfig['server']['quotas'];
 export type AuditConfig = NonNullable<HostConfig['audit']>;
+export type AdminConfig = NonNullable<HostConfig['admin']>;
+export type TelemetryConfig = HostConfig['telemetry'];
 export type PermissionsConfig = NonNullable<PluginSettings['permissions']>;

@@ -52,6 +52,12 @@ describe('loadConfig', () => {
         drainTimeoutMs: 10000,
       },
       stdio: false,
+      // No admin listener, and no traces, unless configured.
+      telemetry: {
+        metrics: { enabled: true, principalLabel: false, processMetrics: true },
+        tracing: { sampleRatio: 1 },
+        otlp: { headers: {}, serviceName: 'mcp-host' },
+      },
       protocol: {
         requestStateTtlMs: 600000,
         maxListenStreams: 1000,

@@ -13,6 +13,8 @@ const STOP_GRACE_MS = 15_000;
 export interface TestHost {
   /** The MCP endpoint, e.g. http://127.0.0.1:41234/mcp */
   readonly url: string;
+  /** The admin listener's base URL (http://127.0.0.1:port), when the host was started with one (`--admin-port 0`). */
+  readonly adminUrl: string | undefined;
   readonly process: ChildProcess;
   /** Every log line the host wrote to stderr so far (pino JSON, parsed where possible). */
   readonly logs: Array<Record<string, unknown>>;
@@ -62,6 +64,7 @@ export function startTestHost(options: StartTestHostOptions = {}): Promise<TestH
           clearTimeout(timer);
           resolve({
             url: entry.url,
+            adminUrl: typeof entry.adminUrl === 'string' ? entry.adminUrl : undefined,
             process: child,
             logs,
             stop: async () => {

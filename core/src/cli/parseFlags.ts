@@ -21,6 +21,7 @@ export function parseFlags(argv: string[]): ParsedFlags {
       allowPositionals: false,
       options: {
         port: { type: 'string' },
+        'admin-port': { type: 'string' },
         host: { type: 'string' },
         stdio: { type: 'boolean' },
         'no-watch': { type: 'boolean' },
@@ -39,6 +40,12 @@ export function parseFlags(argv: string[]): ParsedFlags {
     port = Number(values.port);
     if (!/^\d+$/.test(values.port) || port > 65535) throw new UsageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
   }
+  let adminPort: number | undefined;
+  const admin = values['admin-port'];
+  if (admin !== undefined) {
+    adminPort = Number(admin);
+    if (!/^\d+$/.test(admin) || adminPort > 65535) throw new UsageError(`--admin-port must be an integer from 0 to 65535, got "${admin}"`);
+  }
   return {
     help: values.help ?? false,
     version: values.version ?? false,
@@ -46,6 +53,8 @@ export function parseFlags(argv: string[]): ParsedFlags {
     overrides: {
       server: { port, host: values.host },
       stdio: values.stdio,
+      // Given, it turns the admin listener on (loopback unless the config file says otherwise).
+      admin: adminPort !== undefined ? { port: adminPort } : undefined,
       logLevel: values['log-level'] as LogLevel | undefined,
       plugins: values.plugins || values['no-watch'] ? { paths: values.plugins, watch: values['no-watch'] ? false : undefined } : undefined,
     },

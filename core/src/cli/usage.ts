@@ -4,6 +4,7 @@ Serves MCP plugins over Streamable HTTP (default) or stdio.
 
 Options:
   --port <n>          HTTP port (default 3000; 0 picks a free port)
+  --admin-port <n>    Serve health, /metrics and the admin API and UI on 127.0.0.1:<n> (0 picks a free port)
   --host <addr>       HTTP address to bind (default 127.0.0.1)
   --stdio             serve one client on stdin/stdout instead of HTTP (logs go to stderr)
   --plugins <path>    a plugin folder, or a folder of plugin folders (repeatable;

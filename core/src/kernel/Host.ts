@@ -11,7 +11,10 @@ import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import type { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
 import { registerHostServices, type HostServiceOptions } from './registerHostServices.js';
-import { ENGINE, HOST_LOGGER, HTTP_TRANSPORT, PLUGINS, STDIO_TRANSPORT, WATCHER } from './tokens.js';
+import type { AdminServer } from '../admin/AdminServer.js';
+import type { HostState } from '../admin/HostState.js';
+import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
+import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export type StartHostOptions = HostServiceOptions;
 
@@ -24,6 +27,9 @@ export type StartHostOptions = HostServiceOptions;
 export class Host {
   /** The HTTP endpoint, when serving HTTP. */
   url: string | undefined;
+  /** The admin listener's base URL, when `admin` is configured. */
+  adminUrl: string | undefined;
+  private admin: AdminServer | undefined;
   private http: HttpTransport | undefined;
   private stdio: StdioTransport | undefined;
   private closing: Promise<void> | undefined;
@@ -38,6 +44,8 @@ export class Host {
     /** The plugin generations and their reloads. */
     readonly plugins: PluginSupervisor,
     readonly engine: Engine,
+    readonly state: HostState,
+    readonly telemetry: HostTelemetry,
   ) {}
 
   get catalog(): Catalog {
@@ -57,13 +65,30 @@ export class Host {
     // The boot order, stated once: security → logger → notifier → plugins (manifests checked, then
     // loaded in parallel; the catalog) → engine → watcher → transport. Shutdown runs it backwards.
     const logger = root.resolve<Logger>(HOST_LOGGER);
+    const state = root.resolve<HostState>(HOST_STATE);
+    const telemetry = root.resolve<HostTelemetry>(TELEMETRY);
+    // The admin listener comes first, so health checks answer (not ready) while plugins load.
+    let admin: AdminServer | undefined;
+    let adminUrl: string | undefined;
+    if (config.admin) {
+      admin = root.resolve<AdminServer>(ADMIN);
+      adminUrl = await admin.listen();
+      logger.info({ adminUrl }, `admin listener on ${adminUrl}`);
+    }
     const supervisor = root.resolve<PluginSupervisor>(PLUGINS);
-    await supervisor.start();
+    try {
+      await supervisor.start();
+    } catch (e) {
+      await admin?.close();
+      throw e;
+    }
     const { catalog, problems } = supervisor;
     for (const p of problems) logger.warn({ code: p.code, plugin: p.pluginId, path: p.path, err: p.cause }, formatProblem(p));
     for (const g of catalog.generations) logger.info({ plugin: g.info.id, version: g.info.version, tools: g.bindings.tools.length, resources: g.bindings.resources.length, templates: g.bindings.templates.length, prompts: g.bindings.prompts.length }, 'plugin loaded');
 
-    const host = new Host(config, logger, root, supervisor, root.resolve<Engine>(ENGINE));
+    const host = new Host(config, logger, root, supervisor, root.resolve<Engine>(ENGINE), state, telemetry);
+    host.admin = admin;
+    host.adminUrl = adminUrl;
     try {
       if (config.plugins.watch && config.plugins.paths.length > 0) {
         host.watcher = root.resolve<PluginWatcher>(WATCHER);
@@ -74,8 +99,9 @@ export class Host {
       } else {
         host.http = root.resolve<HttpTransport>(HTTP_TRANSPORT);
         host.url = await host.http.listen();
-        logger.info({ url: host.url, plugins: catalog.generations.length, problems: problems.length }, `mcp-host ${HOST_VERSION} listening on ${host.url}`);
+        logger.info({ url: host.url, adminUrl, plugins: catalog.generations.length, problems: problems.length }, `mcp-host ${HOST_VERSION} listening on ${host.url}`);
       }
+      state.phase = 'serving';
     } catch (e) {
       await host.close();
       throw e;
@@ -99,6 +125,7 @@ export class Host {
     this.draining ??= (async () => {
       const timeoutMs = this.config.server.drainTimeoutMs;
       const started = Date.now();
+      this.state.phase = 'draining';
       this.engine.close();
       const cut = (await this.http?.drain(timeoutMs)) ?? (await this.stdio?.drain(timeoutMs)) ?? 0;
       this.logger.info({ drainedMs: Date.now() - started, cutShort: cut }, cut > 0 ? `drained; ${cut} call(s) still running were answered with a shutting-down error` : 'drained: every call in flight finished');
@@ -115,6 +142,10 @@ export class Host {
       this.stdio?.close();
       await this.http?.close();
       await this.plugins.close();
+      // Last of the listeners: /readyz says "closed" until the very end.
+      this.state.phase = 'closed';
+      await this.admin?.close();
+      await this.telemetry.close();
       await this.root.dispose();
       this.logger.flush?.();
     })();

@@ -13,7 +13,11 @@ import { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
 import { createLogger } from './createLogger.js';
-import { ENGINE, HOST_CONFIG, HOST_LOGGER, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, WATCHER } from './tokens.js';
+import { AdminServer } from '../admin/AdminServer.js';
+import { HostState } from '../admin/HostState.js';
+import { HostTelemetry } from '../telemetry/HostTelemetry.js';
+import { readinessOf } from './readinessOf.js';
+import { ADMIN, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -43,9 +47,13 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   const security = (c: DependencyContainer) => c.resolve<HostSecurity>(SECURITY);
   const logger = (c: DependencyContainer) => c.resolve<Logger>(HOST_LOGGER);
   const plugins = (c: DependencyContainer) => c.resolve<PluginSupervisor>(PLUGINS);
+  const telemetry = (c: DependencyContainer) => c.resolve<HostTelemetry>(TELEMETRY);
 
   root.register(HOST_CONFIG, { useValue: config });
   single(root, SECURITY, () => new HostSecurity(config));
+  single(root, HOST_STATE, () => new HostState());
+  // Metrics are kept only where an admin listener serves them.
+  single(root, TELEMETRY, () => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
   // Reads the catalog when a notification goes out (the plugins are loaded by then).
   single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => plugins(c).catalog)));
@@ -62,6 +70,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       notifications: c.resolve<HostNotifications>(NOTIFICATIONS),
       catalogOptions: { access: sec.catalogAccess },
       drainTimeoutMs: config.plugins.drainTimeoutMs,
+      events: telemetry(c),
       // Republish: one notification per changed list, to the clients that asked for it and can see the change.
       onSwap: (changed, after, before) => notifier.listChanged(changed, sec.visibleChanges(before, after, changed)),
     });
@@ -81,7 +90,14 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       requestStateTtlMs: config.protocol.requestStateTtlMs,
       policy: sec.callPolicy(logger(c)),
       quotas: sec.quotas,
+      observer: telemetry(c).observer,
+      signals: telemetry(c),
     });
+  });
+  single(root, ADMIN, (c) => {
+    if (!config.admin) throw new Error('the admin listener is not configured (admin)');
+    const t = telemetry(c);
+    return new AdminServer({ config: config.admin, logger: logger(c), registry: t.options.metrics ? t.registry : undefined, readiness: () => readinessOf(c.resolve<HostState>(HOST_STATE), c.resolve<PluginSupervisor>(PLUGINS)) });
   });
   single(root, WATCHER, (c) => new PluginWatcher(config.plugins.paths, config.plugins.watchDebounceMs, (dir) => void plugins(c).reload(dir), logger(c)));
   single(root, STDIO_TRANSPORT, (c) =>

@@ -18,3 +18,9 @@ export const WATCHER = Symbol.for('mcp-host:token:watcher');
 /** The transport the config asks for (HttpTransport or StdioTransport). */
 export const HTTP_TRANSPORT = Symbol.for('mcp-host:token:http-transport');
 export const STDIO_TRANSPORT = Symbol.for('mcp-host:token:stdio-transport');
+/** Metrics, the call observer, host signals and the live feed (HostTelemetry). */
+export const TELEMETRY = Symbol.for('mcp-host:token:telemetry');
+/** Where the host is in its life (HostState), for readiness. */
+export const HOST_STATE = Symbol.for('mcp-host:token:host-state');
+/** The admin listener: health, /metrics, admin API and UI (AdminServer; resolved only when `admin` is configured). */
+export const ADMIN = Symbol.for('mcp-host:token:admin');

@@ -19,6 +19,18 @@ export interface ReloadRecord {
   readonly outcome: 'loaded' | 'replaced' | 'unloaded' | 'failed' | 'unchanged';
   readonly problems: readonly PluginProblem[];
   readonly revision: number;
+  /** How long the attempt took, from the change to the swap (or the refusal). */
+  readonly durationMs: number;
+  /** The lists the attempt changed (empty when nothing was swapped). */
+  readonly changed: readonly ListChange[];
+}
+
+/** What the supervisor tells the host's telemetry and admin feed. */
+export interface SupervisorEvents {
+  /** After every reload attempt, with its record (also kept in `history`). */
+  reloaded(record: ReloadRecord): void;
+  /** A generation whose worker or process died is about to be restarted; `reason` is the runtime's words. */
+  restarting(generation: PluginGeneration, reason: string): void;
 }
 
 /** What loading needs (the supervisor supplies `onCrash` itself), plus what swapping needs. */
@@ -29,7 +41,10 @@ export interface PluginSupervisorOptions extends Omit<LoadPluginsOptions, 'onCra
   readonly onSwap: (changed: Set<ListChange>, catalog: Catalog, before: Catalog) => void;
   /** How long a replaced generation's in-flight calls may run before it is disposed anyway. */
   readonly drainTimeoutMs: number;
+  readonly events?: SupervisorEvents;
 }
+
+type RecordFields = Omit<ReloadRecord, 'at' | 'revision' | 'durationMs' | 'changed'>;
 
 const HISTORY = 100;
 
@@ -50,17 +65,19 @@ export class PluginSupervisor {
   private readonly options: PluginSupervisorOptions & LoadPluginsOptions;
   private readonly crashes = new Map<string, { count: number; last: number }>();
   private closed = false;
+  private lastChanged: ListChange[] = [];
 
   constructor(options: PluginSupervisorOptions) {
-    this.options = { ...options, onCrash: (generation: PluginGeneration) => this.restart(generation) };
+    this.options = { ...options, onCrash: (generation: PluginGeneration, reason: string) => this.restart(generation, reason) };
   }
 
   /**
    * Restarts a generation whose worker or process died, with exponential backoff (0.5 s doubling to 30 s; the
    * count resets after a minute without a crash). Calls meanwhile fail with the reason.
    */
-  private restart(generation: PluginGeneration): void {
+  private restart(generation: PluginGeneration, reason: string): void {
     if (this.closed || !this.generations.includes(generation)) return;
+    this.options.events?.restarting(generation, reason);
     const dir = generation.manifest.dir;
     const now = Date.now();
     const prior = this.crashes.get(dir);
@@ -101,7 +118,7 @@ export class PluginSupervisor {
     if (queue.waiting) return queue.waiting;
     const q = queue;
     const run = (): Promise<ReloadRecord> => {
-      const p = this.closed ? Promise.resolve<ReloadRecord>({ at: new Date().toISOString(), path: dir, outcome: 'unchanged', problems: [], revision: this.revision }) : this.reloadNow(dir);
+      const p = this.closed ? Promise.resolve<ReloadRecord>({ at: new Date().toISOString(), path: dir, outcome: 'unchanged', problems: [], revision: this.revision, durationMs: 0, changed: [] }) : this.reloadNow(dir, performance.now());
       q.running = p;
       return p.finally(() => {
         if (q.running === p) q.running = undefined;
@@ -115,25 +132,26 @@ export class PluginSupervisor {
     return q.waiting;
   }
 
-  private async reloadNow(dir: string): Promise<ReloadRecord> {
+  private async reloadNow(dir: string, started: number): Promise<ReloadRecord> {
     const { config } = this.options;
+    const record = (r: RecordFields) => this.record(r, started);
     let old = this.generations.find((g) => g.manifest.dir === dir);
     const { manifest, problems } = await readManifest(dir, this.options.hostVersion);
     if (!manifest) {
-      if (problems[0]?.code === PluginProblemCode.NoManifest && old) return this.unload(old, dir);
-      return this.record({ path: dir, pluginId: old?.info.id, outcome: 'failed', problems });
+      if (problems[0]?.code === PluginProblemCode.NoManifest && old) return this.unload(old, dir, started);
+      return record({ path: dir, pluginId: old?.info.id, outcome: 'failed', problems });
     }
     const about = { path: dir, pluginId: manifest.id, version: manifest.version };
     const refused = refusal(manifest, config);
-    if (refused === 'disabled') return old ? this.unload(old, dir) : this.record({ ...about, outcome: 'unchanged', problems: [] });
-    if (refused) return this.record({ ...about, outcome: 'failed', problems: [refused] });
+    if (refused === 'disabled') return old ? this.unload(old, dir, started) : record({ ...about, outcome: 'unchanged', problems: [] });
+    if (refused) return record({ ...about, outcome: 'failed', problems: [refused] });
 
     // A new version dropped beside the serving one (another folder, same id) replaces it only if it is newer.
     const serving = this.generations.find((g) => g.info.id === manifest.id && g.manifest.dir !== dir);
     if (serving) {
       if (!semver.gt(manifest.version, serving.info.version)) {
         const problem: PluginProblem = { code: PluginProblemCode.NotNewer, pluginId: manifest.id, path: dir, message: `version ${manifest.version} is not newer than the serving ${serving.info.version} (${serving.manifest.dir})`, fix: 'bump the version, or remove the serving copy' };
-        return this.record({ ...about, outcome: 'unchanged', problems: [problem] });
+        return record({ ...about, outcome: 'unchanged', problems: [problem] });
       }
       old = serving;
     }
@@ -143,7 +161,7 @@ export class PluginSupervisor {
       fresh = await loadConfigured(manifest, config, this.options);
     } catch (e) {
       const problem = e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: dir, message: String(e), fix: 'see the cause in the log', cause: e };
-      return this.record({ ...about, outcome: 'failed', problems: [problem] });
+      return record({ ...about, outcome: 'failed', problems: [problem] });
     }
     if (old && semver.major(fresh.info.version) <= semver.major(old.info.version)) {
       const breaking = findBreakingChanges(old.bindings.tools, fresh.bindings.tools);
@@ -155,7 +173,7 @@ export class PluginSupervisor {
         };
         if (config.breakingChanges === 'refuse') {
           await fresh.dispose();
-          return this.record({ ...about, outcome: 'failed', problems: [problem] });
+          return record({ ...about, outcome: 'failed', problems: [problem] });
         }
         this.options.logger.warn({ plugin: manifest.id, version: manifest.version, code: problem.code }, formatProblem(problem));
       }
@@ -165,18 +183,18 @@ export class PluginSupervisor {
     const clash = rejected.find((r) => r.generation === fresh);
     if (clash) {
       await fresh.dispose();
-      return this.record({ ...about, outcome: 'failed', problems: [nameClashProblem(clash)] });
+      return record({ ...about, outcome: 'failed', problems: [nameClashProblem(clash)] });
     }
     this.swap(catalog);
     if (old) void this.retire(old);
-    return this.record({ ...about, outcome: old ? 'replaced' : 'loaded', problems: [] });
+    return record({ ...about, outcome: old ? 'replaced' : 'loaded', problems: [] });
   }
 
-  private async unload(old: PluginGeneration, dir: string): Promise<ReloadRecord> {
+  private async unload(old: PluginGeneration, dir: string, started: number): Promise<ReloadRecord> {
     const { catalog } = Catalog.build(this.revision + 1, this.generations.filter((g) => g !== old), this.options.catalogOptions);
     this.swap(catalog);
     void this.retire(old);
-    return this.record({ path: dir, pluginId: old.info.id, version: old.info.version, outcome: 'unloaded', problems: [] });
+    return this.record({ path: dir, pluginId: old.info.id, version: old.info.version, outcome: 'unloaded', problems: [] }, started);
   }
 
   private swap(catalog: Catalog<PluginGeneration>): void {
@@ -184,7 +202,10 @@ export class PluginSupervisor {
     this.revision = catalog.revision;
     this.generations = [...catalog.generations];
     this.current = catalog;
-    this.options.onSwap(diffCatalogs(before, catalog), catalog, before);
+    const changed = diffCatalogs(before, catalog);
+    // Read by the record that follows the swap at once (no await between them).
+    this.lastChanged = [...changed];
+    this.options.onSwap(changed, catalog, before);
   }
 
   /** Lets a replaced generation finish its in-flight calls, then disposes it. */
@@ -194,13 +215,15 @@ export class PluginSupervisor {
     await old.dispose();
   }
 
-  private record(r: Omit<ReloadRecord, 'at' | 'revision'>): ReloadRecord {
-    const record: ReloadRecord = { ...r, at: new Date().toISOString(), revision: this.revision };
+  private record(r: RecordFields, started: number): ReloadRecord {
+    const swapped = r.outcome === 'loaded' || r.outcome === 'replaced' || r.outcome === 'unloaded';
+    const record: ReloadRecord = { ...r, at: new Date().toISOString(), revision: this.revision, durationMs: Math.round((performance.now() - started) * 100) / 100, changed: swapped ? this.lastChanged : [] };
     this.history.push(record);
     if (this.history.length > HISTORY) this.history.shift();
     const log = { plugin: r.pluginId, version: r.version, path: r.path, outcome: r.outcome, revision: this.revision };
     if (r.outcome === 'failed') for (const p of r.problems) this.options.logger.error({ ...log, code: p.code, err: p.cause }, `reload failed, the previous generation keeps serving: ${formatProblem(p)}`);
     else this.options.logger.info(log, `plugin ${r.outcome}`);
+    this.options.events?.reloaded(record);
     return record;
   }
 

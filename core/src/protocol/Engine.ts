@@ -14,6 +14,7 @@ import { modernMethods } from './modern/modernMethods.js';
 import { methodNotFoundModern } from './modern/methodNotFoundModern.js';
 import { AUDITED } from './methods/audited.js';
 import { OPEN_POLICY, type CallPolicyPort } from './ports/SecurityPorts.js';
+import { NO_SIGNALS, type CallObserver, type HostSignals } from './ports/ObservePorts.js';
 import { InputRequiredSignal, MrtrState } from './modern/MrtrState.js';
 import { RequestStateError, RequestStateSealer } from './modern/RequestStateSealer.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
@@ -37,6 +38,10 @@ export interface EngineOptions extends Omit<EngineDeps, 'policy' | 'lists'> {
   /** Secret for sealing `requestState` (random per process when absent). */
   readonly requestStateSecret?: string;
   readonly requestStateTtlMs: number;
+  /** Watches every request (metrics, traces); none when telemetry is off. */
+  readonly observer?: CallObserver;
+  /** Counts refusals and sessions (default: nothing counted). */
+  readonly signals?: HostSignals;
 }
 
 /**
@@ -54,6 +59,8 @@ export class Engine {
   private readonly completePrefix: string;
 
   private readonly deps: EngineOptions & EngineDeps;
+  /** What transports report refusals and sessions to. */
+  readonly signals: HostSignals;
 
   constructor(options: EngineOptions) {
     const { cache, serverInfo } = options;
@@ -65,6 +72,7 @@ export class Engine {
     this.sealer = new RequestStateSealer(deps.requestStateSecret, deps.requestStateTtlMs);
     this.serverInfoMeta = { [MetaKey.serverInfo]: deps.serverInfo };
     this.completePrefix = `{"resultType":"complete","_meta":${JSON.stringify(this.serverInfoMeta)}`;
+    this.signals = options.signals ?? NO_SIGNALS;
   }
 
   get notifier() {
@@ -74,10 +82,11 @@ export class Engine {
   /** A legacy session that hears change notifications from now on (transports register the sessions they open). */
   addSession(session: Session): void {
     this.deps.notifier.sessions.add(session);
+    this.signals.sessionOpened(session);
   }
 
   removeSession(session: Session): void {
-    this.deps.notifier.sessions.delete(session);
+    if (this.deps.notifier.sessions.delete(session)) this.signals.sessionClosed(session);
   }
 
   /** The tool binding serving `name` now, if `principal` may see it (transports check its `Mcp-Param-*` headers). */
@@ -201,11 +210,14 @@ export class Engine {
     }
   }
 
-  /** Runs a method handler; calls of plugin items are audited when audit is on. */
+  /** Runs a method handler; calls of plugin items are audited when audit is on; every request is observed when telemetry is on. */
   private invoke(handler: MethodHandler, call: CallScope): unknown {
-    const audit = this.deps.policy.audit;
-    if (!audit || !AUDITED.has(call.method)) return handler(call);
-    return audit.around(call, this.deps.catalog(), async () => handler(call));
+    const { audit } = this.deps.policy;
+    const { observer } = this.deps;
+    const audited = audit !== undefined && AUDITED.has(call.method);
+    if (!observer) return audited ? audit.around(call, this.deps.catalog(), async () => handler(call)) : handler(call);
+    const catalog = this.deps.catalog();
+    return observer.around(call, catalog, audited ? () => audit.around(call, catalog, async () => handler(call)) : async () => handler(call));
   }
 
   /** Opens one MRTR round: verifies the echoed `requestState` and gathers the answers so far. */

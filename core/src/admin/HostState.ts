@@ -1,0 +1,6 @@
+/** Where the host is in its life, for readiness: set by the kernel, read by the admin listener. */
+export type HostPhase = 'starting' | 'serving' | 'draining' | 'closed';
+
+export class HostState {
+  phase: HostPhase = 'starting';
+}

@@ -1,0 +1,49 @@
+import type { TelemetryConfig } from '@mcp-host/config';
+import { Registry } from 'prom-client';
+import type { PluginGeneration } from '../plugins/loadPlugin.js';
+import type { ReloadRecord, SupervisorEvents } from '../plugins/PluginSupervisor.js';
+import type { CallObserver, HostSignals, RefusalReason } from '../protocol/ports/ObservePorts.js';
+import type { Session } from '../protocol/Session.js';
+import { EventFeed } from './EventFeed.js';
+
+export interface HostTelemetryOptions {
+  readonly config: TelemetryConfig;
+  /** Whether metrics are kept (an admin listener serves them). */
+  readonly metrics: boolean;
+}
+
+/**
+ * The host's telemetry: the Prometheus registry and its metrics, the observer the engine calls
+ * around each request, the signals the transports report, the supervisor's reload and restart
+ * events, and the live feed the admin UI shows. One object, so that each event is counted and shown
+ * from one place.
+ */
+export class HostTelemetry implements HostSignals, SupervisorEvents {
+  readonly registry = new Registry();
+  readonly feed = new EventFeed();
+  /** Around each request; undefined when neither metrics nor traces are on (the engine then skips it). */
+  readonly observer: CallObserver | undefined = undefined;
+
+  constructor(readonly options: HostTelemetryOptions) {}
+
+  refused(reason: RefusalReason, principal?: string): void {
+    this.feed.publish({ type: 'refusal', reason, principal });
+  }
+
+  sessionOpened(_session: Session): void {}
+
+  sessionClosed(_session: Session): void {}
+
+  listChangedSent(_kind: string, _count: number): void {}
+
+  reloaded(record: ReloadRecord): void {
+    this.feed.publish({ type: 'reload', plugin: record.pluginId, version: record.version, outcome: record.outcome, path: record.path, durationMs: record.durationMs, revision: record.revision, changed: record.changed, problems: record.problems.map((p) => ({ code: p.code, message: p.message })) });
+  }
+
+  restarting(generation: PluginGeneration, reason: string): void {
+    this.feed.publish({ type: 'restart', plugin: generation.info.id, version: generation.info.version, reason });
+  }
+
+  /** Flushes and stops exporters. */
+  async close(): Promise<void> {}
+}
