@@ -21,15 +21,16 @@ import * as idleSessions from './scenarios/4-idle-sessions.mjs';
 import * as worker from './scenarios/5-worker.mjs';
 import * as republish from './scenarios/6-republish.mjs';
 import * as hardening from './scenarios/7-hardening.mjs';
+import * as telemetry from './scenarios/8-telemetry.mjs';
 
-const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening];
+const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening, telemetry];
 /** The whole run is bounded: past this the bench stops its servers and exits 1. */
 const HARD_LIMIT_MS = 20 * 60_000;
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--only <scenario>[,…]] [--json <file>] [--connections <n>] [--duration <s>] [--isolation worker|process|in-process] [--baseline <checkout>]
   --quick        2 s per measurement (2 slices) after a 0.5 s warmup, 1,000 idle sessions only (a smoke run, < 90 s)
   --isolation    plugins.isolation for every mcp-host start but scenario 5's (default: the host's own default)
-  --baseline     a built checkout of mcp-host (another commit) that scenario 7 measures beside this build
+  --baseline     a built checkout of mcp-host (another commit) that scenarios 7 and 8 measure beside this build
 scenarios (by name or number): ${SCENARIOS.map((s, i) => `${i + 1} ${s.id}`).join(', ')}
 `;
 
