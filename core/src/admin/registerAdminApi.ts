@@ -1,4 +1,5 @@
 import type { Principal } from '@mcp-host/sdk';
+import semver from 'semver';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { PrincipalQuotas } from '../auth/PrincipalQuotas.js';
@@ -117,11 +118,12 @@ export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions)
       api.post('/plugins/:id/disable', post, act('disable', (id) => options.control().disable(id)));
       api.post('/plugins/:id/rollback', post, act('rollback', (id) => options.control().rollback(id)));
       api.delete('/plugins/:id/pin', post, act('unpin', (id) => options.control().unpin(id)));
-      api.post(
-        '/plugins/:id/pin',
-        { bodyLimit: ACTION_BODY_LIMIT, schema: { body: { type: 'object', required: ['version'], additionalProperties: false, properties: { version: { type: 'string', minLength: 1, maxLength: 64 } } } } },
-        act('pin', (id, request) => options.control().pin(id, request.body!.version!)),
-      );
+      // Checked by hand rather than by a route schema: fastify's validator would strip unknown keys and coerce types, and an action should run only on exactly what was meant.
+      api.post('/plugins/:id/pin', { ...post, preValidation: async (request, reply) => {
+        const body = request.body as Record<string, unknown> | undefined;
+        const ok = typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 1 && typeof body.version === 'string' && semver.valid(body.version) === body.version;
+        if (!ok) return reply.code(400).send({ error: 'the body must be {"version": "<a version found under plugins.paths, e.g. 1.2.3>"}' });
+      } }, act('pin', (id, request) => options.control().pin(id, request.body!.version!)));
     },
     { prefix: '/admin/api' },
   );

@@ -52,7 +52,9 @@ export class PluginControl {
   }
 
   async enable(id: string): Promise<ControlOutcome> {
-    this.supervisor.overlay.set(id, { enabled: true });
+    // An override only where the config disables it: otherwise enabling just undoes a runtime disable.
+    this.supervisor.overlay.set(id, { enabled: undefined });
+    if (this.supervisor.config.settings[id]?.enabled === false) this.supervisor.overlay.set(id, { enabled: true });
     if (this.serving(id)) return { ok: true, message: `${id} is enabled and serving` };
     const best = await this.best(id);
     if (!best) throw new ControlRefusal(`${id} is enabled, but no version of it can serve under the current settings`);
