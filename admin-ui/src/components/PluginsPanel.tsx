@@ -53,8 +53,10 @@ export function PluginsPanel({ data, error, onAction }: { data?: PluginsAnswer; 
 }
 
 function PluginRow({ plugin: p, busy, run }: { plugin: PluginEntry; busy?: string; run: (id: string, action: string, method?: string, body?: unknown) => void }) {
-  const others = p.versions.map((v) => v.version);
-  const [pinTo, setPinTo] = useState(others[0] ?? '');
+  const found = p.versions.map((v) => v.version);
+  const [choice, setChoice] = useState('');
+  // The versions change with reloads: a choice no longer found falls back to the first one found.
+  const pinTo = found.includes(choice) ? choice : (found[0] ?? '');
   const b = (action: string, label: string, method?: string, body?: unknown, disabled = false) => (
     <button type="button" disabled={disabled || busy !== undefined} onClick={() => run(p.id, action, method, body)} data-testid={`${action}-${p.id}`}>
       {busy === `${action}-${p.id}` ? '…' : label}
@@ -93,8 +95,8 @@ function PluginRow({ plugin: p, busy, run }: { plugin: PluginEntry; busy?: strin
         {p.state === 'disabled' || (p.override.enabled === false) ? b('enable', 'Enable') : b('disable', 'Disable')}
         {b('rollback', 'Roll back', 'POST', undefined, !p.previousVersion)}
         <span class="pin">
-          <select value={pinTo} onChange={(e) => setPinTo((e.target as HTMLSelectElement).value)} data-testid={`pin-version-${p.id}`}>
-            {others.map((v) => (
+          <select value={pinTo} onChange={(e) => setChoice((e.target as HTMLSelectElement).value)} data-testid={`pin-version-${p.id}`}>
+            {found.map((v) => (
               <option value={v}>{v}</option>
             ))}
           </select>

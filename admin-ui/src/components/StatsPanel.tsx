@@ -10,7 +10,7 @@ export function StatsPanel({ data, error }: { data?: StatsAnswer; error?: string
         Calls <span class="muted">{data?.present ? `rate over the last ${data.windowSeconds} s` : ''}</span>
       </h2>
       {error && <p class="error">{error}</p>}
-      {data && !data.present && <p class="muted">No call metrics on this host ({data.metric} is not recorded: telemetry.metrics off).</p>}
+      {data && !data.present && <p class="muted">No call metrics yet: the host does not record {data.metric} (telemetry.metrics is off, or no call has been measured).</p>}
       {data?.present && (
         <table>
           <thead>
