@@ -30,7 +30,7 @@ export class EventStream {
     return this.open;
   }
 
-  serve(request: FastifyRequest, reply: FastifyReply): void {
+  serve(_request: FastifyRequest, reply: FastifyReply): void {
     if (this.open >= this.options.maxStreams) {
       void reply.code(429).header('retry-after', '5').send({ error: `too many admin event streams open (at most ${this.options.maxStreams}); close one or retry later` });
       return;
@@ -61,7 +61,7 @@ export class EventStream {
       res.end();
     };
     this.closers.add(close);
-    request.raw.once('close', close);
+    // The response's close is the connection's end (the request's own 'close' only says its body was read).
     res.once('close', close);
     res.once('error', close);
   }

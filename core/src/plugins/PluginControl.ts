@@ -20,7 +20,16 @@ export class ControlRefusal extends Error {}
  * through the same path as a file change: load beside, swap, drain, list_changed.
  */
 export class PluginControl {
+  /** Actions run one at a time: a pin and an unpin racing would each reload a different folder, and either could win. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly supervisor: PluginSupervisor) {}
+
+  private serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 
   /** Every version of `id` found under the configured plugin paths now (manifests read, no code loaded). */
   async versionsOf(id: string): Promise<PluginManifest[]> {
@@ -38,20 +47,32 @@ export class PluginControl {
     return this.supervisor.catalog.generations.find((g) => g.info.id === id);
   }
 
-  async reload(id: string): Promise<ControlOutcome> {
+  reload(id: string): Promise<ControlOutcome> {
+    return this.serial(() => this.reloadNow(id));
+  }
+
+  private async reloadNow(id: string): Promise<ControlOutcome> {
     const dir = this.serving(id)?.manifest.dir ?? (await this.best(id))?.dir;
     if (!dir) throw new ControlRefusal(`no version of ${id} can serve under the current settings`);
     return this.outcome(await this.supervisor.reload(dir), `reloaded ${id} from ${dir}`);
   }
 
-  async disable(id: string): Promise<ControlOutcome> {
+  disable(id: string): Promise<ControlOutcome> {
+    return this.serial(() => this.disableNow(id));
+  }
+
+  private async disableNow(id: string): Promise<ControlOutcome> {
     this.supervisor.overlay.set(id, { enabled: false });
     const serving = this.serving(id);
     if (!serving) return { ok: true, message: `${id} disabled (it was not serving); until restart or enable` };
     return this.outcome(await this.supervisor.reload(serving.manifest.dir), `${id} disabled until restart or enable`);
   }
 
-  async enable(id: string): Promise<ControlOutcome> {
+  enable(id: string): Promise<ControlOutcome> {
+    return this.serial(() => this.enableNow(id));
+  }
+
+  private async enableNow(id: string): Promise<ControlOutcome> {
     // An override only where the config disables it: otherwise enabling just undoes a runtime disable.
     this.supervisor.overlay.set(id, { enabled: undefined });
     if (this.supervisor.config.settings[id]?.enabled === false) this.supervisor.overlay.set(id, { enabled: true });
@@ -62,7 +83,11 @@ export class PluginControl {
   }
 
   /** Serves `version` (a folder holding it must exist under the plugin paths) until unpinned, even if it is not the newest. */
-  async pin(id: string, version: string): Promise<ControlOutcome> {
+  pin(id: string, version: string): Promise<ControlOutcome> {
+    return this.serial(() => this.pinNow(id, version));
+  }
+
+  private async pinNow(id: string, version: string): Promise<ControlOutcome> {
     const found = (await this.versionsOf(id)).find((m) => m.version === version);
     if (!found) throw new ControlRefusal(`no folder under plugins.paths holds ${id}@${version} (found: ${(await this.versionsOf(id)).map((m) => m.version).join(', ') || 'none'})`);
     const before = this.supervisor.overlay.of(id).pinned;
@@ -73,7 +98,11 @@ export class PluginControl {
     return out;
   }
 
-  async unpin(id: string): Promise<ControlOutcome> {
+  unpin(id: string): Promise<ControlOutcome> {
+    return this.serial(() => this.unpinNow(id));
+  }
+
+  private async unpinNow(id: string): Promise<ControlOutcome> {
     this.supervisor.overlay.set(id, { pinned: undefined });
     const best = await this.best(id);
     if (!best) return { ok: true, message: `${id} unpinned; no version of it can serve under the current settings` };
@@ -82,12 +111,16 @@ export class PluginControl {
   }
 
   /** Back to the version the previous generation served, as a pin, if a folder still holds that version. */
-  async rollback(id: string): Promise<ControlOutcome> {
+  rollback(id: string): Promise<ControlOutcome> {
+    return this.serial(() => this.rollbackNow(id));
+  }
+
+  private async rollbackNow(id: string): Promise<ControlOutcome> {
     const previous = this.supervisor.overlay.previousOf(id);
     if (!previous) throw new ControlRefusal(`cannot roll back ${id}: no previous generation of it has served since the host started`);
     const found = (await this.versionsOf(id)).find((m) => m.version === previous.version);
     if (!found) throw new ControlRefusal(`cannot roll back ${id} to ${previous.version}: no folder under plugins.paths holds that version any more (${previous.dir} was replaced or removed)`);
-    const out = await this.pin(id, previous.version);
+    const out = await this.pinNow(id, previous.version);
     return { ...out, message: out.ok ? `${id} rolled back to ${previous.version} (pinned until unpinned or restart)` : out.message };
   }
 
