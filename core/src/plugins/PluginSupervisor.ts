@@ -203,7 +203,8 @@ export class PluginSupervisor {
     }
     this.swap(catalog);
     if (old) {
-      this.overlay.replaced(old.info.id, old.info.version, old.manifest.dir);
+      // What a rollback goes back to: the last other version served (a reload of the same version is no step back).
+      if (old.info.version !== fresh.info.version) this.overlay.replaced(old.info.id, old.info.version, old.manifest.dir);
       void this.retire(old);
     }
     return record({ ...about, outcome: old ? 'replaced' : 'loaded', problems: [] });
