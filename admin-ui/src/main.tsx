@@ -1,7 +1,5 @@
 import { render } from 'preact';
-
-function App() {
-  return <h1>mcp-host admin</h1>;
-}
+import { App } from './App';
+import './styles.css';
 
 render(<App />, document.getElementById('app')!);

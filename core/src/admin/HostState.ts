@@ -3,4 +3,6 @@ export type HostPhase = 'starting' | 'serving' | 'draining' | 'closed';
 
 export class HostState {
   phase: HostPhase = 'starting';
+  /** The MCP endpoint's URL once it listens (the admin API's default JWT audience, as for MCP clients). */
+  mcpUrl: string | undefined;
 }

@@ -98,7 +98,7 @@ export class Host {
         host.stdio = root.resolve<StdioTransport>(STDIO_TRANSPORT);
       } else {
         host.http = root.resolve<HttpTransport>(HTTP_TRANSPORT);
-        host.url = await host.http.listen();
+        host.url = state.mcpUrl = await host.http.listen();
         logger.info({ url: host.url, adminUrl, plugins: catalog.generations.length, problems: problems.length }, `mcp-host ${HOST_VERSION} listening on ${host.url}`);
       }
       state.phase = 'serving';

@@ -97,7 +97,11 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   single(root, ADMIN, (c) => {
     if (!config.admin) throw new Error('the admin listener is not configured (admin)');
     const t = telemetry(c);
-    return new AdminServer({ config: config.admin, logger: logger(c), registry: t.options.metrics ? t.registry : undefined, readiness: () => readinessOf(c.resolve<HostState>(HOST_STATE), c.resolve<PluginSupervisor>(PLUGINS)) });
+    const state = c.resolve<HostState>(HOST_STATE);
+    return new AdminServer({
+      config: config.admin, logger: logger(c), registry: t.options.metrics ? t.registry : undefined, readiness: () => readinessOf(state, plugins(c)),
+      api: { auth: config.auth, mcpUrl: () => state.mcpUrl, plugins: () => plugins(c), notifier: () => c.resolve<Notifier>(NOTIFIER), quotas: security(c).quotas, feed: t.feed },
+    });
   });
   single(root, WATCHER, (c) => new PluginWatcher(config.plugins.paths, config.plugins.watchDebounceMs, (dir) => void plugins(c).reload(dir), logger(c)));
   single(root, STDIO_TRANSPORT, (c) =>

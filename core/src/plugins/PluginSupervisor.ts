@@ -7,6 +7,7 @@ import type { ListChange } from '../catalog/diffCatalogs.js';
 import type { PluginGeneration } from './loadPlugin.js';
 import { loadConfigured, loadPlugins, refusal, type LoadPluginsOptions } from './loadPlugins.js';
 import { formatProblem, nameClashProblem, PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
+import { PluginOverlay } from './PluginOverlay.js';
 import { readManifest } from './readManifest.js';
 import { closeWorkerPool } from './runtime/workerPool.js';
 
@@ -61,6 +62,8 @@ export class PluginSupervisor {
   private readonly queues = new Map<string, { running?: Promise<ReloadRecord>; waiting?: Promise<ReloadRecord> }>();
   readonly history: ReloadRecord[] = [];
   problems: PluginProblem[] = [];
+  /** Operators' runtime enable/disable and pins (admin API), folded into the config of every reload; not kept across restarts. */
+  readonly overlay = new PluginOverlay();
 
   private readonly options: PluginSupervisorOptions & LoadPluginsOptions;
   private readonly crashes = new Map<string, { count: number; last: number }>();
@@ -88,6 +91,16 @@ export class PluginSupervisor {
     setTimeout(() => {
       if (!this.closed && this.generations.includes(generation)) void this.reload(dir);
     }, delay).unref();
+  }
+
+  /** The plugins config with the operators' runtime overlay applied: what every reload loads with. */
+  get config(): HostConfig['plugins'] {
+    return this.overlay.apply(this.options.config);
+  }
+
+  /** The host version plugins' engine ranges are checked against. */
+  get hostVersion(): string {
+    return this.options.hostVersion;
   }
 
   get catalog(): Catalog<PluginGeneration> {
@@ -133,7 +146,7 @@ export class PluginSupervisor {
   }
 
   private async reloadNow(dir: string, started: number): Promise<ReloadRecord> {
-    const { config } = this.options;
+    const config = this.config;
     const record = (r: RecordFields) => this.record(r, started);
     let old = this.generations.find((g) => g.manifest.dir === dir);
     const { manifest, problems } = await readManifest(dir, this.options.hostVersion);
@@ -148,8 +161,10 @@ export class PluginSupervisor {
 
     // A new version dropped beside the serving one (another folder, same id) replaces it only if it is newer.
     const serving = this.generations.find((g) => g.info.id === manifest.id && g.manifest.dir !== dir);
+    // A version an operator pinned serves even when older: that is what the pin is for.
+    const pinned = this.overlay.pins(manifest.id, manifest.version);
     if (serving) {
-      if (!semver.gt(manifest.version, serving.info.version)) {
+      if (!pinned && !semver.gt(manifest.version, serving.info.version)) {
         const problem: PluginProblem = { code: PluginProblemCode.NotNewer, pluginId: manifest.id, path: dir, message: `version ${manifest.version} is not newer than the serving ${serving.info.version} (${serving.manifest.dir})`, fix: 'bump the version, or remove the serving copy' };
         return record({ ...about, outcome: 'unchanged', problems: [problem] });
       }
@@ -163,7 +178,8 @@ export class PluginSupervisor {
       const problem = e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.ImportFailed, pluginId: manifest.id, path: dir, message: String(e), fix: 'see the cause in the log', cause: e };
       return record({ ...about, outcome: 'failed', problems: [problem] });
     }
-    if (old && semver.major(fresh.info.version) <= semver.major(old.info.version)) {
+    // Going back to a pinned (older) version is the operator's decision, not a release that breaks callers.
+    if (old && !pinned && semver.major(fresh.info.version) <= semver.major(old.info.version)) {
       const breaking = findBreakingChanges(old.bindings.tools, fresh.bindings.tools);
       if (breaking.length > 0) {
         const problem: PluginProblem = {
@@ -186,7 +202,11 @@ export class PluginSupervisor {
       return record({ ...about, outcome: 'failed', problems: [nameClashProblem(clash)] });
     }
     this.swap(catalog);
-    if (old) void this.retire(old);
+    if (old) {
+      // What a rollback goes back to: the last other version served (a reload of the same version is no step back).
+      if (old.info.version !== fresh.info.version) this.overlay.replaced(old.info.id, old.info.version, old.manifest.dir);
+      void this.retire(old);
+    }
     return record({ ...about, outcome: old ? 'replaced' : 'loaded', problems: [] });
   }
 
