@@ -73,6 +73,11 @@ export class HttpTransport {
     this.app.delete(path, (req, reply) => this.delete(req, reply));
   }
 
+  /** Legacy GET streams open now (a gauge of the metrics). */
+  get getStreams(): number {
+    return this.streams.size;
+  }
+
   /** Starts listening; resolves with the endpoint URL. */
   async listen(): Promise<string> {
     await this.app.listen({ host: this.options.host, port: this.options.port });

@@ -20,6 +20,11 @@ export class LegacyStreams {
     private readonly keepalive: SseKeepalive,
   ) {}
 
+  /** How many GET streams are open. */
+  get size(): number {
+    return this.streams.size;
+  }
+
   /** Opens `session`'s stream on this GET (hijacking the reply), or answers why not (409, 429). */
   open(session: Session, reply: FastifyReply): void {
     if (session.standalone) {
