@@ -32,7 +32,7 @@ const demo = generation('demo', {
     { name: 'odd', inputSchema: { type: 'object' }, handler: () => Promise.reject(new McpError(-31999, 'a code of the plugin\'s own')) },
   ],
   resources: [{ name: 'readme', uri: 'demo://readme', handler: () => 'text' }],
-  resourceTemplates: [{ name: 'note', uriTemplate: 'demo://note/{id}', handler: (_uri: string, { id }: { id: string }) => `note ${id}` }],
+  resourceTemplates: [{ name: 'note', uriTemplate: 'demo://note/{id}', handler: (_uri: string, { id }: Record<string, string | string[]>) => `note ${String(id)}` }],
   prompts: [{ name: 'greet', handler: () => 'hello' }],
 });
 
