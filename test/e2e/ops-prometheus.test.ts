@@ -29,7 +29,11 @@ describe('ops: Prometheus scrapes the host and reads back the MCP metrics', () =
     // A copy the test can change under the running host (the live reload).
     pluginRoot = mkdtempSync(join(tmpdir(), 'mcp-host-ops-prometheus-'));
     cpSync(FIXTURE, join(pluginRoot, 'secure-fixture'), { recursive: true });
-    const config = writeConfig({ auth: { serviceTokens: [{ name: 'reader', sha256: sha256Hex(READER), scopes: ['notes:read'] }] } });
+    const config = writeConfig({
+      auth: { serviceTokens: [{ name: 'reader', sha256: sha256Hex(READER), scopes: ['notes:read'] }] },
+      // Small enough that one test request goes over it (a 413: the `limits` refusal).
+      server: { bodyLimitBytes: 65_536 },
+    });
     removeConfig = config.remove;
     host = await startTestHost({ plugins: [pluginRoot], args: ['--config', config.file, '--admin-port', '0'] });
     expect(host.adminUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -117,5 +121,21 @@ describe('ops: Prometheus scrapes the host and reads back the MCP metrics', () =
     await prometheus.until(`sum(${count}{gen_ai_tool_name="unknown"})`, (s) => valueOf(s) >= 201);
     expect(await seriesNow()).toBe(before);
     expect(await prometheus.query(`${count}{gen_ai_tool_name=~"bogus.*"}`)).toEqual([]);
+  });
+
+  it('counts the transport\'s refusals by reason: auth, origin, limits, bad-request', async () => {
+    const scrape = async () => (await fetch(`${host.adminUrl}/metrics`)).text();
+    const refusals = (text: string, reason: string) => Number(new RegExp(`^mcp_host_refusals_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1]);
+    const before = await scrape();
+    const body = JSON.stringify(modernRequest(1, 'tools/list'));
+    const post = (headers: Record<string, string>, data = body) => fetch(host.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers }, body: data });
+    expect((await post({})).status).toBe(401);
+    expect((await post({ ...bearer, origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post(bearer, JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(100_000) } }))).status).toBe(413);
+    expect((await post(bearer, '{not json')).status).toBe(400);
+    const after = await scrape();
+    for (const reason of ['auth', 'origin', 'limits', 'bad-request']) expect(refusals(after, reason) - refusals(before, reason), reason).toBe(1);
+    // And Prometheus sees them on its next scrape.
+    await prometheus.until('mcp_host_refusals_total{reason="origin"}', (s) => valueOf(s) >= 1);
   });
 });
