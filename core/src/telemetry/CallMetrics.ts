@@ -104,24 +104,23 @@ export class CallMetrics implements CallObserver {
   }
 
   async around<T>(call: CallScope, catalog: Catalog, run: () => Promise<T>): Promise<T> {
-    const outcomes = this.outcomesOf(call, catalog);
     const counted = call.method !== 'subscriptions/listen';
     if (counted) this.inFlight++;
     const started = performance.now();
-    let series: HistogramSeries | undefined;
     try {
       const value = await run();
-      series = call.lifetime.aborted ? outcomes.cancelled() : (value as { isError?: unknown } | undefined)?.isError === true ? outcomes.toolError() : outcomes.ok();
+      const outcomes = this.outcomesOf(call, catalog);
+      (call.lifetime.aborted ? outcomes.cancelled() : (value as { isError?: unknown } | undefined)?.isError === true ? outcomes.toolError() : outcomes.ok()).observe((performance.now() - started) / 1000);
       return value;
     } catch (e) {
+      const outcomes = this.outcomesOf(call, catalog);
       // A multi-round-trip request asking the client for input ends well: the client answers and retries.
-      series = call.lifetime.aborted ? outcomes.cancelled() : e instanceof InputRequiredSignal ? outcomes.ok() : outcomes.failed(e instanceof McpError ? e.code : RpcCode.InternalError);
+      (call.lifetime.aborted ? outcomes.cancelled() : e instanceof InputRequiredSignal ? outcomes.ok() : outcomes.failed(e instanceof McpError ? e.code : RpcCode.InternalError)).observe((performance.now() - started) / 1000);
       const reason = refusalOf(e);
       if (reason) this.onRefused(reason, call.principal.id);
       throw e;
     } finally {
       if (counted) this.inFlight--;
-      series?.observe((performance.now() - started) / 1000);
     }
   }
 
@@ -129,7 +128,8 @@ export class CallMetrics implements CallObserver {
     const t = this.targetOf(call, catalog);
     const method = call.method;
     const byVersion = at(t.byMethod, method, () => new Map());
-    const version = call.client.protocolVersion ?? '';
+    // A legacy call reads its session's version now: `initialize` negotiates it during the call.
+    const version = (call.session ? call.session.protocolVersion : call.client.protocolVersion) ?? '';
     const known = KNOWN_VERSIONS.has(version) ? version : UNKNOWN;
     const era = call.era;
     if (!this.principalLabel) return at(byVersion, known, () => this.outcomes(t, method, known, era, undefined)) as Outcomes;

@@ -78,8 +78,8 @@ describe('HostMetrics', () => {
     expect(sample(text, count, { mcp_method_name: 'tools/call', era: 'legacy', mcp_protocol_version: '2025-11-25', gen_ai_tool_name: 'echo', plugin: 'demo', plugin_version: '1.0.0', error_type: '' })).toBe(1);
     expect(sample(text, count, { mcp_method_name: 'tools/call', era: 'modern', mcp_protocol_version: MODERN, gen_ai_tool_name: 'echo' })).toBe(2);
     expect(sample(text, count, { mcp_method_name: 'tools/list', era: 'modern', gen_ai_tool_name: '', plugin: '' })).toBe(1);
-    // The initialize call itself runs before a version is negotiated.
-    expect(sample(text, count, { mcp_method_name: 'initialize', era: 'legacy' })).toBe(1);
+    // initialize is labelled with the version it negotiated.
+    expect(sample(text, count, { mcp_method_name: 'initialize', era: 'legacy', mcp_protocol_version: '2025-11-25' })).toBe(1);
     expect(text).toMatch(/mcp_server_operation_duration_seconds_bucket\{[^}]*le="300"[^}]*\} 2/);
     expect(text).toContain('le="0.01"');
     expect(text).toContain('# TYPE mcp_server_operation_duration_seconds histogram');
