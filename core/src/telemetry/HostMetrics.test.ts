@@ -1,5 +1,5 @@
 import { hostConfigSchema } from '@mcp-host/config';
-import { McpError, ToolError } from '@mcp-host/sdk';
+import { McpError, ToolError, type RequestContext } from '@mcp-host/sdk';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { CallLifetime } from '../calls/CallLifetime.js';
@@ -30,6 +30,7 @@ const demo = generation('demo', {
     { name: 'refuse', inputSchema: { type: 'object' }, handler: () => Promise.reject(new ToolError('not today')) },
     { name: 'guarded', inputSchema: { type: 'object' }, handler: () => Promise.reject(new McpError(-32003, 'Forbidden: needs scope x', { scopes: ['x'] })) },
     { name: 'odd', inputSchema: { type: 'object' }, handler: () => Promise.reject(new McpError(-31999, 'a code of the plugin\'s own')) },
+    { name: 'wait', inputSchema: { type: 'object' }, handler: (_args: unknown, ctx: RequestContext) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('aborted'))) },
   ],
   resources: [{ name: 'readme', uri: 'demo://readme', handler: () => 'text' }],
   resourceTemplates: [{ name: 'note', uriTemplate: 'demo://note/{id}', handler: (_uri: string, { id }: Record<string, string | string[]>) => `note ${String(id)}` }],
@@ -48,8 +49,8 @@ function setup(metrics: Record<string, unknown> = {}, enabled = true) {
     observer: telemetry.observer, signals: telemetry,
   });
   let n = 0;
-  const modern = (method: string, params: Record<string, unknown> = {}, principalId = 'anonymous') =>
-    engine.handleModernRequest({ jsonrpc: '2.0', id: ++n, method, params }, { protocolVersion: MODERN, capabilities: {}, info: { name: 'unit', version: '1' } } as never, channel, new CallLifetime(), { id: principalId, source: 'service', subject: principalId, scopes: [], roles: [] } as never);
+  const modern = (method: string, params: Record<string, unknown> = {}, principalId = 'anonymous', lifetime = new CallLifetime()) =>
+    engine.handleModernRequest({ jsonrpc: '2.0', id: ++n, method, params }, { protocolVersion: MODERN, capabilities: {}, info: { name: 'unit', version: '1' } } as never, channel, lifetime, { id: principalId, source: 'service', subject: principalId, scopes: [], roles: [] } as never);
   const session = new Session('s-1');
   const legacy = (method: string, params: Record<string, unknown> = {}) => engine.handleRequest({ jsonrpc: '2.0', id: ++n, method, params }, session, channel);
   return { telemetry, engine, modern, legacy, session, scrape: () => telemetry.registry.metrics() };
@@ -174,6 +175,24 @@ describe('HostMetrics', () => {
     expect(metrics.observer.inFlight).toBe(1);
     await pending;
     expect(sample(await scrape(), 'mcp_host_calls_in_flight')).toBe(0);
+  });
+
+  it('counts a cancelled call as cancelled; a listen stream is not a call in flight', async () => {
+    const { telemetry, modern, scrape } = setup();
+    const lifetime = new CallLifetime();
+    const waiting = modern('tools/call', { name: 'wait', arguments: {} }, 'anonymous', lifetime);
+    const listenLifetime = new CallLifetime();
+    const listening = modern('subscriptions/listen', { notifications: { toolsListChanged: true } }, 'anonymous', listenLifetime);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(telemetry.metrics!.observer.inFlight).toBe(1);
+    lifetime.abort(new Error('cancelled by the client'));
+    listenLifetime.abort(new Error('closed'));
+    expect(await waiting).toBeUndefined();
+    await listening;
+    const text = await scrape();
+    expect(sample(text, 'mcp_server_operation_duration_seconds_count', { gen_ai_tool_name: 'wait', error_type: 'cancelled' })).toBe(1);
+    expect(sample(text, 'mcp_server_operation_duration_seconds_count', { mcp_method_name: 'subscriptions/listen' })).toBe(1);
+    expect(sample(text, 'mcp_host_calls_in_flight')).toBe(0);
   });
 
   it('counts reloads by outcome, restarts by a fixed set of causes, list_changed by kind', async () => {
