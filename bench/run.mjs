@@ -21,8 +21,9 @@ import * as idleSessions from './scenarios/4-idle-sessions.mjs';
 import * as worker from './scenarios/5-worker.mjs';
 import * as republish from './scenarios/6-republish.mjs';
 import * as hardening from './scenarios/7-hardening.mjs';
+import * as metrics from './scenarios/8-metrics.mjs';
 
-const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening];
+const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening, metrics];
 /** The whole run is bounded: past this the bench stops its servers and exits 1. */
 const HARD_LIMIT_MS = 20 * 60_000;
 
