@@ -2,3 +2,4 @@ export * from './startTestHost.js';
 export * from './clients.js';
 export * from './modernClients.js';
 export * from './auth.js';
+export * from './prometheus.js';

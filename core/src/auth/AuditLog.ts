@@ -1,6 +1,7 @@
 import { McpError } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/Catalog.js';
+import { bindingOf, refOf } from '../catalog/callTarget.js';
 import type { CallScope } from '../protocol/CallScope.js';
 import { InputRequiredSignal } from '../calls/InputRequiredSignal.js';
 import type { CallAudit } from '../protocol/ports/SecurityPorts.js';
@@ -73,21 +74,4 @@ export class AuditLog implements CallAudit {
       'call',
     );
   }
-}
-
-function refOf(ref: unknown): string | undefined {
-  const r = ref as { name?: unknown; uri?: unknown } | undefined;
-  return typeof r?.name === 'string' ? r.name : typeof r?.uri === 'string' ? r.uri : undefined;
-}
-
-function bindingOf(method: string, params: Record<string, unknown>, catalog: Catalog): AnyBinding | undefined {
-  if (method === 'tools/call' && typeof params.name === 'string') return catalog.tools.get(params.name);
-  if (method === 'prompts/get' && typeof params.name === 'string') return catalog.prompts.get(params.name);
-  if ((method === 'resources/read' || method === 'resources/subscribe') && typeof params.uri === 'string') return catalog.resources.get(params.uri) ?? catalog.matchTemplate(params.uri)?.binding;
-  if (method === 'completion/complete') {
-    const ref = params.ref as { type?: unknown; name?: unknown; uri?: unknown } | undefined;
-    if (ref?.type === 'ref/prompt' && typeof ref.name === 'string') return catalog.prompts.get(ref.name);
-    if (ref?.type === 'ref/resource') return catalog.templates.find((t) => t.descriptor.uriTemplate === ref.uri);
-  }
-  return undefined;
 }

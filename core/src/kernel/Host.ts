@@ -11,6 +11,7 @@ import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import type { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
 import { registerHostServices, type HostServiceOptions } from './registerHostServices.js';
+import { trackHostState } from './trackHostState.js';
 import type { AdminServer } from '../admin/AdminServer.js';
 import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
@@ -89,6 +90,7 @@ export class Host {
     const host = new Host(config, logger, root, supervisor, root.resolve<Engine>(ENGINE), state, telemetry);
     host.admin = admin;
     host.adminUrl = adminUrl;
+    if (telemetry.metrics) trackHostState(telemetry.metrics, { plugins: supervisor, engine: host.engine, state, getStreams: () => host.http?.getStreams ?? 0 });
     try {
       if (config.plugins.watch && config.plugins.paths.length > 0) {
         host.watcher = root.resolve<PluginWatcher>(WATCHER);

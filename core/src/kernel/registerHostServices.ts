@@ -56,7 +56,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   single(root, TELEMETRY, () => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
   // Reads the catalog when a notification goes out (the plugins are loaded by then).
-  single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => plugins(c).catalog)));
+  single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => plugins(c).catalog), telemetry(c)));
   // A host service plugins inject by the sdk token; isolated runtimes register one that crosses to here.
   single(root, NOTIFICATIONS, (c): HostNotifications => {
     const notifier = c.resolve<Notifier>(NOTIFIER);

@@ -69,6 +69,8 @@ export class PluginSupervisor {
   private readonly crashes = new Map<string, { count: number; last: number }>();
   private closed = false;
   private lastChanged: ListChange[] = [];
+  /** Replaced or unloaded generations finishing their calls before they are disposed. */
+  private retiringCount = 0;
 
   constructor(options: PluginSupervisorOptions) {
     this.options = { ...options, onCrash: (generation: PluginGeneration, reason: string) => this.restart(generation, reason) };
@@ -105,6 +107,11 @@ export class PluginSupervisor {
 
   get catalog(): Catalog<PluginGeneration> {
     return this.current;
+  }
+
+  /** Plugin generations by state: serving (in the catalog) and draining (replaced, finishing calls). */
+  get generationStates(): { serving: number; draining: number } {
+    return { serving: this.current?.generations.length ?? 0, draining: this.retiringCount };
   }
 
   /** The first load of every configured plugin. */
@@ -230,9 +237,14 @@ export class PluginSupervisor {
 
   /** Lets a replaced generation finish its in-flight calls, then disposes it. */
   private async retire(old: PluginGeneration): Promise<void> {
-    const drained = await old.drain.idle(this.options.drainTimeoutMs);
-    if (!drained) this.options.logger.warn({ plugin: old.info.id, version: old.info.version, inFlight: old.drain.inFlight }, 'replaced plugin generation did not drain in time; disposing it anyway');
-    await old.dispose();
+    this.retiringCount++;
+    try {
+      const drained = await old.drain.idle(this.options.drainTimeoutMs);
+      if (!drained) this.options.logger.warn({ plugin: old.info.id, version: old.info.version, inFlight: old.drain.inFlight }, 'replaced plugin generation did not drain in time; disposing it anyway');
+      await old.dispose();
+    } finally {
+      this.retiringCount--;
+    }
   }
 
   private record(r: RecordFields, started: number): ReloadRecord {

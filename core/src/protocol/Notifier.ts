@@ -4,6 +4,7 @@ import { ChurnSet } from '../collections/ChurnSet.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcNotification, RequestId } from './jsonrpc.js';
 import { MetaKey } from './modern/modernMeta.js';
+import type { HostSignals } from './ports/ObservePorts.js';
 import type { Session } from './Session.js';
 
 export type { ListChange };
@@ -40,6 +41,8 @@ export class Notifier {
   constructor(
     /** With permissions: whether a principal may read a URI, so updates go only to those who may. */
     private readonly canRead?: (principal: Principal, uri: string) => boolean,
+    /** Told how many clients each list_changed went to (the metrics count them). */
+    private readonly signals?: Pick<HostSignals, 'listChangedSent'>,
   ) {}
 
   /**
@@ -50,8 +53,10 @@ export class Notifier {
     for (const kind of kinds) {
       const method = `notifications/${kind}/list_changed`;
       const legacy = { jsonrpc: '2.0' as const, method };
-      for (const s of this.sessions) if (s.initialized && !s.closed && (!visibleTo || visibleTo(s.principal).has(kind))) s.standalone?.send(legacy);
-      for (const l of this.listeners) if (l.filter[FLAG[kind]] === true && (!visibleTo || visibleTo(l.principal).has(kind))) l.channel.send(tagged(method, {}, l.subscriptionId));
+      let sent = 0;
+      for (const s of this.sessions) if (s.initialized && !s.closed && s.standalone && (!visibleTo || visibleTo(s.principal).has(kind))) s.standalone.send(legacy), sent++;
+      for (const l of this.listeners) if (l.filter[FLAG[kind]] === true && (!visibleTo || visibleTo(l.principal).has(kind))) l.channel.send(tagged(method, {}, l.subscriptionId)), sent++;
+      this.signals?.listChangedSent(kind, sent);
     }
   }
 

@@ -5,6 +5,7 @@ import type { ReloadRecord, SupervisorEvents } from '../plugins/PluginSupervisor
 import type { CallObserver, HostSignals, RefusalReason } from '../protocol/ports/ObservePorts.js';
 import type { Session } from '../protocol/Session.js';
 import { EventFeed } from './EventFeed.js';
+import { HostMetrics } from './HostMetrics.js';
 
 export interface HostTelemetryOptions {
   readonly config: TelemetryConfig;
@@ -21,26 +22,40 @@ export interface HostTelemetryOptions {
 export class HostTelemetry implements HostSignals, SupervisorEvents {
   readonly registry = new Registry();
   readonly feed = new EventFeed();
+  /** The Prometheus metrics (HostMetrics); undefined when metrics are off. */
+  readonly metrics: HostMetrics | undefined;
   /** Around each request; undefined when neither metrics nor traces are on (the engine then skips it). */
-  readonly observer: CallObserver | undefined = undefined;
+  readonly observer: CallObserver | undefined;
 
-  constructor(readonly options: HostTelemetryOptions) {}
+  constructor(readonly options: HostTelemetryOptions) {
+    this.metrics = options.metrics ? new HostMetrics(this.registry, options.config.metrics, (reason, principal) => this.refused(reason, principal)) : undefined;
+    this.observer = this.metrics?.observer;
+  }
 
   refused(reason: RefusalReason, principal?: string): void {
+    this.metrics?.refused(reason);
     this.feed.publish({ type: 'refusal', reason, principal });
   }
 
-  sessionOpened(_session: Session): void {}
+  sessionOpened(session: Session): void {
+    this.metrics?.sessionOpened(session);
+  }
 
-  sessionClosed(_session: Session): void {}
+  sessionClosed(session: Session): void {
+    this.metrics?.sessionClosed(session);
+  }
 
-  listChangedSent(_kind: string, _count: number): void {}
+  listChangedSent(kind: string, count: number): void {
+    this.metrics?.listChangedSent(kind, count);
+  }
 
   reloaded(record: ReloadRecord): void {
+    this.metrics?.reloaded(record);
     this.feed.publish({ type: 'reload', plugin: record.pluginId, version: record.version, outcome: record.outcome, path: record.path, durationMs: record.durationMs, revision: record.revision, changed: record.changed, problems: record.problems.map((p) => ({ code: p.code, message: p.message })) });
   }
 
   restarting(generation: PluginGeneration, reason: string): void {
+    this.metrics?.restarting(generation.info.id, reason);
     this.feed.publish({ type: 'restart', plugin: generation.info.id, version: generation.info.version, reason });
   }
 

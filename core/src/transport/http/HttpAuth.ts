@@ -2,6 +2,7 @@ import type { Principal } from '@mcp-host/sdk';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { PRM_PATH, type BearerAuth, type BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
+import type { HostSignals } from '../../protocol/ports/ObservePorts.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 
 declare module 'fastify' {
@@ -30,6 +31,7 @@ export class HttpAuth {
   constructor(
     private readonly bindTo: BindBearerAuth,
     private readonly logger: Logger,
+    private readonly signals: HostSignals,
   ) {}
 
   /** Fixes the resource URI (the configured one, else the URL the server listens on) and loads the keys. */
@@ -58,13 +60,15 @@ export class HttpAuth {
     app.addHook('onRequest', async (req, reply) => {
       if (req.routeOptions.url !== mcpPath || reply.sent) return;
       const r = this.bound;
-      if (!r) return refuse(reply.header('retry-after', '1'), 503, 'the server is starting');
+      if (!r) return this.signals.refused('unavailable'), refuse(reply.header('retry-after', '1'), 503, 'the server is starting');
       const outcome = await r.authenticate(req.headers.authorization);
       if (outcome.principal) {
         req.principal = outcome.principal;
         return;
       }
       const { status, error, description, cause } = outcome.failure;
+      // Keys that cannot be fetched are the host's trouble, not the caller's.
+      this.signals.refused(status === 503 ? 'unavailable' : 'auth');
       if (status === 503) {
         this.logger.error({ err: cause }, 'auth: cannot verify tokens (key set unavailable)');
         return refuse(reply.header('retry-after', '5'), 503, description);

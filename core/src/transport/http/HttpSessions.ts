@@ -47,12 +47,14 @@ export class HttpSessions {
   find(req: FastifyRequest, reply: FastifyReply): Session | undefined {
     const id = req.headers['mcp-session-id'];
     if (typeof id !== 'string' || id === '') {
+      this.engine.signals.refused('bad-request', req.principal?.id);
       rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' });
       return undefined;
     }
     const session = this.sessions.get(id);
     const principal = req.principal ?? ANONYMOUS;
     if (!session || session.principal.id !== principal.id) {
+      this.engine.signals.refused('bad-request', principal.id);
       if (session) this.logger.warn({ session: id, owner: session.principal.id, principal: principal.id }, 'session id presented by another principal; refused');
       rpcError(reply, 404, { code: RpcCode.SessionNotFound, message: 'Session not found: it expired or was closed; initialize a new session' });
       return undefined;
@@ -61,6 +63,7 @@ export class HttpSessions {
     session.principal = principal;
     const version = req.headers['mcp-protocol-version'];
     if (version !== undefined && !isLegacyVersion(version)) {
+      this.engine.signals.refused('bad-request', principal.id);
       rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)} (supported: ${LEGACY_VERSIONS.join(', ')})` });
       return undefined;
     }

@@ -63,14 +63,19 @@ export class HttpTransport {
     private readonly options: HttpTransportOptions,
     private readonly logger: Logger,
   ) {
-    this.auth = options.auth ? new HttpAuth(options.auth, logger) : undefined;
-    this.app = createHttpApp(options, this.auth, logger);
+    this.auth = options.auth ? new HttpAuth(options.auth, logger, engine.signals) : undefined;
+    this.app = createHttpApp(options, this.auth, logger, engine.signals);
     this.sessions = new HttpSessions(engine, options.quotas, options, logger);
-    this.streams = new LegacyStreams(options.quotas, this.keepalive);
+    this.streams = new LegacyStreams(options.quotas, this.keepalive, engine.signals);
     const path = options.path;
     this.app.post(path, (req, reply) => this.post(req, reply));
     this.app.get(path, (req, reply) => this.get(req, reply));
     this.app.delete(path, (req, reply) => this.delete(req, reply));
+  }
+
+  /** Legacy GET streams open now (a gauge of the metrics). */
+  get getStreams(): number {
+    return this.streams.size;
   }
 
   /** Starts listening; resolves with the endpoint URL. */
@@ -116,18 +121,25 @@ export class HttpTransport {
    * (`listenStreamsPerPrincipal`), so it is not counted against requests in flight.
    */
   private async post(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const signals = this.engine.signals;
     if (!accepts(req, 'application/json') && !accepts(req, 'text/event-stream')) {
+      signals.refused('bad-request', req.principal?.id);
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
     }
     const msg = readMessage(req.body as string, this.options.limits, 'POST');
-    if (msg.kind === 'invalid') return void rpcError(reply, 400, msg.error, msg.id);
+    if (msg.kind === 'invalid') {
+      // Over `server.limits` (the error names the limit), or not a message at all.
+      signals.refused((msg.error.data as { limit?: unknown } | undefined)?.limit !== undefined ? 'limits' : 'bad-request', req.principal?.id);
+      return void rpcError(reply, 400, msg.error, msg.id);
+    }
     if (msg.kind !== 'request') return this.acknowledge(req, reply, msg.message, msg.kind);
     const request = msg.message;
     // A drain lets answers and cancellations through (calls in flight may wait on them), not new work.
-    if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING, request.id);
     const principal = req.principal ?? ANONYMOUS;
+    if (this.draining) return void (signals.refused('unavailable', principal.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING, request.id));
     const counted = request.method !== 'subscriptions/listen';
     if (counted && !this.options.quotas.take('inFlight', principal.id)) {
+      signals.refused('quota', principal.id);
       return void rpcError(reply.header('retry-after', '1'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.options.quotas.refusal('inFlight')}`, data: { limit: 'inFlightPerPrincipal', max: this.options.quotas.limit('inFlight') } }, request.id);
     }
     const channel = this.channelFor(req, reply, {}, request.id);
@@ -156,10 +168,12 @@ export class HttpTransport {
 
   private async initialize(req: FastifyRequest, channel: PostChannel, request: JsonRpcRequest, principal: Principal): Promise<void> {
     if (req.headers['mcp-session-id'] !== undefined) {
+      this.engine.signals.refused('bad-request', principal.id);
       return channel.finish(errorResponse(request.id, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id' }), 400);
     }
     const session = this.sessions.reserve(principal);
     if (!('id' in session)) {
+      this.engine.signals.refused(session.status === 429 ? 'quota' : 'session-limit', principal.id);
       channel.header('retry-after', '5');
       return channel.finish(errorResponse(request.id, { code: session.status === 429 ? RpcCode.RateLimited : RpcCode.Unavailable, message: session.message }), session.status);
     }
@@ -203,9 +217,11 @@ export class HttpTransport {
       checkModernHeaders(req.headers, method, params, tool?.paramHeaders);
       meta = this.engine.readEnvelope(message);
     } catch (e) {
+      this.engine.signals.refused('bad-request', principal.id);
       return void this.sendJson(reply, 400, this.engine.errorResponse(id, method, e));
     }
     if (!this.engine.hasMethod('modern', method)) {
+      this.engine.signals.refused('bad-request', principal.id);
       return void this.sendJson(reply, 404, this.engine.errorResponse(id, method, methodNotFoundModern(method, this.engine.hasMethod('legacy', method))));
     }
     const lifetime = new CallLifetime();
@@ -236,9 +252,10 @@ export class HttpTransport {
 
   private get(req: FastifyRequest, reply: FastifyReply): void {
     if (!req.headers.accept?.includes('text/event-stream')) {
+      this.engine.signals.refused('bad-request', req.principal?.id);
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
-    if (this.draining) return void rpcError(reply.header('retry-after', '5'), 503, DRAINING);
+    if (this.draining) return void (this.engine.signals.refused('unavailable', req.principal?.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING));
     const session = this.sessions.find(req, reply);
     if (session) this.streams.open(session, reply);
   }

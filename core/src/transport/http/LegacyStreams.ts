@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
+import type { HostSignals } from '../../protocol/ports/ObservePorts.js';
 import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
 import { ChurnSet } from '../../collections/ChurnSet.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
@@ -18,15 +19,23 @@ export class LegacyStreams {
   constructor(
     private readonly quotas: QuotaPort,
     private readonly keepalive: SseKeepalive,
+    private readonly signals: HostSignals,
   ) {}
+
+  /** How many GET streams are open. */
+  get size(): number {
+    return this.streams.size;
+  }
 
   /** Opens `session`'s stream on this GET (hijacking the reply), or answers why not (409, 429). */
   open(session: Session, reply: FastifyReply): void {
     if (session.standalone) {
+      this.signals.refused('bad-request', session.principal.id);
       return void rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream' });
     }
     const owner = session.principal.id;
     if (!this.quotas.take('getStreams', owner)) {
+      this.signals.refused('quota', owner);
       return void rpcError(reply.header('retry-after', '5'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.quotas.refusal('getStreams')}`, data: { limit: 'getStreamsPerPrincipal', max: this.quotas.limit('getStreams') } });
     }
     reply.hijack();

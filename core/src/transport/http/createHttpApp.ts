@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { HostSignals } from '../../protocol/ports/ObservePorts.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import type { HttpAuth } from './HttpAuth.js';
 import { createOriginGuard } from './originGuard.js';
@@ -23,9 +24,10 @@ export interface HttpAppOptions {
 /**
  * The fastify instance of the MCP endpoint, with everything that runs before a route: the body
  * limits (size and arrival time), the DNS-rebinding guard, authentication, the per-principal
- * request rate, and the answers to what no route serves — each a JSON-RPC error body.
+ * request rate, and the answers to what no route serves — each a JSON-RPC error body, and each
+ * refusal reported to `signals` (counted by reason).
  */
-export function createHttpApp(options: HttpAppOptions, auth: HttpAuth | undefined, logger: Logger): FastifyInstance {
+export function createHttpApp(options: HttpAppOptions, auth: HttpAuth | undefined, logger: Logger, signals: HostSignals): FastifyInstance {
   // requestTimeout bounds how long a request body may take to arrive (slow-body clients hold a
   // socket and a parser each); Node checks it every connectionsCheckingInterval, so that is
   // tightened to keep the answer near the configured time.
@@ -41,15 +43,17 @@ export function createHttpApp(options: HttpAppOptions, auth: HttpAuth | undefine
   // Callback style, not async: every request passes here, and an async hook costs a promise each.
   app.addHook('onRequest', (req, reply, done) => {
     const refused = guard(req.headers.host, req.headers.origin);
-    if (refused) return void rpcError(reply, 403, { code: RpcCode.OriginRefused, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` });
+    if (refused) return void (signals.refused('origin'), rpcError(reply, 403, { code: RpcCode.OriginRefused, message: `Forbidden: ${refused} (DNS rebinding protection; see server.allowedHosts / server.allowedOrigins)` }));
     done();
   });
   auth?.install(app, options.path);
-  if (options.limiter?.limitsRequests) installRequestLimit(app, options.path, options.limiter);
+  if (options.limiter?.limitsRequests) installRequestLimit(app, options.path, options.limiter, signals);
 
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, _req, reply) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) logger.error({ err }, 'HTTP request failed');
+    // Too large or too slow a body is over a limit; anything else under 500 is a malformed request.
+    else signals.refused(status === 413 || status === 408 ? 'limits' : 'bad-request', _req.principal?.id);
     const message =
       err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? `Request body larger than ${options.bodyLimitBytes} bytes (server.bodyLimitBytes)`
       : err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'Unsupported Media Type: Content-Type must be application/json'
@@ -58,9 +62,9 @@ export function createHttpApp(options: HttpAppOptions, auth: HttpAuth | undefine
       : err.message;
     return rpcError(reply, status, { code: status === 413 || status === 415 ? RpcCode.InvalidRequest : RpcCode.InternalError, message });
   });
-  app.setNotFoundHandler((req, reply) => rpcError(reply, 404, { code: RpcCode.InvalidRequest, message: `Not found: ${req.url} (the MCP endpoint is ${options.path})` }));
+  app.setNotFoundHandler((req, reply) => (signals.refused('bad-request'), rpcError(reply, 404, { code: RpcCode.InvalidRequest, message: `Not found: ${req.url} (the MCP endpoint is ${options.path})` })));
   for (const method of ['PUT', 'PATCH', 'OPTIONS'] as const) {
-    app.route({ method, url: options.path, handler: (_req, reply) => rpcError(reply.header('allow', 'GET, POST, DELETE'), 405, { code: RpcCode.MethodNotAllowed, message: `Method Not Allowed: ${method}` }) });
+    app.route({ method, url: options.path, handler: (_req, reply) => (signals.refused('bad-request'), rpcError(reply.header('allow', 'GET, POST, DELETE'), 405, { code: RpcCode.MethodNotAllowed, message: `Method Not Allowed: ${method}` })) });
   }
   return app;
 }

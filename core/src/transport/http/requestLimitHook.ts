@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ANONYMOUS } from '../../identity/principals.js';
+import type { HostSignals } from '../../protocol/ports/ObservePorts.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 
 /**
@@ -15,11 +16,13 @@ export interface RequestLimiter {
   request(principal: string): number;
 }
 
-export function installRequestLimit(app: FastifyInstance, mcpPath: string, limiter: RequestLimiter): void {
+export function installRequestLimit(app: FastifyInstance, mcpPath: string, limiter: RequestLimiter, signals: HostSignals): void {
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.url !== mcpPath || reply.sent) return;
-    const wait = limiter.request((req.principal ?? ANONYMOUS).id);
+    const principal = (req.principal ?? ANONYMOUS).id;
+    const wait = limiter.request(principal);
     if (wait === 0) return;
+    signals.refused('rate-limited', principal);
     const body = { jsonrpc: '2.0', id: null, error: { code: RpcCode.RateLimited, message: `Too Many Requests: retry in ${wait} ms (limits.perPrincipal)`, data: { retryAfterMs: wait } } };
     return reply.code(429).header('retry-after', String(Math.ceil(wait / 1000))).type('application/json').send(JSON.stringify(body));
   });

@@ -53,7 +53,7 @@ export class StdioTransport {
     this.limits = options.limits ?? DEFAULT_JSON_LIMITS;
     const maxLineBytes = options.maxLineBytes ?? 4_194_304;
     this.reader = new LineReader(maxLineBytes, (line) => this.onLine(line), () =>
-      this.write(errorResponse(null, { code: RpcCode.InvalidRequest, message: `Invalid Request: a line longer than ${maxLineBytes} bytes was dropped (server.bodyLimitBytes)` })),
+      (engine.signals.refused('limits', this.session.principal.id), this.write(errorResponse(null, { code: RpcCode.InvalidRequest, message: `Invalid Request: a line longer than ${maxLineBytes} bytes was dropped (server.bodyLimitBytes)` }))),
     );
     engine.addSession(this.session);
   }
@@ -99,6 +99,7 @@ export class StdioTransport {
     const msg = readMessage(line, this.limits, 'line');
     switch (msg.kind) {
       case 'invalid':
+        this.engine.signals.refused((msg.error.data as { limit?: unknown } | undefined)?.limit !== undefined ? 'limits' : 'bad-request', this.session.principal.id);
         return this.write(errorResponse(msg.id, msg.error));
       case 'notification':
         if (msg.message.method === 'notifications/cancelled') this.modernInFlight.get(msg.message.params?.requestId as RequestId)?.abort(new Error('cancelled by the client'));
@@ -117,6 +118,7 @@ export class StdioTransport {
     try {
       meta = this.engine.readEnvelope(request);
     } catch (e) {
+      this.engine.signals.refused('bad-request', this.session.principal.id);
       return this.write(this.engine.errorResponse(request.id, request.method, e));
     }
     const lifetime = new CallLifetime();
