@@ -7,6 +7,7 @@
  * plugin receives (`ctx.trace`). Process isolation crosses the same protocol in frames over a pipe,
  * so it is checked alike.
  */
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { hostConfigSchema } from '@mcp-host/config';
 import { Host } from '@mcp-host/core';
@@ -23,16 +24,17 @@ const TRACEPARENT = `00-${TRACE_ID}-${CLIENT_SPAN}-01`;
 const hrMs = ([s, ns]: [number, number]) => s * 1000 + ns / 1e6;
 const textOf = (result: unknown) => ((result as { content: Array<{ text: string }> }).content[0]!.text);
 
-async function startTracedHost(isolation: 'in-process' | 'worker' | 'process', tracing = true) {
+async function startTracedHost(isolation: 'in-process' | 'worker' | 'process', tracing = true, stdio?: { stdin: PassThrough; stdout: PassThrough }) {
   const exporter = new InMemorySpanExporter();
   const processor = new SimpleSpanProcessor({ exporter });
   const config = hostConfigSchema.parse({
     server: { port: 0 },
+    stdio: stdio !== undefined,
     logLevel: 'silent',
     plugins: { paths: [FIXTURE], isolation, watch: false },
     telemetry: { tracing: { enabled: tracing } },
   });
-  const host = await Host.start({ config, spanProcessor: processor });
+  const host = await Host.start({ config, spanProcessor: processor, ...stdio });
   const spans = async (): Promise<ReadableSpan[]> => (await processor.forceFlush(), exporter.getFinishedSpans());
   return { host, exporter, spans };
 }
@@ -215,6 +217,47 @@ describe('tracing off', () => {
       expect(JSON.parse(textOf(result))).toBeNull();
       expect(await t.spans()).toEqual([]);
     } finally {
+      await t.host.close();
+    }
+  });
+});
+
+describe('traces on stdio', () => {
+  it('a request on stdio is traced with network.transport pipe and the parent from _meta', async () => {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const t = await startTracedHost('in-process', true, { stdin, stdout });
+    const serving = t.host.serveStdio();
+    try {
+      const answers = new Map<number, Record<string, unknown>>();
+      let buffered = '';
+      stdout.setEncoding('utf8');
+      stdout.on('data', (chunk: string) => {
+        buffered += chunk;
+        for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
+          const message = JSON.parse(buffered.slice(0, nl));
+          buffered = buffered.slice(nl + 1);
+          if (typeof message.id === 'number') answers.set(message.id, message);
+        }
+      });
+      const answer = async (id: number) => {
+        for (let i = 0; i < 200 && !answers.has(id); i++) await new Promise((r) => setTimeout(r, 10));
+        return answers.get(id)!;
+      };
+      const send = (m: unknown) => stdin.write(JSON.stringify(m) + '\n');
+      send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'stdio-test', version: '1.0.0' } } });
+      await answer(1);
+      send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+      send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'trace_echo', arguments: {}, _meta: { traceparent: TRACEPARENT } } });
+      const seen = JSON.parse(textOf((await answer(2)).result));
+      const server = (await t.spans()).find((s) => s.name === 'tools/call trace_echo')!;
+      expect(server.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
+      expect(server.attributes).toMatchObject({ 'network.transport': 'pipe', 'mcp_host.era': 'legacy' });
+      expect(server.attributes['network.protocol.name']).toBeUndefined();
+      expect(seen.traceparent).toContain(TRACE_ID);
+    } finally {
+      stdin.end();
+      await serving;
       await t.host.close();
     }
   });

@@ -40,7 +40,7 @@ export class SpanCallTrace implements CallTrace {
     try {
       return await run();
     } catch (e) {
-      if (!(e instanceof InputRequiredSignal)) span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error)?.message }).setAttribute(ERROR_TYPE, errorName(e));
+      if (!(e instanceof InputRequiredSignal)) span.setStatus({ code: SpanStatusCode.ERROR, message: String((e as Error)?.message).slice(0, 1024) }).setAttribute(ERROR_TYPE, errorName(e));
       throw e;
     } finally {
       span.end();

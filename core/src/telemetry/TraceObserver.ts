@@ -55,18 +55,22 @@ export class TraceObserver implements CallObserver {
   }
 }
 
+/** A status description is not bound by the attribute limits: a long error message is cut here. */
+const MAX_STATUS_CHARS = 1024;
+
 function failed(span: Span, type: string, message?: string): void {
-  span.setAttribute(A.ERROR_TYPE, type).setStatus({ code: SpanStatusCode.ERROR, message });
+  span.setAttribute(A.ERROR_TYPE, type).setStatus({ code: SpanStatusCode.ERROR, message: typeof message === 'string' ? message.slice(0, MAX_STATUS_CHARS) : undefined });
 }
 
 /** The conventions' attributes of the request, and ours. */
 function requestAttributes(call: CallScope, d: CallDescription, plugin: Attributes): Attributes {
   const attributes: Attributes = {
     [A.MCP_METHOD_NAME]: call.method,
-    [A.JSONRPC_REQUEST_ID]: String(call.id),
     [A.MCP_HOST_ERA]: call.era,
     ...plugin,
   };
+  // The conventions: not captured for a null id.
+  if (call.id !== null && call.id !== undefined) attributes[A.JSONRPC_REQUEST_ID] = String(call.id);
   if (call.client.protocolVersion) attributes[A.MCP_PROTOCOL_VERSION] = call.client.protocolVersion;
   if (call.session?.id !== undefined) attributes[A.MCP_SESSION_ID] = call.session.id;
   if (d.toolName !== undefined) {
