@@ -140,6 +140,10 @@ describe.each(['in-process', 'worker', 'process'] as const)('traces with the plu
       const fail = byName('tools/call trace_fail');
       expect(fail.attributes['error.type']).toBe('tool_error');
       expect(fail.status.code).toBe(SpanStatusCode.ERROR);
+      // The handler span says the handler failed too, wherever it ran.
+      const failedHandler = (await t.spans()).find((s) => s.name === 'mcp_host.handler trace_fail' && s.spanContext().traceId === fail.spanContext().traceId)!;
+      expect(failedHandler.attributes['error.type']).toBe('tool_error');
+      expect(failedHandler.status.code).toBe(SpanStatusCode.ERROR);
 
       // An unknown name never becomes part of a span name (clients must not mint span names); the attributes say what was asked.
       const unknown = byName('tools/call');

@@ -36,11 +36,5 @@ export const CALL_TRACE = Symbol('mcp-host:call-trace');
 /** The trace of the call `ctx` serves, if the host traces it. */
 export const traceOf = (ctx: object): CallTrace | undefined => (ctx as { [CALL_TRACE]?: CallTrace })[CALL_TRACE];
 
-/** Runs an in-process handler, inside its span when the call is traced (the plain call otherwise). */
-export function runTraced<T>(ctx: object, run: () => T | Promise<T>): T | Promise<T> {
-  const trace = (ctx as { [CALL_TRACE]?: CallTrace })[CALL_TRACE];
-  return trace ? trace.handler(run) : run();
-}
-
 /** Now, in epoch milliseconds with sub-millisecond precision: comparable between the host and its workers and processes (one machine clock). */
 export const epochNow = (): number => performance.timeOrigin + performance.now();

@@ -16,7 +16,7 @@ import type { IsolationKind, PluginThread } from './PluginThread.js';
 import { handshake } from './handshake.js';
 import { proxyBindings } from './proxyBindings.js';
 import { watchRss } from './RssWatchdog.js';
-import { fromWire, toWire } from './wireErrors.js';
+import { fromWire, handlerErrorType, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 import { takeThread } from './workerPool.js';
 
@@ -156,8 +156,11 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
 
   const onMessage = (m: WorkerToHost) => {
     if (Array.isArray(m)) {
-      const [id, ok, outcome, handlerStart, handlerEnd] = m;
-      return settle(id, (c) => (ok ? c.resolve(outcome) : c.reject(fromWire(outcome as WireError))), handlerStart, handlerEnd);
+      const [id, ok, outcome] = m;
+      const done = (c: PendingCall) => (ok ? c.resolve(outcome) : c.reject(fromWire(outcome as WireError)));
+      // Only a traced call's result carries its handler's times (and then what it failed with, for the handler span).
+      if (m.length <= 3) return settle(id, done);
+      return settle(id, done, m[3], m[4], ok ? undefined : handlerErrorType(outcome as WireError));
     }
     switch (m.type) {
       case 'progress':

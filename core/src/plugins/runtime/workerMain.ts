@@ -93,8 +93,8 @@ class WorkerRequestContext implements RequestContext {
   readonly client: RequestContext['client'];
   readonly logger: Logger;
   arguments?: Record<string, string>;
-  /** Set only for a traced call: the hop span the host opened for it (see RequestContext.trace). */
-  trace?: RequestContext['trace'];
+  /** Set only for a traced call: the hop span the host opened for it (see RequestContext.trace). Declared, not a field, so an untraced context has no slot for it. */
+  declare trace?: RequestContext['trace'];
 
   constructor(
     private readonly id: number,
@@ -104,7 +104,7 @@ class WorkerRequestContext implements RequestContext {
     [, , this.requestId, this.meta, this.principal, this.client] = call;
     this.logger = generation.logger;
     if (call[6]) this.arguments = call[6];
-    if (call[7]) this.trace = call[7];
+    if (call.length > 7) this.trace = call[7];
   }
 
   /** Made on first read, like the host's: most handlers never look at it. */
