@@ -70,7 +70,7 @@ class HostRequestContext implements RequestContext {
     return this.call.trace?.context;
   }
 
-  /** For the plugin runtimes (runTraced, traceOf): the call's trace, undefined when tracing is off. */
+  /** For the plugin runtimes (traceOf): the call's trace, undefined when tracing is off. */
   get [CALL_TRACE](): CallTrace | undefined {
     return this.call.trace;
   }
