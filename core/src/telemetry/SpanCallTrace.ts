@@ -23,7 +23,7 @@ export class SpanCallTrace implements CallTrace {
     private readonly server: Context,
     /** `mcp_host.handler {target}`. */
     private readonly handlerName: string,
-    /** The plugin's labels, on every child span. */
+    /** The plugin's labels, on the handler span. */
     private readonly attributes: Attributes,
   ) {
     this.active = server;
@@ -49,7 +49,8 @@ export class SpanCallTrace implements CallTrace {
 
   hop(isolation: 'worker' | 'process'): TraceHop {
     const started = epochNow();
-    const span = this.tracer.startSpan(`mcp_host.isolation ${isolation}`, { kind: SpanKind.INTERNAL, startTime: started, attributes: { ...this.attributes, [MCP_HOST_ISOLATION]: isolation } }, this.server);
+    // Only what is its own: the plugin is on the server span above it and on the handler span below (the hop is on every isolated call's path).
+    const span = this.tracer.startSpan(`mcp_host.isolation ${isolation}`, { kind: SpanKind.INTERNAL, startTime: started, attributes: { [MCP_HOST_ISOLATION]: isolation } }, this.server);
     const hopContext = trace.setSpan(this.server, span);
     const context = injectTraceMeta(hopContext)!;
     return {
