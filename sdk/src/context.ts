@@ -78,6 +78,14 @@ export interface RequestContext {
   /** The plugin's logger (a pino child named after the plugin and its version); goes to the host's logs, not to the client. */
   readonly logger: Logger;
   /**
+   * The W3C trace context of this call when the host traces (`telemetry.tracing`), undefined
+   * otherwise. Its `traceparent` names the host's span around this handler, so a plugin that
+   * forwards these values on its own outgoing calls (as HTTP headers `traceparent`, `tracestate`,
+   * `baggage`, or in `_meta` of an MCP request) makes them children of this call. Values the client
+   * sent in `_meta` are checked and re-serialized by the host: they are never passed on raw.
+   */
+  readonly trace?: TraceContext;
+  /**
    * Reports progress to the client when it asked for it (`_meta.progressToken`); a no-op otherwise.
    * `progress` must increase from call to call.
    */
@@ -95,6 +103,19 @@ export interface RequestContext {
   sample(params: CreateMessageRequestParams, options?: InputRequestOptions): Promise<CreateMessageResult>;
   /** Asks the client for its roots (`roots/list`). Same rules as `elicit`. */
   listRoots(options?: InputRequestOptions): Promise<ListRootsResult>;
+}
+
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/) and Baggage (https://www.w3.org/TR/baggage/)
+ * of a call, in their header forms.
+ */
+export interface TraceContext {
+  /** `00-<trace id>-<parent span id>-<flags>`. */
+  readonly traceparent: string;
+  /** Vendor-specific trace state, when the caller sent one. */
+  readonly tracestate?: string;
+  /** Baggage entries (`key=value,…`), when the caller sent some. */
+  readonly baggage?: string;
 }
 
 /** Options of a request to the client. */

@@ -11,7 +11,7 @@ export { Prompt } from './decorators/Prompt.js';
 export { readMembers, type MemberRecord } from './decorators/recordMember.js';
 export { definePlugin, isPluginDefinition, type PluginDefinition, type PluginOptions, type PluginScope, type PluginClass } from './definePlugin.js';
 export type * from './declarations.js';
-export type { RequestContext, ToolContext, Principal, ClientInfo, InputRequestOptions } from './context.js';
+export type { RequestContext, ToolContext, Principal, ClientInfo, InputRequestOptions, TraceContext } from './context.js';
 export { LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, NOTIFICATIONS, type PluginInfo, type HostNotifications } from './tokens.js';
 export { McpError, ToolError, ResourceNotFoundError, ErrorCode } from './errors.js';
 export { isZodSchema, type JsonSchema, type SchemaLike } from './schema.js';

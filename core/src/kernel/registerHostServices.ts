@@ -1,5 +1,6 @@
 import type { HostConfig } from '@mcp-host/config';
 import { NOTIFICATIONS, type HostNotifications } from '@mcp-host/sdk';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Logger } from 'pino';
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { bearerAuthOf } from '../auth/bearerAuthOf.js';
@@ -26,6 +27,8 @@ export interface HostServiceOptions {
   /** stdio mode: the streams to serve (default process.stdin / process.stdout). */
   readonly stdin?: NodeJS.ReadableStream;
   readonly stdout?: NodeJS.WritableStream;
+  /** Receives every span when tracing is on (`telemetry.tracing`): tests pass an in-memory exporter's processor. */
+  readonly spanProcessor?: SpanProcessor;
 }
 
 /** Registers a service built once, on first resolution, from the container it is registered in. */
@@ -53,7 +56,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   single(root, SECURITY, () => new HostSecurity(config));
   single(root, HOST_STATE, () => new HostState());
   // Metrics are kept only where an admin listener serves them.
-  single(root, TELEMETRY, () => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled }));
+  single(root, TELEMETRY, () => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled, spanProcessor: options.spanProcessor }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
   // Reads the catalog when a notification goes out (the plugins are loaded by then).
   single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => plugins(c).catalog), telemetry(c)));

@@ -16,6 +16,7 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { DeclaredPolicy, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
 import { SchemaCompiler, type CompiledSchema } from '../catalog/compileSchema.js';
 import type { Drain } from './Drain.js';
+import { traceOf } from '../calls/CallTrace.js';
 import { findParamHeaders } from '../catalog/findParamHeaders.js';
 
 type AnyFn = (...args: any[]) => unknown;
@@ -75,12 +76,18 @@ const MASK_PATTERNS = ['email', 'card', 'bearer', 'apiKey'] as const;
 function completers(spec: Record<string, Completer> | undefined, instance: object | undefined, where: string): Map<string, CompleteFn> {
   const map = new Map<string, CompleteFn>();
   for (const [arg, c] of Object.entries(spec ?? {})) {
-    if (typeof c === 'function') map.set(arg, c);
+    let fn: CompleteFn;
+    if (typeof c === 'function') fn = c;
     else {
-      const fn = instance ? (instance as Record<string, unknown>)[c] : undefined;
-      if (typeof fn !== 'function') throw new DeclarationError(`${where}: completer "${c}" for "${arg}" is not a method of the class`);
-      map.set(arg, (fn as CompleteFn).bind(instance));
+      const method = instance ? (instance as Record<string, unknown>)[c] : undefined;
+      if (typeof method !== 'function') throw new DeclarationError(`${where}: completer "${c}" for "${arg}" is not a method of the class`);
+      fn = (method as CompleteFn).bind(instance);
     }
+    // A completer is plugin code like any handler: traced alike (and untraced, called as it is, with nothing allocated).
+    map.set(arg, (value, ctx) => {
+      const trace = traceOf(ctx);
+      return trace ? trace.handler(() => fn(value, ctx)) : fn(value, ctx);
+    });
   }
   return map;
 }
@@ -93,18 +100,23 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
   const out: PluginBindings = { tools: [], resources: [], templates: [], prompts: [] };
   // The generation's own compiler: its validators live in these bindings and go with them.
   const schemas = new SchemaCompiler();
+  /** Runs a handler under the generation's drain, inside its span when the call is traced; untraced, it costs the one closure it always did. */
+  const handle = (ctx: object, run: () => unknown): Promise<unknown> => {
+    const trace = traceOf(ctx);
+    return drain.run(trace ? () => trace.handler(run) : run);
+  };
 
   const tool = (opts: ToolOptions & { inputSchema?: unknown; outputSchema?: unknown }, name: string, fn: AnyFn, instance?: object) => {
     const where = `tool "${name}"`;
     const { input, output } = compileToolSchemas(schemas, name, opts.input ?? opts.inputSchema, (opts.output ?? opts.outputSchema) || undefined);
     const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
     const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
-    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, where), descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => drain.run(() => fn.call(instance, args, ctx)) };
+    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, where), descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => handle(ctx, () => fn.call(instance, args, ctx)) };
     out.tools.push(binding);
   };
   const resource = (opts: ResourceOptions, name: string, fn: AnyFn, instance?: object) => {
     const descriptor = { uri: opts.uri, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'size', 'annotations', 'icons', '_meta']) };
-    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `resource "${name}"`), descriptor, read: (uri, ctx) => drain.run(() => fn.call(instance, uri, ctx)) };
+    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `resource "${name}"`), descriptor, read: (uri, ctx) => handle(ctx, () => fn.call(instance, uri, ctx)) };
     out.resources.push(binding);
   };
   const template = (opts: ResourceTemplateOptions, name: string, fn: AnyFn, instance?: object) => {
@@ -118,7 +130,7 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     const binding: TemplateBinding = {
       kind: 'template', name: prefix + name, cache: opts.cache, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `resource template "${name}"`), descriptor, template: parsed,
       complete: completers(opts.complete, instance, `resource template "${name}"`),
-      read: (uri, vars, ctx) => drain.run(() => fn.call(instance, uri, vars, ctx)),
+      read: (uri, vars, ctx) => handle(ctx, () => fn.call(instance, uri, vars, ctx)),
     };
     out.templates.push(binding);
   };
@@ -129,7 +141,7 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
       kind: 'prompt', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `prompt "${name}"`), descriptor,
       requiredArguments: (opts.arguments ?? []).filter((a) => a.required).map((a) => a.name),
       complete: completers(opts.complete, instance, `prompt "${name}"`),
-      get: (a, ctx) => drain.run(() => fn.call(instance, a, ctx)),
+      get: (a, ctx) => handle(ctx, () => fn.call(instance, a, ctx)),
     };
     out.prompts.push(binding);
   };

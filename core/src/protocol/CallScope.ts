@@ -1,5 +1,6 @@
 import type { ClientInfo, LoggingLevel, Principal } from '@mcp-host/sdk';
 import type { CallLifetime } from '../calls/CallLifetime.js';
+import type { CallTrace } from '../calls/CallTrace.js';
 import type { Channel } from './Channel.js';
 import type { RequestId } from './jsonrpc.js';
 import type { MrtrState } from './modern/MrtrState.js';
@@ -27,4 +28,9 @@ export interface CallScope {
   readonly session: Session | undefined;
   /** Modern era: the multi-round-trip state of this request (answers so far, questions to ask). */
   readonly mrtr: MrtrState | undefined;
+  /**
+   * The call's trace, set by the tracing observer before the handler runs (undefined when tracing
+   * is off); the handler's context hands it to the plugin runtime. Writable for that one reason.
+   */
+  trace?: CallTrace;
 }

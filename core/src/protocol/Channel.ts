@@ -8,4 +8,6 @@ export interface Channel {
   send(message: JsonRpcMessage): void;
   /** False when nothing can reach the client this way (e.g. a JSON-only HTTP client): server→client requests then fail fast. */
   readonly canSend: boolean;
+  /** Which transport carries it, for telemetry (`network.transport`, `network.protocol.name`). */
+  readonly transport?: 'http' | 'stdio';
 }

@@ -129,6 +129,8 @@ export class Engine {
     const call: CallScope = {
       era: 'legacy', id, method, params: request.params ?? NO_PARAMS, channel, lifetime,
       client: session.client, principal, logLevel: session.logLevel, session, mrtr: undefined,
+      // Present from the start (not added by the observer), so every call scope has one shape.
+      trace: undefined,
     };
     try {
       const result = await this.invoke(handler, call);
@@ -181,6 +183,7 @@ export class Engine {
         logLevel: meta.logLevel ?? 'off',
         session: undefined,
         mrtr: mrtr?.state,
+        trace: undefined,
       };
       let result: unknown;
       try {

@@ -1,6 +1,7 @@
 import { McpError, type InputRequestOptions, type LoggingLevel, type RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { LIFETIME, type CallLifetime } from '../calls/CallLifetime.js';
+import { CALL_TRACE, type CallTrace } from '../calls/CallTrace.js';
 import type { CallScope } from './CallScope.js';
 import { RpcCode } from './ProtocolError.js';
 import { exceedsJsonLimits, type JsonLimits } from '../calls/jsonLimits.js';
@@ -62,6 +63,16 @@ class HostRequestContext implements RequestContext {
   /** Made on first read: most handlers never look at it (see CallLifetime). */
   get signal(): AbortSignal {
     return this.call.lifetime.signal;
+  }
+
+  /** Read through the call, not copied: an in-process handler sees its own span, set only once the handler starts. */
+  get trace(): RequestContext['trace'] {
+    return this.call.trace?.context;
+  }
+
+  /** For the plugin runtimes (traceOf): the call's trace, undefined when tracing is off. */
+  get [CALL_TRACE](): CallTrace | undefined {
+    return this.call.trace;
   }
 
   async progress(progress: number, total?: number, message?: string): Promise<void> {

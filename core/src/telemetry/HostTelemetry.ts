@@ -1,16 +1,21 @@
 import type { TelemetryConfig } from '@mcp-host/config';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import { Registry } from 'prom-client';
 import type { PluginGeneration } from '../plugins/loadPlugin.js';
 import type { ReloadRecord, SupervisorEvents } from '../plugins/PluginSupervisor.js';
 import type { CallObserver, HostSignals, RefusalReason } from '../protocol/ports/ObservePorts.js';
 import type { Session } from '../protocol/Session.js';
+import { composeObservers } from './composeObservers.js';
 import { EventFeed } from './EventFeed.js';
 import { HostMetrics } from './HostMetrics.js';
+import { HostTracing, tracingEnabled } from './HostTracing.js';
 
 export interface HostTelemetryOptions {
   readonly config: TelemetryConfig;
   /** Whether metrics are kept (an admin listener serves them). */
   readonly metrics: boolean;
+  /** Also receives every span when tracing is on (tests: an in-memory exporter); the OTLP exporter still runs if configured. */
+  readonly spanProcessor?: SpanProcessor;
 }
 
 /**
@@ -26,10 +31,14 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
   readonly metrics: HostMetrics | undefined;
   /** Around each request; undefined when neither metrics nor traces are on (the engine then skips it). */
   readonly observer: CallObserver | undefined;
+  /** Spans per request (TraceObserver) and their export; undefined when tracing is off. */
+  readonly tracing: HostTracing | undefined;
 
   constructor(readonly options: HostTelemetryOptions) {
     this.metrics = options.metrics ? new HostMetrics(this.registry, options.config.metrics, (reason, principal) => this.refused(reason, principal)) : undefined;
-    this.observer = this.metrics?.observer;
+    this.tracing = tracingEnabled(options.config) ? new HostTracing(options.config, options.spanProcessor) : undefined;
+    // Metrics outermost: the measured duration is the whole request as the client waits for it, span work included.
+    this.observer = composeObservers([this.metrics?.observer, this.tracing?.observer]);
   }
 
   refused(reason: RefusalReason, principal?: string): void {
@@ -60,5 +69,7 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
   }
 
   /** Flushes and stops exporters. */
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.tracing?.close();
+  }
 }

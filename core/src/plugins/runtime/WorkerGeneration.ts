@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { lifetimeOf, type CallLifetime } from '../../calls/CallLifetime.js';
+import { traceOf, type TraceHop } from '../../calls/CallTrace.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
 import { Drain } from '../Drain.js';
 import { SchemaError } from '../buildBindings.js';
@@ -15,7 +16,7 @@ import type { IsolationKind, PluginThread } from './PluginThread.js';
 import { handshake } from './handshake.js';
 import { proxyBindings } from './proxyBindings.js';
 import { watchRss } from './RssWatchdog.js';
-import { fromWire, toWire } from './wireErrors.js';
+import { fromWire, handlerErrorType, toWire } from './wireErrors.js';
 import type { CallTarget, HostToWorker, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 import { takeThread } from './workerPool.js';
 
@@ -51,6 +52,8 @@ interface PendingCall {
   deadline: number;
   /** Sends the worker a cancel for this call. */
   onAbort: () => void;
+  /** The isolation hop span of a traced call (undefined when tracing is off). */
+  hop: TraceHop | undefined;
 }
 
 const PING_GRACE_MS = 1000;
@@ -98,7 +101,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
     outbox.clear();
     stopSweep();
     clearTimeout(pingTimer);
-    for (const id of [...pending.keys()]) settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} stopped: ${reason}`)));
+    for (const id of [...pending.keys()]) settle(id, (c) => c.reject(new Error(`plugin ${info.id}@${info.version} stopped: ${reason}`)), undefined, undefined, `the plugin ${kind} stopped`);
     if (!disposing) {
       logger.error({ reason, isolation: kind }, `plugin ${kind} died; the host keeps serving`);
       options.onCrash(generation, reason);
@@ -108,18 +111,22 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   /** What goes to the worker in place of a message that could not be cloned (see Outbox). */
   const unsendable = (m: HostToWorker, e: unknown): HostToWorker | undefined => {
     const why = e instanceof Error ? e.message : String(e);
-    if (Array.isArray(m)) settle(m[0], (c) => c.reject(new Error(`the call could not be sent to plugin ${info.id}@${info.version}: ${why}`)));
+    if (Array.isArray(m)) settle(m[0], (c) => c.reject(new Error(`the call could not be sent to plugin ${info.id}@${info.version}: ${why}`)), undefined, undefined, 'the call could not be sent');
     else if (m.type === 'answer') return { type: 'answer', askId: m.askId, ok: false, error: { kind: 'error', message: `the client's answer could not be sent to the plugin: ${why}` } };
     else logger.warn({ type: m.type, err: why }, `a ${m.type} message could not be sent to the plugin ${kind}; dropped`);
     return undefined;
   };
-  /** The one place a call's bookkeeping is cleared; `fn` then resolves or rejects it. */
-  const settle = (id: number, fn: (call: PendingCall) => void) => {
+  /**
+   * The one place a call's bookkeeping is cleared; `fn` then resolves or rejects it. A traced
+   * call's hop ends here too, with the handler's time as the worker measured it when it ran.
+   */
+  const settle = (id: number, fn: (call: PendingCall) => void, handlerStart?: number, handlerEnd?: number, hopFailure?: string) => {
     const call = pending.get(id);
     if (!call) return;
     pending.delete(id);
     if (call.lifetime) call.lifetime.offAbort(call.onAbort);
     else call.ctx.signal.removeEventListener('abort', call.onAbort);
+    call.hop?.end(handlerStart, handlerEnd, hopFailure);
     fn(call);
     if (pending.size === 0) stopSweep();
   };
@@ -131,7 +138,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
       const now = Date.now();
       for (const [id, c] of pending) {
         if (c.deadline > now) continue;
-        settle(id, (late) => late.reject(new Error(`plugin ${info.id}@${info.version} did not answer within ${options.callTimeoutMs} ms`)));
+        settle(id, (late) => late.reject(new Error(`plugin ${info.id}@${info.version} did not answer within ${options.callTimeoutMs} ms`)), undefined, undefined, 'no answer in time');
         checkAlive();
       }
     }, Math.min(1000, Math.max(50, options.callTimeoutMs / 4))).unref();
@@ -150,7 +157,10 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
   const onMessage = (m: WorkerToHost) => {
     if (Array.isArray(m)) {
       const [id, ok, outcome] = m;
-      return settle(id, (c) => (ok ? c.resolve(outcome) : c.reject(fromWire(outcome as WireError))));
+      const done = (c: PendingCall) => (ok ? c.resolve(outcome) : c.reject(fromWire(outcome as WireError)));
+      // Only a traced call's result carries its handler's times (and then what it failed with, for the handler span).
+      if (m.length <= 3) return settle(id, done);
+      return settle(id, done, m[3], m[4], ok ? undefined : handlerErrorType(outcome as WireError));
     }
     switch (m.type) {
       case 'progress':
@@ -188,9 +198,11 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
           const lifetime = lifetimeOf(ctx);
           if (lifetime) lifetime.onAbort(onAbort);
           else ctx.signal.addEventListener('abort', onAbort, { once: true });
-          pending.set(id, { resolve, reject, ctx, lifetime, deadline: Date.now() + options.callTimeoutMs, onAbort });
+          // Traced calls only: the hop span opens now, and its context crosses as the call's last element.
+          const hop = traceOf(ctx)?.hop(kind);
+          pending.set(id, { resolve, reject, ctx, lifetime, deadline: Date.now() + options.callTimeoutMs, onAbort, hop });
           startSweep();
-          send([id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments]);
+          send(hop ? [id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments, hop.context] : [id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments]);
         }),
     );
 

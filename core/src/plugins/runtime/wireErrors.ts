@@ -26,3 +26,10 @@ export function fromWire(w: WireError): Error {
     }
   }
 }
+
+/** The handler span's `error.type` for what an isolated handler threw (none for a round that asks the client for input). */
+export function handlerErrorType(error: WireError): string | undefined {
+  if (error.kind === 'input-required') return undefined;
+  if (error.kind === 'tool') return 'tool_error';
+  return error.kind === 'mcp' && typeof error.code === 'number' ? String(error.code) : '_OTHER';
+}

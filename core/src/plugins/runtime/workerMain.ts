@@ -18,11 +18,12 @@ import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
 import { registerSharedModules } from '../registerSharedModules.js';
 import { runtimeRoot } from './runtimeRoot.js';
 import { CallLifetime } from '../../calls/CallLifetime.js';
+import { epochNow } from '../../calls/CallTrace.js';
 import { DEFAULT_JSON_LIMITS, exceedsJsonLimits } from '../../calls/jsonLimits.js';
 import { FrameReader, PLUGIN_CHANNEL_FD, writeFrame } from './frames.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
-import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
+import type { CallMessage, CallTarget, HostToWorker, RemoteBindings, ResultMessage, WireError, WorkerInit, WorkerToHost } from './workerProtocol.js';
 
 interface HostPort {
   postMessage(message: unknown): void;
@@ -92,6 +93,8 @@ class WorkerRequestContext implements RequestContext {
   readonly client: RequestContext['client'];
   readonly logger: Logger;
   arguments?: Record<string, string>;
+  /** Set only for a traced call: the hop span the host opened for it (see RequestContext.trace). Declared, not a field, so an untraced context has no slot for it. */
+  declare trace?: RequestContext['trace'];
 
   constructor(
     private readonly id: number,
@@ -101,6 +104,7 @@ class WorkerRequestContext implements RequestContext {
     [, , this.requestId, this.meta, this.principal, this.client] = call;
     this.logger = generation.logger;
     if (call[6]) this.arguments = call[6];
+    if (call.length > 7) this.trace = call[7];
   }
 
   /** Made on first read, like the host's: most handlers never look at it. */
@@ -182,14 +186,26 @@ function startCall(call: CallMessage): void {
   const [id, target] = call;
   const lifetime = new CallLifetime();
   calls.set(id, lifetime);
+  // A traced call's handler time is measured here and sent back with its result (the host records the span).
+  const traced = call.length > 7;
+  const started = traced ? epochNow() : 0;
   run(id, target, new WorkerRequestContext(id, call, lifetime)).then(
     (value) => {
+      const ended = traced ? epochNow() : 0;
       calls.delete(id);
       // Checked before it is cloned: a result nested past the serializer's stack would fail its whole batch, and one that crossed would reach the host's serializers.
       const over = exceedsJsonLimits(value, limits());
-      post(over === undefined ? [id, true, value] : [id, false, { kind: 'tool', message: `the tool result is over the host's limits: ${over}` }]);
+      const outcome: ResultMessage = over === undefined ? [id, true, value] : [id, false, { kind: 'tool', message: `the tool result is over the host's limits: ${over}` }];
+      if (traced) outcome.push(started, ended);
+      post(outcome);
     },
-    (e) => (calls.delete(id), post([id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : checkedWire(e)])),
+    (e) => {
+      const ended = traced ? epochNow() : 0;
+      calls.delete(id);
+      const outcome: ResultMessage = [id, false, e instanceof ArgumentError ? { kind: 'tool', message: e.message } : checkedWire(e)];
+      if (traced) outcome.push(started, ended);
+      post(outcome);
+    },
   );
 }
 

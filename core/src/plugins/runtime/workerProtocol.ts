@@ -1,5 +1,5 @@
 import type { LogMask } from '@mcp-host/config';
-import type { CacheHint, ClientInfo, PluginInfo, Principal } from '@mcp-host/sdk';
+import type { CacheHint, ClientInfo, PluginInfo, Principal, TraceContext } from '@mcp-host/sdk';
 import type { DeclaredPolicy } from '../../catalog/bindings.js';
 import type { ParamHeader } from '../../catalog/findParamHeaders.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
@@ -43,10 +43,21 @@ export type CallMessage = [
   client: ClientInfo,
   /** Completions: the arguments already filled in. */
   completionArguments: Record<string, string> | undefined,
+  /**
+   * Only when the host traces the call: the plugin's parent (the isolation hop span). Absent, not
+   * undefined, when tracing is off, so an untraced call crosses exactly as before.
+   */
+  trace?: TraceContext,
 ];
 
-/** A call's outcome, a tuple for the same reason: `[id, true, value]` or `[id, false, error]`. */
-export type ResultMessage = [id: number, ok: true, value: unknown] | [id: number, ok: false, error: WireError];
+/**
+ * A call's outcome, a tuple for the same reason: `[id, true, value]` or `[id, false, error]`. A
+ * traced call (one that carried `trace`) adds when its handler started and ended in the worker
+ * (epoch ms), which the host records as the handler span: the worker has no exporter of its own.
+ */
+export type ResultMessage =
+  | [id: number, ok: true, value: unknown, handlerStart?: number, handlerEnd?: number]
+  | [id: number, ok: false, error: WireError, handlerStart?: number, handlerEnd?: number];
 
 export type CallTarget =
   | { kind: 'tool'; name: string; args: unknown }

@@ -53,6 +53,11 @@ export class PostChannel implements Channel {
     private readonly id: RequestId,
   ) {}
 
+  /** A prototype getter, not a field: nothing is stored per request for telemetry. */
+  get transport(): 'http' {
+    return 'http';
+  }
+
   /**
    * Answers the request now with `error`, in place of the handler (the host is shutting down), and
    * cancels it: whatever the handler returns later is dropped.

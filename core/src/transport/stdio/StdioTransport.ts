@@ -48,7 +48,7 @@ export class StdioTransport {
     options: StdioOptions = {},
   ) {
     this.session = new Session(undefined, options.principal ?? ANONYMOUS);
-    this.channel = { canSend: true, send: (m) => this.write(m) };
+    this.channel = { canSend: true, transport: 'stdio', send: (m) => this.write(m) };
     this.session.standalone = this.channel;
     this.limits = options.limits ?? DEFAULT_JSON_LIMITS;
     const maxLineBytes = options.maxLineBytes ?? 4_194_304;
