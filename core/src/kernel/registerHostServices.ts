@@ -56,7 +56,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   single(root, SECURITY, () => new HostSecurity(config));
   single(root, HOST_STATE, () => new HostState());
   // Metrics are kept only where an admin listener serves them.
-  single(root, TELEMETRY, () => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled, spanProcessor: options.spanProcessor }));
+  single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled, spanProcessor: options.spanProcessor, logger: logger(c) }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
   // Reads the catalog when a notification goes out (the plugins are loaded by then).
   single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => plugins(c).catalog), telemetry(c)));

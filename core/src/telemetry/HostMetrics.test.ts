@@ -41,7 +41,7 @@ const channel: Channel = { canSend: true, send: (_m: JsonRpcMessage) => {} };
 
 function setup(metrics: Record<string, unknown> = {}, enabled = true) {
   const config = hostConfigSchema.parse({ admin: {}, telemetry: { metrics: { processMetrics: false, ...metrics } } });
-  const telemetry = new HostTelemetry({ config: config.telemetry, metrics: enabled && config.telemetry.metrics.enabled });
+  const telemetry = new HostTelemetry({ config: config.telemetry, metrics: enabled && config.telemetry.metrics.enabled, logger });
   const { catalog } = Catalog.build(1, [demo]);
   const engine = new Engine({
     catalog: () => catalog, notifier: new Notifier(undefined, telemetry), logger, serverInfo: { name: 'mcp-host', version: '1.0.0' }, clientRequestTimeoutMs: 5_000,

@@ -1,5 +1,6 @@
 import type { TelemetryConfig } from '@mcp-host/config';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { PluginGeneration } from '../plugins/loadPlugin.js';
 import type { ReloadRecord, SupervisorEvents } from '../plugins/PluginSupervisor.js';
@@ -16,6 +17,8 @@ export interface HostTelemetryOptions {
   readonly metrics: boolean;
   /** Also receives every span when tracing is on (tests: an in-memory exporter); the OTLP exporter still runs if configured. */
   readonly spanProcessor?: SpanProcessor;
+  /** For the exporter's failures and recoveries. */
+  readonly logger: Logger;
 }
 
 /**
@@ -36,7 +39,7 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
 
   constructor(readonly options: HostTelemetryOptions) {
     this.metrics = options.metrics ? new HostMetrics(this.registry, options.config.metrics, (reason, principal) => this.refused(reason, principal)) : undefined;
-    this.tracing = tracingEnabled(options.config) ? new HostTracing(options.config, options.spanProcessor) : undefined;
+    this.tracing = tracingEnabled(options.config) ? new HostTracing(options.config, options.logger, options.spanProcessor) : undefined;
     // Metrics outermost: the measured duration is the whole request as the client waits for it, span work included.
     this.observer = composeObservers([this.metrics?.observer, this.tracing?.observer]);
   }

@@ -3,7 +3,9 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import type { Logger } from 'pino';
 import { HOST_VERSION } from '../version.js';
+import { LoggedSpanExporter } from './LoggedSpanExporter.js';
 import { TraceObserver } from './TraceObserver.js';
 
 /** Whether the host traces: `tracing.enabled` when set, else whenever an OTLP endpoint is configured. */
@@ -24,11 +26,15 @@ export class HostTracing {
   readonly observer: TraceObserver;
   private readonly provider: TracerProvider;
 
-  constructor(config: TelemetryConfig, spanProcessor?: SpanProcessor) {
+  constructor(config: TelemetryConfig, logger: Logger, spanProcessor?: SpanProcessor) {
     const processors: SpanProcessor[] = [];
     if (spanProcessor) processors.push(spanProcessor);
     const { endpoint, headers, serviceName } = config.otlp;
-    if (endpoint) processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: endpoint, headers, timeoutMillis: FLUSH_TIMEOUT_MS }) }));
+    if (endpoint) {
+      const exporter = new LoggedSpanExporter(new OTLPTraceExporter({ url: endpoint, headers, timeoutMillis: FLUSH_TIMEOUT_MS }), logger, endpoint);
+      processors.push(new BatchSpanProcessor({ exporter }));
+      logger.info({ endpoint, sampleRatio: config.tracing.sampleRatio }, 'exporting traces by OTLP/HTTP');
+    }
     this.provider = new TracerProvider({
       sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.tracing.sampleRatio) }),
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, [ATTR_SERVICE_VERSION]: HOST_VERSION }),
