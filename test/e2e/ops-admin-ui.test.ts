@@ -3,7 +3,8 @@
  * browser download) against a real `mcp-host` process. Signs in with the admin token, sees the
  * plugins and the catalog, bumps a plugin's version on disk (a copy in a temp folder, the watcher
  * off so the click is what reloads it), clicks Reload, and sees the new version and the reload
- * event in the live feed. Keeps a screenshot in test/artifacts/admin-ui.png.
+ * event in the live feed, and the call it made counted per plugin version in the stats. Keeps a
+ * screenshot in test/artifacts/admin-ui.png.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,6 +88,10 @@ describe('admin UI in headless Chromium', () => {
     await adminEvent.first().waitFor({ timeout: 10_000 });
     await expect.poll(async () => (await page.getByTestId('catalog-item-plugin').allTextContents()).sort(), { timeout: 10_000 }).toEqual(['good-fixture@1.1.0', 'good-fixture@1.1.0']);
     expect(await page.getByTestId('feed-status').textContent()).toBe('live');
+    // The call made above, counted by the host's Prometheus histogram and shown per plugin version
+    // (the stats panel polls every 5 s).
+    const cells = page.getByTestId('stats-good-fixture').first().locator('td');
+    await expect.poll(async () => [await cells.nth(0).textContent(), await cells.nth(1).textContent()], { timeout: 15_000 }).toEqual(['good-fixture@1.0.0', '1']);
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'admin-ui.png'), fullPage: true });
