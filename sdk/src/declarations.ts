@@ -85,6 +85,28 @@ export interface ToolOptions extends BaseOptions {
   output?: SchemaLike;
   /** Behaviour hints for clients (read-only, destructive, idempotent, open-world). */
   annotations?: ToolAnnotations;
+  /**
+   * Runs the tool as a task (the `io.modelcontextprotocol/tasks` extension) for clients that declare
+   * the extension: the call answers at once with a task id, and the client polls `tasks/get` for
+   * its status and result, answers its questions with `tasks/update` and may `tasks/cancel` it. The
+   * handler is the same: its `ctx.elicit`/`sample`/`listRoots` park the task in `input_required`
+   * until the client answers. `'optional'`: clients without the extension get the result
+   * synchronously; `'required'`: they are refused (-32021). See `TaskOptions` for `inputFirst`.
+   */
+  task?: 'optional' | 'required' | TaskOptions;
+}
+
+/** How a tool runs as a task (`ToolOptions.task`). */
+export interface TaskOptions {
+  support: 'optional' | 'required';
+  /**
+   * Questions first, then the task (2026-07-28 clients): the host waits up to this many ms for the
+   * handler's first question before it creates the task, and a question asked by then that the
+   * request does not answer is answered `input_required` in the request itself (the client retries
+   * with the answers, and that round creates the task). For handlers that gather input before long
+   * work. Default 0: the task is created at once and every question parks it.
+   */
+  inputFirstMs?: number;
 }
 
 /**

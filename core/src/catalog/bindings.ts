@@ -4,11 +4,19 @@ import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.j
 import type { CompiledSchema } from './compileSchema.js';
 import type { ParamHeader } from './findParamHeaders.js';
 
-/** What a declaration says about who may use it and what to mask in its results (the config adds to it). */
+/** What a declaration says about who may use it and what to mask in its results (the config adds to it), and for a tool, whether it runs as a task. */
 export interface DeclaredPolicy {
   readonly scopes?: readonly string[];
   readonly roles?: readonly string[];
   readonly mask?: MaskOptions;
+  /** Tools only: runs as a task for clients of the tasks extension (it crosses to isolated runtimes with the rest of the declaration). */
+  readonly task?: TaskSupport;
+}
+
+/** How a tool runs as a task (the sdk's `ToolOptions.task`, checked). */
+export interface TaskSupport {
+  readonly support: 'optional' | 'required';
+  readonly inputFirstMs: number;
 }
 
 /**

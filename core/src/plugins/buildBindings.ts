@@ -13,7 +13,7 @@ import {
 } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import type { DeclaredPolicy, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
+import type { DeclaredPolicy, TaskSupport, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
 import { SchemaCompiler, type CompiledSchema } from '../catalog/compileSchema.js';
 import type { Drain } from './Drain.js';
 import { findParamHeaders } from '../catalog/findParamHeaders.js';
@@ -69,6 +69,15 @@ function declaredPolicy(opts: BaseDeclaration, where: string): DeclaredPolicy | 
   }
   return scopes || roles || mask ? { scopes, roles, mask } : undefined;
 }
+/** Checks a tool's `task` option (plugins are JavaScript too: a typo must fail the load, not run the tool synchronously). */
+function taskSupport(task: ToolOptions['task'], where: string): TaskSupport | undefined {
+  if (task === undefined) return undefined;
+  const support = typeof task === 'string' ? task : task?.support;
+  if (support !== 'optional' && support !== 'required') throw new DeclarationError(`${where}: task must be 'optional', 'required' or { support, inputFirstMs? }`);
+  const inputFirstMs = typeof task === 'object' ? (task.inputFirstMs ?? 0) : 0;
+  if (!Number.isInteger(inputFirstMs) || inputFirstMs < 0 || inputFirstMs > 60_000) throw new DeclarationError(`${where}: task.inputFirstMs must be an integer from 0 to 60000`);
+  return { support, inputFirstMs };
+}
 type BaseDeclaration = { scopes?: unknown; roles?: unknown; mask?: { fields?: unknown; patterns?: unknown } };
 const MASK_PATTERNS = ['email', 'card', 'bearer', 'apiKey'] as const;
 
@@ -98,8 +107,10 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     const where = `tool "${name}"`;
     const { input, output } = compileToolSchemas(schemas, name, opts.input ?? opts.inputSchema, (opts.output ?? opts.outputSchema) || undefined);
     const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
-    const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
-    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, where), descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => drain.run(() => fn.call(instance, args, ctx)) };
+    const task = taskSupport(opts.task, where);
+    const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']), ...(task ? { execution: { taskSupport: task.support } } : {}) };
+    const policy = declaredPolicy(opts as BaseDeclaration, where);
+    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: task ? { ...policy, task } : policy, descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => drain.run(() => fn.call(instance, args, ctx)) };
     out.tools.push(binding);
   };
   const resource = (opts: ResourceOptions, name: string, fn: AnyFn, instance?: object) => {

@@ -27,4 +27,11 @@ export interface CallScope {
   readonly session: Session | undefined;
   /** Modern era: the multi-round-trip state of this request (answers so far, questions to ask). */
   readonly mrtr: MrtrState | undefined;
+  /** A call that runs as a task: where its questions to the client go (they park the task until `tasks/update`). */
+  readonly input?: QuestionPort;
+}
+
+/** Takes a handler's question to the client and resolves with the answer (`key`: its key in `inputRequests`, if the handler named one). */
+export interface QuestionPort {
+  ask(method: string, params: Record<string, unknown>, key: string | undefined): Promise<unknown>;
 }

@@ -1,3 +1,4 @@
+import { TASKS_EXTENSION } from './taskWire.js';
 import { invalidParams } from '../ProtocolError.js';
 import { isLoggingLevel } from '../Session.js';
 import { negotiateVersion } from '../versions.js';
@@ -9,6 +10,8 @@ export const SERVER_CAPABILITIES = Object.freeze({
   prompts: { listChanged: true },
   completions: {},
   logging: {},
+  // Extensions (SEP-2133): settings objects keyed by extension id.
+  extensions: { [TASKS_EXTENSION]: {} },
 });
 
 /** The legacy era's lifecycle: initialize, ping, logging/setLevel. */

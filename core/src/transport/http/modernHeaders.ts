@@ -50,6 +50,10 @@ export function checkModernHeaders(headers: IncomingHttpHeaders, method: string,
     if (mcpName === undefined) throw mismatch(`Mcp-Name header is required on ${method}`, { header: 'Mcp-Name' });
     if (decodeHeaderValue(String(mcpName).trim(), 'Mcp-Name') !== name) throw mismatch(`Mcp-Name is ${JSON.stringify(mcpName)} but the body names ${JSON.stringify(name)}`, { header: 'Mcp-Name' });
   }
+  // SEP-2663: clients name the task in Mcp-Name on tasks/get, tasks/update and tasks/cancel; one that disagrees with the body is refused.
+  if (method.startsWith('tasks/') && headers['mcp-name'] !== undefined && decodeHeaderValue(String(headers['mcp-name']).trim(), 'Mcp-Name') !== params.taskId) {
+    throw mismatch(`Mcp-Name is ${JSON.stringify(headers['mcp-name'])} but the body's taskId is ${JSON.stringify(params.taskId)}`, { header: 'Mcp-Name' });
+  }
   if (!paramHeaders) return;
   for (const p of paramHeaders) {
     const headerName = `mcp-param-${p.header.toLowerCase()}`;
