@@ -40,6 +40,7 @@ const SCENARIOS_2026 = [
  */
 const EXTENSION_SCENARIOS_2026 = [
   ...['lifecycle', 'capability-negotiation', 'wire-fields', 'request-state-removal', 'mrtr-input', 'request-headers', 'dispatch-and-envelope', 'required-task-error', 'mrtr-composition'].map((s) => `tasks-${s}`),
+  ...['enumeration', 'manifest', 'directory'].map((s) => `sep-2640-skills-${s}`),
 ];
 
 /**
@@ -90,4 +91,4 @@ function conformanceSuite(title: string, cli: string, args: string[], scenarios:
 
 conformanceSuite('official conformance suite 0.1.16 (2025-11-25) over HTTP, no expected-failures file', CLI_2025, [], SCENARIOS);
 conformanceSuite('official conformance suite 0.2.0-alpha.12 --requirements 2026-07-28 over HTTP, no expected-failures file', CLI_2026, ['--requirements', '2026-07-28'], SCENARIOS_2026);
-conformanceSuite('official conformance suite 0.2.0-alpha.12, extension scenarios (tasks), one by one', CLI_2026, [], EXTENSION_SCENARIOS_2026, true);
+conformanceSuite('official conformance suite 0.2.0-alpha.12, extension scenarios (tasks, skills), one by one', CLI_2026, [], EXTENSION_SCENARIOS_2026, true);

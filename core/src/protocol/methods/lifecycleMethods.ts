@@ -1,4 +1,6 @@
 import { TASKS_EXTENSION } from './taskWire.js';
+import { SKILLS_EXTENSION } from './skillMethods.js';
+import { APPS_EXTENSION, MCP_APP_MIME_TYPE } from '@mcp-host/sdk';
 import { invalidParams } from '../ProtocolError.js';
 import { isLoggingLevel } from '../Session.js';
 import { negotiateVersion } from '../versions.js';
@@ -11,7 +13,7 @@ export const SERVER_CAPABILITIES = Object.freeze({
   completions: {},
   logging: {},
   // Extensions (SEP-2133): settings objects keyed by extension id.
-  extensions: { [TASKS_EXTENSION]: {} },
+  extensions: { [TASKS_EXTENSION]: {}, [SKILLS_EXTENSION]: { directoryRead: true }, [APPS_EXTENSION]: { mimeTypes: [MCP_APP_MIME_TYPE] } },
 });
 
 /** The legacy era's lifecycle: initialize, ping, logging/setLevel. */
