@@ -94,6 +94,23 @@ export interface ToolOptions extends BaseOptions {
    * synchronously; `'required'`: they are refused (-32021). See `TaskOptions` for `inputFirst`.
    */
   task?: 'optional' | 'required' | TaskOptions;
+  /**
+   * MCP Apps (SEP-1865): the `ui://` resource (an HTML app) a host renders for this tool's results,
+   * published as `_meta.ui` of the tool; `visibility` says who may call it (`['app']`: only the app).
+   */
+  ui?: { resourceUri: string; visibility?: Array<'model' | 'app'> };
+}
+
+/** MCP Apps (SEP-1865): what a `ui://` resource's app needs of its host sandbox, published as `_meta.ui`. */
+export interface AppResourceOptions {
+  /** Origins the app may reach: network requests, static assets, nested frames, `<base>` URIs (none by default). */
+  csp?: { connectDomains?: string[]; resourceDomains?: string[]; frameDomains?: string[]; baseUriDomains?: string[] };
+  /** Browser permissions the app asks for. */
+  permissions?: { camera?: Record<string, never>; microphone?: Record<string, never>; geolocation?: Record<string, never>; clipboardWrite?: Record<string, never> };
+  /** A dedicated origin for the app, when it needs a stable one. */
+  domain?: string;
+  /** Whether the host should draw a border around it. */
+  prefersBorder?: boolean;
 }
 
 /** How a tool runs as a task (`ToolOptions.task`). */
@@ -130,6 +147,12 @@ export interface ResourceOptions extends BaseOptions {
   annotations?: Annotations;
   /** Cache hint for `resources/read` results (default: the host's). */
   cache?: CacheHint;
+  /**
+   * MCP Apps (SEP-1865), for a `ui://` resource: its sandbox needs, published as `_meta.ui` of the
+   * resource and of what it reads. A `ui://` resource is served as `text/html;profile=mcp-app`
+   * (the default `mimeType`; another is refused).
+   */
+  ui?: AppResourceOptions;
 }
 
 /** Declaration of a family of resources named by an RFC 6570 URI template. */
