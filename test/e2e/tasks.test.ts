@@ -17,6 +17,7 @@ const TOKENS = { alice: 'tasks-e2e-alice-0123456789abcdef', bob: 'tasks-e2e-bob-
 type Who = keyof typeof TOKENS;
 const PER_PRINCIPAL = 30;
 const TTL_MS = 4000;
+const CALL_TIMEOUT_MS = 1500;
 const CAPS = { elicitation: {}, extensions: { [TASKS]: {} } };
 
 const bearer = (who: Who) => ({ authorization: `Bearer ${TOKENS[who]}` });
@@ -66,6 +67,8 @@ describe('tasks extension (SEP-2663) with the official clients', () => {
     const config = writeConfig({
       auth: { serviceTokens: Object.entries(TOKENS).map(([name, token]) => ({ name, sha256: sha256Hex(token) })) },
       protocol: { tasks: { perPrincipal: PER_PRINCIPAL, ttlMs: TTL_MS, pollIntervalMs: 100 } },
+      // Short, so a task is seen to outlive it (the fixtures run in a worker, where it is enforced).
+      plugins: { callTimeoutMs: CALL_TIMEOUT_MS },
     });
     remove = config.remove;
     host = await startTestHost({ args: ['--config', config.file] });
@@ -124,6 +127,16 @@ describe('tasks extension (SEP-2663) with the official clients', () => {
       const failed = await until(() => req('tasks/get', { taskId: protocolError.taskId }), (t) => t.status !== 'working');
       expect(failed).toMatchObject({ status: 'failed', error: { code: -32603, message: 'Protocol task failed' } });
       expect(failed).not.toHaveProperty('result');
+    });
+
+    it('a task outlives the plugins\' call timeout (it is bounded by its TTL instead); the same call made synchronously does not', async () => {
+      const { req } = await legacy('alice');
+      const { taskId } = await req('tools/call', { name: 'slow_compute', arguments: { seconds: 2.5, label: 'long' } });
+      const done = await until(() => req('tasks/get', { taskId }), (t) => t.status !== 'working');
+      expect(done).toMatchObject({ status: 'completed', result: { content: [{ text: 'Computed long after 2.5s' }] } });
+      const sync = await legacy('alice', { elicitation: {} });
+      const result = await sync.client.callTool({ name: 'slow_compute', arguments: { seconds: 2.5 } });
+      expect(result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining(`did not answer within ${CALL_TIMEOUT_MS} ms`) }] });
     });
 
     it('without the extension: an optional task tool answers synchronously, a required one and tasks/* are refused with -32021', async () => {

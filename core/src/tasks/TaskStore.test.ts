@@ -10,6 +10,8 @@ describe('TaskStore', () => {
     store = new TaskStore({ ttlMs: 60_000, pollIntervalMs: 100, perPrincipal: 10, max: 100 });
     const task = store.create('alice') as Task;
     expect(store.get('alice', task.id)).toBe(task);
+    // Its handler may run as long as the task is kept, not just a request's call timeout.
+    expect(task.lifetime.timeoutMs).toBe(60_000);
     expect(store.get('bob', task.id)).toBeUndefined();
     expect(store.get('alice', 'nope')).toBeUndefined();
   });

@@ -40,6 +40,8 @@ export class TaskStore {
     const refused = this.refusal(owner);
     if (refused) return refused;
     const task = new Task(randomUUID(), owner, answers);
+    // Its handler may run as long as the task is kept (a sweep cancels it after ttlMs without a change), not just a request's call timeout.
+    task.lifetime.timeoutMs = this.limits.ttlMs;
     this.tasks.set(task.id, task);
     let mine = this.owned.get(owner);
     if (!mine) this.owned.set(owner, (mine = new Set()));

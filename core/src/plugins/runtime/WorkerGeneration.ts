@@ -188,7 +188,7 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
           const lifetime = lifetimeOf(ctx);
           if (lifetime) lifetime.onAbort(onAbort);
           else ctx.signal.addEventListener('abort', onAbort, { once: true });
-          pending.set(id, { resolve, reject, ctx, lifetime, deadline: Date.now() + options.callTimeoutMs, onAbort });
+          pending.set(id, { resolve, reject, ctx, lifetime, deadline: Date.now() + (lifetime?.timeoutMs ?? options.callTimeoutMs), onAbort });
           startSweep();
           send([id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments]);
         }),
