@@ -1,7 +1,7 @@
 /**
  * The tasks extension (io.modelcontextprotocol/tasks, SEP-2663) end to end: a real host serving
  * plugins/conformance (its task fixtures run in a worker), three principals (service tokens), and
- * the official clients — SDK 1.x on a 2025-11-25 session, SDK 2.x pinned to 2026-07-28 — creating,
+ * the official clients — SDK 1.x on a 2025-11-25 session (HTTP and stdio), SDK 2.x pinned to 2026-07-28 — creating,
  * polling, answering, cancelling tasks and reading their results; another principal refused as if
  * the task did not exist; a flood past the per-principal share refused (-32029) until the TTL frees
  * it; hostile params answered with clean JSON-RPC errors while the host stays up.
@@ -10,7 +10,7 @@ import { Client as ModernSdkClient, StreamableHTTPClientTransport as ModernTrans
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { McpError, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHttpClient, MODERN_VERSION, modernRequest, postModern, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
+import { connectHttpClient, connectStdioClient, MODERN_VERSION, pluginPath, modernRequest, postModern, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
 
 const TASKS = 'io.modelcontextprotocol/tasks';
 const TOKENS = { alice: 'tasks-e2e-alice-0123456789abcdef', bob: 'tasks-e2e-bob-0123456789abcdef01', carol: 'tasks-e2e-carol-0123456789abcdef' } as const;
@@ -147,6 +147,15 @@ describe('tasks extension (SEP-2663) with the official clients', () => {
       expect(required.data).toEqual({ requiredCapabilities: { extensions: { [TASKS]: {} } } });
       expect((await errorOf(req('tasks/get', { taskId: 'x' }))).code).toBe(-32021);
     });
+  });
+
+  it('over stdio too (SDK 1.x, the stdio principal): create, poll, result', async () => {
+    const { client } = await connectStdioClient([pluginPath('conformance')], CAPS as never);
+    clients.push(client);
+    const req = (method: string, params: Json) => client.request({ method, params } as never, ResultSchema) as Promise<Json>;
+    const { taskId } = await req('tools/call', { name: 'slow_compute', arguments: { seconds: 0.2, label: 'stdio' } });
+    const done = await until(() => req('tasks/get', { taskId }), (t) => t.status !== 'working');
+    expect(done).toMatchObject({ status: 'completed', result: { content: [{ text: 'Computed stdio after 0.2s' }] } });
   });
 
   describe('SDK 2.x pinned to 2026-07-28', () => {
