@@ -106,7 +106,7 @@ export class Engine {
     return (era === 'modern' ? this.modern : this.legacy).has(method);
   }
 
-  /** Ends long-lived requests (listen streams) gracefully. */
+  /** Ends long-lived requests (listen streams) gracefully, and cancels every task (tasks live in this process's memory). */
   close(): void {
     this.shutdown.abort();
     this.deps.tasks.close();

@@ -52,7 +52,8 @@ export function checkModernHeaders(headers: IncomingHttpHeaders, method: string,
   }
   // SEP-2663: clients name the task in Mcp-Name on tasks/get, tasks/update and tasks/cancel; one that disagrees with the body is refused.
   if (method.startsWith('tasks/') && headers['mcp-name'] !== undefined && decodeHeaderValue(String(headers['mcp-name']).trim(), 'Mcp-Name') !== params.taskId) {
-    throw mismatch(`Mcp-Name is ${JSON.stringify(headers['mcp-name'])} but the body's taskId is ${JSON.stringify(params.taskId)}`, { header: 'Mcp-Name' });
+    // Neither value is echoed whole: a hostile taskId may be as long as the body limit allows.
+    throw mismatch(`Mcp-Name is ${JSON.stringify(String(headers['mcp-name']).slice(0, 128))} but the body's taskId is ${JSON.stringify(String(params.taskId).slice(0, 128))}`, { header: 'Mcp-Name' });
   }
   if (!paramHeaders) return;
   for (const p of paramHeaders) {
