@@ -8,7 +8,7 @@
  */
 import { Client as ModernSdkClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { McpError, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, ElicitRequestSchema, McpError, ResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttpClient, connectStdioClient, MODERN_VERSION, pluginPath, modernRequest, postModern, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
 
@@ -139,13 +139,61 @@ describe('tasks extension (SEP-2663) with the official clients', () => {
       expect(result).toMatchObject({ isError: true, content: [{ text: expect.stringContaining(`did not answer within ${CALL_TIMEOUT_MS} ms`) }] });
     });
 
-    it('without the extension: an optional task tool answers synchronously, a required one and tasks/* are refused with -32021', async () => {
+    it('without the extension: an optional task tool answers synchronously, a required one is refused with -32021', async () => {
       const { client, req } = await legacy('alice', { elicitation: {} });
       expect(await client.callTool({ name: 'slow_compute', arguments: { seconds: 0 } })).toMatchObject({ content: [{ text: 'Computed result after 0s' }] });
       const required = await errorOf(client.callTool({ name: 'failing_job', arguments: {} }));
       expect(required.code).toBe(-32021);
       expect(required.data).toEqual({ requiredCapabilities: { extensions: { [TASKS]: {} } } });
-      expect((await errorOf(req('tasks/get', { taskId: 'x' }))).code).toBe(-32021);
+      // A session may still poll by id (the first draft); an id it does not own is unknown.
+      expect((await errorOf(req('tasks/get', { taskId: 'x' }))).code).toBe(-32602);
+    });
+  });
+
+  describe("SDK 1.x's own task API on a 2025-11-25 session (the first draft: params.task, tasks/result, tasks/list)", () => {
+    it('callToolStream: task created, polled, result read with tasks/result (carrying related-task)', async () => {
+      const { client } = await legacy('bob', { elicitation: {} });
+      expect(client.getServerCapabilities()?.tasks).toEqual({ list: {}, cancel: {}, requests: { tools: { call: {} } } });
+      const kinds: string[] = [];
+      let result: Json | undefined;
+      for await (const m of client.experimental.tasks.callToolStream({ name: 'slow_compute', arguments: { seconds: 0.3, label: 'draft' } }, CallToolResultSchema, { task: { ttl: 60_000 } })) {
+        kinds.push(m.type);
+        if (m.type === 'result') result = m.result as Json;
+        if (m.type === 'error') throw m.error;
+      }
+      expect(kinds[0]).toBe('taskCreated');
+      expect(kinds.at(-1)).toBe('result');
+      expect(result).toMatchObject({ content: [{ text: 'Computed draft after 0.3s' }], _meta: { 'io.modelcontextprotocol/related-task': { taskId: expect.any(String) } } });
+    });
+
+    it("a task's question reaches the client as a real elicitation while it waits on tasks/result", async () => {
+      const { client } = await legacy('bob', { elicitation: {} });
+      client.setRequestHandler(ElicitRequestSchema, async (req) => {
+        expect(req.params.message).toBe('Delete draft.txt?');
+        return { action: 'accept', content: { confirm: true } };
+      });
+      let result: Json | undefined;
+      for await (const m of client.experimental.tasks.callToolStream({ name: 'confirm_delete', arguments: { filename: 'draft.txt' } }, CallToolResultSchema, { task: {} })) {
+        if (m.type === 'result') result = m.result as Json;
+        if (m.type === 'error') throw m.error;
+      }
+      expect(result).toMatchObject({ content: [{ text: 'Deleted draft.txt' }] });
+    });
+
+    it("getTask, listTasks (only the caller's), cancelTask (a finished task cannot be cancelled)", async () => {
+      const { client } = await legacy('bob', { elicitation: {} });
+      const other = await legacy('carol', { elicitation: {} });
+      const stream = client.experimental.tasks.callToolStream({ name: 'slow_compute', arguments: { seconds: 60 } }, CallToolResultSchema, { task: {} });
+      const first = await stream.next();
+      expect(first.value).toMatchObject({ type: 'taskCreated' });
+      const taskId = (first.value as { task: { taskId: string } }).task.taskId;
+      await stream.return(undefined);
+      expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ taskId, status: 'working', ttl: TTL_MS, pollInterval: 100 });
+      expect((await client.experimental.tasks.listTasks()).tasks.map((t) => t.taskId)).toContain(taskId);
+      expect((await other.client.experimental.tasks.listTasks()).tasks.map((t) => t.taskId)).not.toContain(taskId);
+      expect((await errorOf(other.client.experimental.tasks.getTask(taskId))).code).toBe(-32602);
+      expect(await client.experimental.tasks.cancelTask(taskId)).toMatchObject({ taskId, status: 'cancelled' });
+      expect((await errorOf(client.experimental.tasks.cancelTask(taskId))).code).toBe(-32602);
     });
   });
 

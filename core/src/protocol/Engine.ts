@@ -9,7 +9,7 @@ import type { EngineDeps, MethodHandler } from './methods/MethodHandler.js';
 import { promptMethods } from './methods/promptMethods.js';
 import { legacySubscriptionMethods, resourceMethods } from './methods/resourceMethods.js';
 import { toolMethods } from './methods/toolMethods.js';
-import { taskMethods } from './methods/taskMethods.js';
+import { firstDraftTaskMethods, taskMethods } from './methods/taskMethods.js';
 import { skillMethods } from './methods/skillMethods.js';
 import { TaskStore, type TaskLimits } from '../tasks/TaskStore.js';
 import { MetaKey, readModernMeta, type ModernMeta } from './modern/modernMeta.js';
@@ -72,7 +72,7 @@ export class Engine {
     const modernListFields = `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.cacheScope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`;
     const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY, tasks: new TaskStore(options.tasks), lists: new ListPages(options.listPageSize ?? 1000, modernListFields) });
     const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps), ...taskMethods(deps), ...skillMethods(deps) };
-    this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...common }));
+    this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...firstDraftTaskMethods(deps), ...common }));
     this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));
     this.sealer = new RequestStateSealer(deps.requestStateSecret, deps.requestStateTtlMs);
     this.serverInfoMeta = { [MetaKey.serverInfo]: deps.serverInfo };

@@ -36,6 +36,10 @@ export class Task {
   /** Answers known before the handler asks (a 2026-07-28 round that carried them); keys as the handler asks them. */
   private readonly answers: Map<string, unknown>;
   private asked = 0;
+  private settle!: () => void;
+  private waiters: Array<() => void> = [];
+  /** Resolves when the task reaches a terminal status (never rejects). */
+  readonly settled = new Promise<void>((resolve) => (this.settle = resolve));
 
   constructor(
     readonly id: string,
@@ -119,6 +123,20 @@ export class Task {
     this.end('failed', { error });
   }
 
+  /** Refuses the open question `key` (the client failed to answer it): the handler's `ask` rejects with `error`. */
+  refuse(key: string, error: Error): void {
+    const q = this.open.get(key);
+    if (!q) return;
+    this.open.delete(key);
+    q.reject(error);
+    if (this.open.size === 0 && this.state === 'input_required') this.set('working');
+  }
+
+  /** Resolves at the task's next change of status or questions. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
   /** Cancels it: the handler's lifetime ends and the task is `cancelled` at once (whatever the handler does next is dropped). */
   cancel(reason: string): void {
     if (this.terminal) return;
@@ -130,6 +148,7 @@ export class Task {
     if (this.terminal) return;
     this.outcome = outcome;
     this.set(status);
+    this.settle();
     const open = [...this.open.values()];
     this.open.clear();
     for (const q of open) q.reject(new Error(`task ${this.id} is ${status}`));
@@ -138,5 +157,8 @@ export class Task {
   private set(status: TaskStatus): void {
     this.state = status;
     this.lastUpdatedAt = Date.now();
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
   }
 }

@@ -26,7 +26,7 @@ export type TaskRefusal = { readonly limit: 'perPrincipal' | 'max'; readonly max
  */
 export class TaskStore {
   private readonly tasks = new Map<string, Task>();
-  private readonly owned = new Map<string, Set<Task>>();
+  private readonly byOwner = new Map<string, Set<Task>>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(readonly limits: TaskLimits = DEFAULT_TASK_LIMITS) {
@@ -43,8 +43,8 @@ export class TaskStore {
     // Its handler may run as long as the task is kept (a sweep cancels it after ttlMs without a change), not just a request's call timeout.
     task.lifetime.timeoutMs = this.limits.ttlMs;
     this.tasks.set(task.id, task);
-    let mine = this.owned.get(owner);
-    if (!mine) this.owned.set(owner, (mine = new Set()));
+    let mine = this.byOwner.get(owner);
+    if (!mine) this.byOwner.set(owner, (mine = new Set()));
     mine.add(task);
     return task;
   }
@@ -65,9 +65,15 @@ export class TaskStore {
     task.cancel('the task expired or was withdrawn');
     if (this.tasks.get(task.id) !== task) return;
     this.tasks.delete(task.id);
-    const mine = this.owned.get(task.owner);
+    const mine = this.byOwner.get(task.owner);
     mine?.delete(task);
-    if (mine?.size === 0) this.owned.delete(task.owner);
+    if (mine?.size === 0) this.byOwner.delete(task.owner);
+  }
+
+  /** The tasks of `owner` that have not expired, oldest first. */
+  ownedBy(owner: string): Task[] {
+    const now = Date.now();
+    return [...(this.byOwner.get(owner) ?? [])].filter((t) => !this.expired(t, now)).sort((a, b) => a.createdAt - b.createdAt);
   }
 
   get size(): number {
@@ -86,7 +92,7 @@ export class TaskStore {
   }
 
   private refusal(owner: string): TaskRefusal | undefined {
-    if ((this.owned.get(owner)?.size ?? 0) >= this.limits.perPrincipal) return { limit: 'perPrincipal', max: this.limits.perPrincipal };
+    if ((this.byOwner.get(owner)?.size ?? 0) >= this.limits.perPrincipal) return { limit: 'perPrincipal', max: this.limits.perPrincipal };
     if (this.tasks.size >= this.limits.max) return { limit: 'max', max: this.limits.max };
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { TASKS_EXTENSION } from './taskWire.js';
+import { FIRST_DRAFT_CAPABILITY, TASKS_EXTENSION } from './taskWire.js';
 import { SKILLS_EXTENSION } from './skillMethods.js';
 import { APPS_EXTENSION, MCP_APP_MIME_TYPE } from '@mcp-host/sdk';
 import { invalidParams } from '../ProtocolError.js';
@@ -16,6 +16,9 @@ export const SERVER_CAPABILITIES = Object.freeze({
   extensions: { [TASKS_EXTENSION]: {}, [SKILLS_EXTENSION]: { directoryRead: true }, [APPS_EXTENSION]: { mimeTypes: [MCP_APP_MIME_TYPE] } },
 });
 
+/** A session also hears of the first draft of tasks (2025-11-25 clients ask for them with `params.task`); 2026-07-28 has only the extension. */
+const LEGACY_CAPABILITIES = Object.freeze({ ...SERVER_CAPABILITIES, tasks: FIRST_DRAFT_CAPABILITY });
+
 /** The legacy era's lifecycle: initialize, ping, logging/setLevel. */
 export function lifecycleMethods(deps: EngineDeps): MethodTable {
   return {
@@ -29,7 +32,7 @@ export function lifecycleMethods(deps: EngineDeps): MethodTable {
       session.initialized = true;
       return {
         protocolVersion: session.protocolVersion,
-        capabilities: SERVER_CAPABILITIES,
+        capabilities: LEGACY_CAPABILITIES,
         serverInfo: deps.serverInfo,
         ...(deps.instructions ? { instructions: deps.instructions } : {}),
       };

@@ -7,7 +7,7 @@ import { InputRequiredSignal } from '../modern/MrtrState.js';
 import { ProtocolError, RpcCode } from '../ProtocolError.js';
 import type { ResultMasker } from '../ports/SecurityPorts.js';
 import type { EngineDeps } from './MethodHandler.js';
-import { taskFields } from './taskWire.js';
+import { firstDraftTask, markFirstDraft, taskFields } from './taskWire.js';
 
 /** Where a task's progress and logs go: nowhere (its request has been answered); the client polls. */
 const NO_CHANNEL: Channel = { send() {}, canSend: false };
@@ -21,17 +21,20 @@ export type RunTool = (call: CallScope, binding: ToolBinding, args: unknown, mas
  * own lifetime, its questions parking the task; its result completes the task, a protocol error
  * fails it (a tool error is a completed task whose result has `isError`).
  *
+ * A first-draft task (a 2025-11-25 client's `params.task`) is answered `{ task }` instead.
+ *
  * With `inputFirstMs`, the answer waits that long for the handler's first question: one the request
  * does not answer withdraws the task and ends the request `input_required` (2026-07-28), so a
  * handler can gather input first and become a task on the round that brings the answers.
  */
-export async function startTask(deps: EngineDeps, call: CallScope, binding: ToolBinding, args: unknown, masker: ResultMasker | undefined, support: TaskSupport, run: RunTool): Promise<unknown> {
+export async function startTask(deps: EngineDeps, call: CallScope, binding: ToolBinding, args: unknown, masker: ResultMasker | undefined, support: TaskSupport, run: RunTool, firstDraft = false): Promise<unknown> {
   const created = deps.tasks.create(call.principal.id, call.mrtr?.answers);
   if (!(created instanceof Task)) {
     const which = created.limit === 'perPrincipal' ? `${created.max} per principal` : `${created.max} on this host`;
     throw new ProtocolError(RpcCode.RateLimited, `Too many tasks (limit ${which}); wait for some to finish and expire, or cancel them`, { limit: created.limit === 'perPrincipal' ? 'tasksPerPrincipal' : 'tasks', max: created.max });
   }
   const task = created;
+  if (firstDraft) markFirstDraft(task);
   let release: () => void;
   try {
     release = deps.policy.enter(call, binding.name);
@@ -84,5 +87,5 @@ export async function startTask(deps: EngineDeps, call: CallScope, binding: Tool
     deps.tasks.drop(task);
     throw new InputRequiredSignal();
   }
-  return { resultType: 'task', ...taskFields(task, deps.tasks.limits) };
+  return firstDraft ? { task: firstDraftTask(task, deps.tasks.limits) } : { resultType: 'task', ...taskFields(task, deps.tasks.limits) };
 }

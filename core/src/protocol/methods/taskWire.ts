@@ -50,3 +50,38 @@ export function detailedTask(task: Task, limits: TaskLimits): Record<string, unk
   else if (task.status === 'input_required') out.inputRequests = task.inputRequests ?? {};
   return out;
 }
+
+/*
+ * The first draft of tasks (the 2025-11-25 specification's experimental `tasks`, which the SDK 1.x
+ * and 2.x clients speak on sessions): a client asks for a task with `params.task` on `tools/call`,
+ * gets `{ task }`, polls `tasks/get`, reads the result with `tasks/result` (which also carries the
+ * task's questions to the client as real requests), lists with `tasks/list`. Served on legacy
+ * sessions that did not declare the extension; the same store, owners and limits.
+ */
+
+/** What a legacy `initialize` declares of the first draft. */
+export const FIRST_DRAFT_CAPABILITY = Object.freeze({ list: {}, cancel: {}, requests: { tools: { call: {} } } });
+
+const FIRST_DRAFT = new WeakSet<Task>();
+
+/** Marks a task as created through the first draft (it is answered in that draft's shapes). */
+export const markFirstDraft = (task: Task) => void FIRST_DRAFT.add(task);
+export const isFirstDraft = (task: Task) => FIRST_DRAFT.has(task);
+
+/** A legacy request for a first-draft task: `params.task` is an object and the session did not declare the extension. */
+export function wantsFirstDraftTask(call: CallScope): boolean {
+  const t = call.params.task;
+  return call.era === 'legacy' && typeof t === 'object' && t !== null && !Array.isArray(t) && !declaresTasks(call);
+}
+
+/** The first draft's `Task`: `ttl` and `pollInterval` (ms), no `resultType`. */
+export function firstDraftTask(task: Task, limits: TaskLimits): Record<string, unknown> {
+  return {
+    taskId: task.id,
+    status: task.status,
+    createdAt: new Date(task.createdAt).toISOString(),
+    lastUpdatedAt: new Date(task.lastUpdatedAt).toISOString(),
+    ttl: limits.ttlMs,
+    pollInterval: limits.pollIntervalMs,
+  };
+}

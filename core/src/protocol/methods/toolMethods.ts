@@ -9,7 +9,7 @@ import type { ResultMasker } from '../ports/SecurityPorts.js';
 import { OutputSchemaError, toolResult } from '../normalizeResults.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 import { startTask } from './startTask.js';
-import { declaresTasks, tasksNotDeclared } from './taskWire.js';
+import { declaresTasks, tasksNotDeclared, wantsFirstDraftTask } from './taskWire.js';
 
 /** A tool error result; its text is masked like any result the caller gets (it may quote plugin data). */
 const errorResult = (text: string, masker?: ResultMasker) => ({ content: [{ type: 'text', text: masker ? masker.text(text, false) : text }], isError: true });
@@ -46,7 +46,9 @@ export function toolMethods(deps: EngineDeps): MethodTable {
       if (!binding) throw invalidParams(`Unknown tool: ${name}`, { name });
       // SEP-2663: the server decides; a tool that runs as a task does so for every client that declared the extension.
       const task = binding.declared?.task;
-      const asTask = task !== undefined && declaresTasks(call);
+      // A 2025-11-25 client may ask for a task itself (`params.task`, the first draft); elsewhere `task` is ignored.
+      const firstDraft = task !== undefined && wantsFirstDraftTask(call);
+      const asTask = task !== undefined && (firstDraft || declaresTasks(call));
       if (task?.support === 'required' && !asTask) throw tasksNotDeclared(`tool "${name}"`);
       if (rawArgs !== undefined && (typeof rawArgs !== 'object' || rawArgs === null || Array.isArray(rawArgs))) {
         return errorResult(`Invalid arguments for tool ${name}: "arguments" must be an object`);
@@ -56,7 +58,7 @@ export function toolMethods(deps: EngineDeps): MethodTable {
       if (!checked.ok) return errorResult(`Invalid arguments for tool ${name}: ${checked.message}`);
       // Everything the caller sees of this call is masked alike: the result, progress, logs, questions and errors.
       const masker = deps.policy.masker(call.principal, binding);
-      if (asTask) return startTask(deps, call, binding, checked.value, masker, task, run);
+      if (asTask) return startTask(deps, call, binding, checked.value, masker, task, run, firstDraft);
       const release = deps.policy.enter(call, name);
       try {
         return await run(call, binding, checked.value, masker);
