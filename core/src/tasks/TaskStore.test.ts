@@ -16,6 +16,15 @@ describe('TaskStore', () => {
     expect(store.get('alice', 'nope')).toBeUndefined();
   });
 
+  it('lists only the tasks of their owner, oldest first', () => {
+    store = new TaskStore({ ttlMs: 60_000, pollIntervalMs: 100, perPrincipal: 10, max: 100 });
+    const a1 = store.create('alice') as Task;
+    store.create('bob');
+    const a2 = store.create('alice') as Task;
+    expect(store.ownedBy('alice')).toEqual([a1, a2]);
+    expect(store.ownedBy('carol')).toEqual([]);
+  });
+
   it('refuses past the per-principal share and the host-wide cap; other principals keep their share', () => {
     store = new TaskStore({ ttlMs: 60_000, pollIntervalMs: 100, perPrincipal: 2, max: 3 });
     store.create('alice');
@@ -51,6 +60,19 @@ describe('Task', () => {
     task.answer({ b: { action: 'decline' } });
     expect(task.status).toBe('working');
     await expect(Promise.all([a, b])).resolves.toEqual([{ action: 'accept' }, { action: 'decline' }]);
+  });
+
+  it('wakes who waits for a change, settles once at the end; a refused question rejects in the handler', async () => {
+    const task = new Task('t', 'alice');
+    const changed = task.changed();
+    const q = task.ask('elicitation/create', {}, 'k');
+    await changed;
+    task.refuse('k', new Error('the client failed'));
+    await expect(q).rejects.toThrow('the client failed');
+    expect(task.status).toBe('working');
+    task.complete({ content: [] });
+    await task.settled;
+    expect(task.status).toBe('completed');
   });
 
   it('a cancel ends it at once: open questions are rejected and a later result is dropped', async () => {
