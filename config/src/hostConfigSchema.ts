@@ -136,6 +136,20 @@ const protocolSchema = z
     requestStateTtlMs: z.number().int().min(1000).default(600_000),
     /** Bound on concurrently open `subscriptions/listen` streams. */
     maxListenStreams: z.number().int().min(1).default(1000),
+    /**
+     * Tasks (the io.modelcontextprotocol/tasks extension): how long a task is kept after its last
+     * change (its result stays readable that long; one still running then is cancelled), the poll
+     * interval suggested to clients, and how many tasks one principal, and all together, may hold.
+     */
+    tasks: z
+      .object({
+        ttlMs: z.number().int().min(1000).default(600_000),
+        pollIntervalMs: z.number().int().min(1).default(500),
+        perPrincipal: z.number().int().min(1).default(100),
+        max: z.number().int().min(1).default(10_000),
+      })
+      .strict()
+      .prefault({}),
     /** How long legacy server→client requests (elicitation, sampling, roots) wait for the client. */
     clientRequestTimeoutMs: z.number().int().min(1000).default(300_000),
     /** Cache hints (2026-07-28) for results whose plugin gives none. */

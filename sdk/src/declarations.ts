@@ -85,6 +85,45 @@ export interface ToolOptions extends BaseOptions {
   output?: SchemaLike;
   /** Behaviour hints for clients (read-only, destructive, idempotent, open-world). */
   annotations?: ToolAnnotations;
+  /**
+   * Runs the tool as a task (the `io.modelcontextprotocol/tasks` extension) for clients that declare
+   * the extension: the call answers at once with a task id, and the client polls `tasks/get` for
+   * its status and result, answers its questions with `tasks/update` and may `tasks/cancel` it. The
+   * handler is the same: its `ctx.elicit`/`sample`/`listRoots` park the task in `input_required`
+   * until the client answers. `'optional'`: clients without the extension get the result
+   * synchronously; `'required'`: they are refused (-32021). See `TaskOptions` for `inputFirst`.
+   */
+  task?: 'optional' | 'required' | TaskOptions;
+  /**
+   * MCP Apps (SEP-1865): the `ui://` resource (an HTML app) a host renders for this tool's results,
+   * published as `_meta.ui` of the tool; `visibility` says who may call it (`['app']`: only the app).
+   */
+  ui?: { resourceUri: string; visibility?: Array<'model' | 'app'> };
+}
+
+/** MCP Apps (SEP-1865): what a `ui://` resource's app needs of its host sandbox, published as `_meta.ui`. */
+export interface AppResourceOptions {
+  /** Origins the app may reach: network requests, static assets, nested frames, `<base>` URIs (none by default). */
+  csp?: { connectDomains?: string[]; resourceDomains?: string[]; frameDomains?: string[]; baseUriDomains?: string[] };
+  /** Browser permissions the app asks for. */
+  permissions?: { camera?: Record<string, never>; microphone?: Record<string, never>; geolocation?: Record<string, never>; clipboardWrite?: Record<string, never> };
+  /** A dedicated origin for the app, when it needs a stable one. */
+  domain?: string;
+  /** Whether the host should draw a border around it. */
+  prefersBorder?: boolean;
+}
+
+/** How a tool runs as a task (`ToolOptions.task`). */
+export interface TaskOptions {
+  support: 'optional' | 'required';
+  /**
+   * Questions first, then the task (2026-07-28 clients): the host waits up to this many ms for the
+   * handler's first question before it creates the task, and a question asked by then that the
+   * request does not answer is answered `input_required` in the request itself (the client retries
+   * with the answers, and that round creates the task). For handlers that gather input before long
+   * work. Default 0: the task is created at once and every question parks it.
+   */
+  inputFirstMs?: number;
 }
 
 /**
@@ -108,6 +147,12 @@ export interface ResourceOptions extends BaseOptions {
   annotations?: Annotations;
   /** Cache hint for `resources/read` results (default: the host's). */
   cache?: CacheHint;
+  /**
+   * MCP Apps (SEP-1865), for a `ui://` resource: its sandbox needs, published as `_meta.ui` of the
+   * resource and of what it reads. A `ui://` resource is served as `text/html;profile=mcp-app`
+   * (the default `mimeType`; another is refused).
+   */
+  ui?: AppResourceOptions;
 }
 
 /** Declaration of a family of resources named by an RFC 6570 URI template. */

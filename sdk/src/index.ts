@@ -17,6 +17,7 @@ export { McpError, ToolError, ResourceNotFoundError, ErrorCode } from './errors.
 export { isZodSchema, type JsonSchema, type SchemaLike } from './schema.js';
 export { text, image, audio, embeddedText } from './content.js';
 export { METADATA_KEYS, PLUGIN_BRAND } from './metadataKeys.js';
+export { MCP_APP_MIME_TYPE, APPS_EXTENSION } from './apps.js';
 export type * from './protocolTypes.js';
 /** tsyringe's decorators, from the host's single copy. */
 export { injectable, inject, injectAll, scoped, Lifecycle, type DependencyContainer } from 'tsyringe';

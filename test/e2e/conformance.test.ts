@@ -34,10 +34,20 @@ const SCENARIOS_2026 = [
 ];
 
 /**
+ * The extension scenarios of 0.2.0-alpha.12 the host serves, run one by one (`--scenario`): they
+ * are not part of `--requirements 2026-07-28`. `tasks-status-notifications` is left out: the suite
+ * skips it (0 checks, "pending subscriptions/listen rewrite").
+ */
+const EXTENSION_SCENARIOS_2026 = [
+  ...['lifecycle', 'capability-negotiation', 'wire-fields', 'request-state-removal', 'mrtr-input', 'request-headers', 'dispatch-and-envelope', 'required-task-error', 'mrtr-composition'].map((s) => `tasks-${s}`),
+  ...['enumeration', 'manifest', 'directory'].map((s) => `sep-2640-skills-${s}`),
+];
+
+/**
  * Runs one official conformance CLI against a fresh host serving plugins/conformance and checks
  * that every listed scenario ran and passed. Both eras are served by the same host and endpoint.
  */
-function conformanceSuite(title: string, cli: string, args: string[], scenarios: string[]) {
+function conformanceSuite(title: string, cli: string, args: string[], scenarios: string[], oneByOne = false) {
   describe(title, () => {
     let host: TestHost;
     let output = '';
@@ -48,11 +58,18 @@ function conformanceSuite(title: string, cli: string, args: string[], scenarios:
       if (!existsSync(NODE24) || !existsSync(cli)) throw new Error('conformance tools missing: run `pnpm test` (it installs test/conformance-tools)');
       host = await startTestHost();
       const outDir = mkdtempSync(join(tmpdir(), 'mcp-host-conformance-'));
-      const child = spawn(NODE24, [cli, 'server', '--url', host.url, '-o', outDir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d) => (output += d));
-      child.stderr.on('data', (d) => (output += d));
-      exitCode = await new Promise((resolve) => child.once('exit', resolve));
+      const run = async (extra: string[]) => {
+        const child = spawn(NODE24, [cli, 'server', '--url', host.url, '-o', outDir, ...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (d) => (output += d));
+        child.stderr.on('data', (d) => (output += d));
+        const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+        exitCode = exitCode || code;
+      };
+      if (!oneByOne) await run([]);
+      else for (const s of scenarios) await run(['--scenario', s]);
       for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
+      // One scenario's run reports "Running client scenario 'x'" … "Passed: p/n, f failed".
+      for (const m of output.matchAll(/Running client scenario '([\w-]+)'[\s\S]*?^Passed: (\d+)\/\d+, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
     }, 300_000);
     afterAll(async () => {
       await host?.stop();
@@ -74,3 +91,4 @@ function conformanceSuite(title: string, cli: string, args: string[], scenarios:
 
 conformanceSuite('official conformance suite 0.1.16 (2025-11-25) over HTTP, no expected-failures file', CLI_2025, [], SCENARIOS);
 conformanceSuite('official conformance suite 0.2.0-alpha.12 --requirements 2026-07-28 over HTTP, no expected-failures file', CLI_2026, ['--requirements', '2026-07-28'], SCENARIOS_2026);
+conformanceSuite('official conformance suite 0.2.0-alpha.12, extension scenarios (tasks, skills), one by one', CLI_2026, [], EXTENSION_SCENARIOS_2026, true);

@@ -236,6 +236,8 @@ describe('a plugin folder outside the repository, without node_modules', () => {
     mkdirSync(copy);
     cpSync(join(source, 'package.json'), join(copy, 'package.json'));
     cpSync(join(source, 'dist'), join(copy, 'dist'), { recursive: true });
+    // The skill folders its manifest declares are part of the package, as its code is.
+    cpSync(join(source, 'skills'), join(copy, 'skills'), { recursive: true });
     ({ host, client, stop } = await hostWithClient({ plugins: [copy] }));
   });
   afterAll(async () => {

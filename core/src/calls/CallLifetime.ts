@@ -13,6 +13,11 @@ export class CallLifetime {
   private more: Array<() => void> | undefined;
   private reason: unknown;
   private ended = false;
+  /**
+   * How long an isolated plugin runtime lets this call run; undefined: its `plugins.callTimeoutMs`.
+   * A task's call sets it to the task's retention, since a task may legitimately outlive a request.
+   */
+  timeoutMs: number | undefined;
 
   /** True once the request was cancelled (never reset). */
   get aborted(): boolean {

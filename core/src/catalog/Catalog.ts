@@ -1,6 +1,6 @@
 import type { Principal } from '@mcp-host/sdk';
 import { satisfies, type Requirement } from './Requirement.js';
-import type { AnyBinding, BoundGeneration, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from './bindings.js';
+import type { AnyBinding, BoundGeneration, DirectoryEntry, PromptBinding, ResourceBinding, SkillBinding, TemplateBinding, ToolBinding } from './bindings.js';
 
 export type ListKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 
@@ -30,6 +30,10 @@ export class Catalog<G extends BoundGeneration = BoundGeneration> {
   readonly resources = new Map<string, ResourceBinding>();
   readonly templates: TemplateBinding[] = [];
   readonly prompts = new Map<string, PromptBinding>();
+  /** Skills by their SKILL.md URI. */
+  readonly skills = new Map<string, SkillBinding>();
+  /** Skill directories by URI: the skill they belong to and their direct children. */
+  readonly directories = new Map<string, { readonly skill: SkillBinding; readonly children: readonly DirectoryEntry[] }>();
   /** The distinct requirements of this snapshot's items, and which one guards each guarded binding. */
   private readonly requirements: Requirement[] = [];
   private readonly guard = new Map<AnyBinding, number>();
@@ -71,6 +75,10 @@ export class Catalog<G extends BoundGeneration = BoundGeneration> {
       for (const b of g.bindings.resources) catalog.resources.set(b.uri, b);
       catalog.templates.push(...g.bindings.templates);
       for (const b of g.bindings.prompts) catalog.prompts.set(b.name, b);
+      for (const skill of g.bindings.skills ?? []) {
+        catalog.skills.set(skill.uri, skill);
+        for (const [uri, children] of skill.directories) catalog.directories.set(uri, { skill, children });
+      }
     }
     if (options.access) catalog.guardAll(options.access);
     return { catalog, rejected };

@@ -4,11 +4,19 @@ import type { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.j
 import type { CompiledSchema } from './compileSchema.js';
 import type { ParamHeader } from './findParamHeaders.js';
 
-/** What a declaration says about who may use it and what to mask in its results (the config adds to it). */
+/** What a declaration says about who may use it and what to mask in its results (the config adds to it), and for a tool, whether it runs as a task. */
 export interface DeclaredPolicy {
   readonly scopes?: readonly string[];
   readonly roles?: readonly string[];
   readonly mask?: MaskOptions;
+  /** Tools only: runs as a task for clients of the tasks extension (it crosses to isolated runtimes with the rest of the declaration). */
+  readonly task?: TaskSupport;
+}
+
+/** How a tool runs as a task (the sdk's `ToolOptions.task`, checked). */
+export interface TaskSupport {
+  readonly support: 'optional' | 'required';
+  readonly inputFirstMs: number;
 }
 
 /**
@@ -70,12 +78,51 @@ export interface PromptBinding {
   get(args: Record<string, string>, ctx: RequestContext): Promise<unknown>;
 }
 
+/** One file of a skill, as `skills/list` describes it. */
+export interface SkillFile {
+  readonly uri: string;
+  /** `sha256:<64 lowercase hex>` of the raw bytes. */
+  readonly digest: string;
+  readonly size: number;
+}
+
+/** A direct child of a skill directory (`resources/directory/read`). */
+export interface DirectoryEntry {
+  readonly uri: string;
+  readonly name: string;
+  readonly mimeType: string;
+}
+
+/**
+ * One skill (the io.modelcontextprotocol/skills extension): a folder whose `SKILL.md` begins with
+ * YAML frontmatter. Each of its files is also a resource binding of the same generation (so reads,
+ * permissions, masking and reloads are those of resources); who may see the skill is who may see
+ * its `SKILL.md`.
+ */
+export interface SkillBinding {
+  readonly kind: 'skill';
+  /** `skill://<plugin id>/<name>/SKILL.md`. */
+  readonly uri: string;
+  readonly name: string;
+  readonly plugin: PluginInfo;
+  /** The frontmatter of SKILL.md, as parsed (name and description at least). */
+  readonly frontmatter: Readonly<Record<string, unknown>>;
+  /** Every file of the skill, SKILL.md first. */
+  readonly files: readonly SkillFile[];
+  /** The SKILL.md resource. */
+  readonly skillMd: ResourceBinding;
+  /** Directories of the skill (its root, without a trailing slash, and every subfolder), with their direct children. */
+  readonly directories: ReadonlyMap<string, readonly DirectoryEntry[]>;
+}
+
 /** Everything one plugin generation contributes. */
 export interface PluginBindings {
   readonly tools: ToolBinding[];
   readonly resources: ResourceBinding[];
   readonly templates: TemplateBinding[];
   readonly prompts: PromptBinding[];
+  /** Skills the host read from the plugin's folders (their files are among `resources`). */
+  readonly skills?: SkillBinding[];
 }
 
 /** Any item a plugin contributes (what permissions, masking and audit apply to). */

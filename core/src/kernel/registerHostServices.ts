@@ -91,6 +91,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       maxListenStreams: config.protocol.maxListenStreams,
       requestStateSecret: config.protocol.requestStateSecret,
       requestStateTtlMs: config.protocol.requestStateTtlMs,
+      tasks: config.protocol.tasks,
       policy: sec.callPolicy(logger(c)),
       quotas: sec.quotas,
       observer: telemetry(c).observer,

@@ -1,10 +1,16 @@
 import { existsSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 
 /** Files whose change reloads a plugin: code and manifests. Sources (.ts), docs and data do not. */
 const RELOADING = /\.(m?js|cjs|json)$/;
+
+/** Whether a file lies in a skill folder (one with a SKILL.md, up to the plugin folder): skills are read at load, so their files reload too. */
+function inSkill(path: string, pluginDir: string): boolean {
+  for (let d = dirname(path); d.startsWith(pluginDir + sep); d = dirname(d)) if (existsSync(join(d, 'SKILL.md'))) return true;
+  return false;
+}
 const IGNORED = /(^|[\\/])(node_modules|\.[^\\/]+)([\\/]|$)/;
 
 /**
@@ -30,8 +36,8 @@ export class PluginWatcher {
     const ignored = (p: string) => roots.some((root) => p.startsWith(root + sep) && IGNORED.test(p.slice(root.length)));
     this.watcher = watch([...this.paths], { ignoreInitial: true, ignored, persistent: true });
     this.watcher.on('all', (event, path) => {
-      if ((event === 'add' || event === 'change' || event === 'unlink') && !RELOADING.test(path)) return;
       const dir = this.pluginDirOf(resolve(path));
+      if ((event === 'add' || event === 'change' || event === 'unlink') && !RELOADING.test(path) && !(dir && inSkill(resolve(path), dir))) return;
       if (dir) this.schedule(dir);
     });
     this.watcher.on('error', (err) => this.logger.error({ err }, 'plugin watcher error'));

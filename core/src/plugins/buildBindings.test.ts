@@ -34,3 +34,36 @@ describe('buildBindings: schemas per generation', () => {
     expect(bad).toThrow(/^tool "search": its output schema does not compile: schema is invalid: data\/properties\/n\/minimum must be number/);
   });
 });
+
+describe('buildBindings: tasks and MCP Apps declarations', () => {
+  const build = (def: object) => buildBindings(definePlugin(def as never), new Map(), info, logger, new Drain());
+  const tool = (extra: object) => ({ tools: [{ name: 't', description: 't', handler: async () => 'ok', ...extra }] });
+  const resource = (extra: object, handler: () => unknown = () => '<html></html>') => ({ resources: [{ name: 'r', uri: 'ui://demo/app', handler, ...extra }] });
+
+  it('publishes execution.taskSupport and keeps the task settings with the declaration (they cross to isolated runtimes with it)', () => {
+    const [t] = build(tool({ task: { support: 'required', inputFirstMs: 250 } })).tools;
+    expect(t!.descriptor.execution).toEqual({ taskSupport: 'required' });
+    expect(t!.declared?.task).toEqual({ support: 'required', inputFirstMs: 250 });
+    expect(build(tool({ task: 'optional' })).tools[0]!.declared?.task).toEqual({ support: 'optional', inputFirstMs: 0 });
+  });
+
+  it('refuses a task option it does not know rather than running the tool synchronously', () => {
+    expect(() => build(tool({ task: 'always' }))).toThrow(/tool "t": task must be 'optional', 'required'/);
+    expect(() => build(tool({ task: { support: 'optional', inputFirstMs: -1 } }))).toThrow(/inputFirstMs/);
+  });
+
+  it("links a tool to its app as _meta.ui.resourceUri, merged with the tool's own _meta; only ui:// URIs", () => {
+    const [t] = build(tool({ ui: { resourceUri: 'ui://demo/app', visibility: ['app'] }, _meta: { keep: 1 } })).tools;
+    expect(t!.descriptor._meta).toEqual({ keep: 1, ui: { resourceUri: 'ui://demo/app', visibility: ['app'] } });
+    expect(() => build(tool({ ui: { resourceUri: 'https://evil.example/app' } }))).toThrow(/ui.resourceUri must be a ui:\/\/ URI/);
+    expect(() => build(tool({ ui: { resourceUri: 'ui://x', visibility: ['everyone'] } }))).toThrow(/ui.visibility/);
+  });
+
+  it('serves a ui:// resource as text/html;profile=mcp-app with _meta.ui on the declaration and on what it reads; refuses another MIME type, and ui elsewhere', async () => {
+    const [r] = build(resource({ ui: { prefersBorder: true } })).resources;
+    expect(r!.descriptor).toMatchObject({ mimeType: 'text/html;profile=mcp-app', _meta: { ui: { prefersBorder: true } } });
+    expect(await r!.read('ui://demo/app', {} as never)).toEqual({ contents: [{ uri: 'ui://demo/app', text: '<html></html>', mimeType: 'text/html;profile=mcp-app', _meta: { ui: { prefersBorder: true } } }] });
+    expect(() => build(resource({ mimeType: 'text/html' }))).toThrow(/served as text\/html;profile=mcp-app/);
+    expect(() => build({ resources: [{ name: 'r', uri: 'notes://x', handler: () => 'x', ui: {} }] })).toThrow(/ui applies to ui:\/\/ resources/);
+  });
+});

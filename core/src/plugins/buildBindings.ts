@@ -1,4 +1,5 @@
 import {
+  MCP_APP_MIME_TYPE,
   METADATA_KEYS,
   readMembers,
   type CompleteFn,
@@ -13,7 +14,7 @@ import {
 } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import type { DeclaredPolicy, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
+import type { DeclaredPolicy, TaskSupport, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
 import { SchemaCompiler, type CompiledSchema } from '../catalog/compileSchema.js';
 import type { Drain } from './Drain.js';
 import { traceOf } from '../calls/CallTrace.js';
@@ -70,6 +71,53 @@ function declaredPolicy(opts: BaseDeclaration, where: string): DeclaredPolicy | 
   }
   return scopes || roles || mask ? { scopes, roles, mask } : undefined;
 }
+/** A tool's `_meta`, with MCP Apps' `ui` (`resourceUri`, `visibility`) when it links an app (SEP-1865). */
+function toolUiMeta(opts: ToolOptions, where: string): Record<string, unknown> | undefined {
+  if (opts.ui === undefined) return opts._meta;
+  const { resourceUri, visibility } = opts.ui ?? ({} as never);
+  if (typeof resourceUri !== 'string' || !resourceUri.startsWith('ui://')) throw new DeclarationError(`${where}: ui.resourceUri must be a ui:// URI (the app resource to render)`);
+  if (visibility !== undefined && (!Array.isArray(visibility) || visibility.some((v) => v !== 'model' && v !== 'app'))) throw new DeclarationError(`${where}: ui.visibility must list 'model' and/or 'app'`);
+  const ui = { ...(opts._meta?.ui as object | undefined), resourceUri, ...(visibility ? { visibility } : {}) };
+  return { ...opts._meta, ui };
+}
+
+/**
+ * A `ui://` resource is an MCP App (SEP-1865): served as `text/html;profile=mcp-app` (the default;
+ * another MIME type is refused), with its sandbox needs (`ui`) as `_meta.ui` on the declaration and
+ * on every content it reads, which is where hosts look for them.
+ */
+function appResource(opts: ResourceOptions, where: string): { descriptor: Record<string, unknown>; contents(value: unknown): unknown } | undefined {
+  const isApp = typeof opts.uri === 'string' && opts.uri.startsWith('ui://');
+  if (!isApp) {
+    if (opts.ui !== undefined) throw new DeclarationError(`${where}: ui applies to ui:// resources (MCP Apps) only`);
+    return undefined;
+  }
+  if (opts.mimeType !== undefined && opts.mimeType !== MCP_APP_MIME_TYPE) throw new DeclarationError(`${where}: a ui:// resource is an MCP App, served as ${MCP_APP_MIME_TYPE} (not ${opts.mimeType})`);
+  if (opts.ui !== undefined && (typeof opts.ui !== 'object' || opts.ui === null || Array.isArray(opts.ui))) throw new DeclarationError(`${where}: ui must be an object ({ csp?, permissions?, domain?, prefersBorder? })`);
+  const ui = opts.ui ? { ...(opts._meta?.ui as object | undefined), ...opts.ui } : (opts._meta?.ui as object | undefined);
+  const meta = ui ? { ...opts._meta, ui } : opts._meta;
+  const withMeta = (c: Record<string, unknown>) => ({ ...c, mimeType: c.mimeType ?? MCP_APP_MIME_TYPE, ...(ui ? { _meta: { ...(c._meta as object | undefined), ui } } : {}) });
+  return {
+    descriptor: { mimeType: MCP_APP_MIME_TYPE, ...(meta ? { _meta: meta } : {}) },
+    contents(value) {
+      if (typeof value === 'string') return { contents: [withMeta({ uri: opts.uri, text: value })] };
+      if (Array.isArray(value)) return { contents: value.map((c) => withMeta(c)) };
+      if (typeof value === 'object' && value !== null && Array.isArray((value as { contents?: unknown }).contents)) return { ...value, contents: (value as { contents: Record<string, unknown>[] }).contents.map(withMeta) };
+      if (typeof value === 'object' && value !== null && ('text' in value || 'blob' in value)) return { contents: [withMeta({ uri: opts.uri, ...value })] };
+      return value;
+    },
+  };
+}
+
+/** Checks a tool's `task` option (plugins are JavaScript too: a typo must fail the load, not run the tool synchronously). */
+function taskSupport(task: ToolOptions['task'], where: string): TaskSupport | undefined {
+  if (task === undefined) return undefined;
+  const support = typeof task === 'string' ? task : task?.support;
+  if (support !== 'optional' && support !== 'required') throw new DeclarationError(`${where}: task must be 'optional', 'required' or { support, inputFirstMs? }`);
+  const inputFirstMs = typeof task === 'object' ? (task.inputFirstMs ?? 0) : 0;
+  if (!Number.isInteger(inputFirstMs) || inputFirstMs < 0 || inputFirstMs > 60_000) throw new DeclarationError(`${where}: task.inputFirstMs must be an integer from 0 to 60000`);
+  return { support, inputFirstMs };
+}
 type BaseDeclaration = { scopes?: unknown; roles?: unknown; mask?: { fields?: unknown; patterns?: unknown } };
 const MASK_PATTERNS = ['email', 'card', 'bearer', 'apiKey'] as const;
 
@@ -110,13 +158,18 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     const where = `tool "${name}"`;
     const { input, output } = compileToolSchemas(schemas, name, opts.input ?? opts.inputSchema, (opts.output ?? opts.outputSchema) || undefined);
     const inputSchema = input.jsonSchema.type === undefined ? { type: 'object', ...input.jsonSchema } : input.jsonSchema;
-    const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons', '_meta']) };
-    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, where), descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => handle(ctx, () => fn.call(instance, args, ctx)) };
+    const task = taskSupport(opts.task, where);
+    const meta = toolUiMeta(opts, where);
+    const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), inputSchema, ...(output ? { outputSchema: output.jsonSchema } : {}), ...pick(opts, ['annotations', 'icons']), ...(meta ? { _meta: meta } : {}), ...(task ? { execution: { taskSupport: task.support } } : {}) };
+    const policy = declaredPolicy(opts as BaseDeclaration, where);
+    const binding: ToolBinding = { kind: 'tool', name: prefix + name, plugin, logger, declared: task ? { ...policy, task } : policy, descriptor, input, output, paramHeaders: findParamHeaders(inputSchema), invoke: (args, ctx) => handle(ctx, () => fn.call(instance, args, ctx)) };
     out.tools.push(binding);
   };
   const resource = (opts: ResourceOptions, name: string, fn: AnyFn, instance?: object) => {
-    const descriptor = { uri: opts.uri, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'size', 'annotations', 'icons', '_meta']) };
-    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `resource "${name}"`), descriptor, read: (uri, ctx) => handle(ctx, () => fn.call(instance, uri, ctx)) };
+    const app = appResource(opts, `resource "${name}"`);
+    const descriptor = { uri: opts.uri, name: prefix + name, ...pick(opts, ['title', 'description', 'mimeType', 'size', 'annotations', 'icons', '_meta']), ...app?.descriptor };
+    const read: ResourceBinding['read'] = (uri, ctx) => handle(ctx, () => fn.call(instance, uri, ctx));
+    const binding: ResourceBinding = { kind: 'resource', uri: opts.uri, cache: opts.cache, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `resource "${name}"`), descriptor, read: app ? async (uri, ctx) => app.contents(await read(uri, ctx)) : read };
     out.resources.push(binding);
   };
   const template = (opts: ResourceTemplateOptions, name: string, fn: AnyFn, instance?: object) => {

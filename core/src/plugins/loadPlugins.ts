@@ -6,6 +6,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { JsonLimits } from '../calls/jsonLimits.js';
 import { discoverPluginDirs } from './discoverPluginDirs.js';
 import { loadPlugin, type PluginGeneration } from './loadPlugin.js';
+import { attachSkills } from './attachSkills.js';
 import { PluginLoadError, PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 import { readManifest, type PluginManifest } from './readManifest.js';
 import { registerSharedModules } from './registerSharedModules.js';
@@ -38,8 +39,13 @@ export function refusal(manifest: PluginManifest, config: HostConfig['plugins'])
   return undefined;
 }
 
-/** Loads one generation with the plugin's settings from the config: in a worker thread, a child process, or in-process. */
+/** Loads one generation with the plugin's settings from the config (in a worker thread, a child process, or in-process), with the skills its manifest declares. */
 export function loadConfigured(manifest: PluginManifest, config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<PluginGeneration> {
+  const loading = loadRuntime(manifest, config, options);
+  return manifest.skills.length === 0 ? loading : loading.then((g) => attachSkills(g, manifest));
+}
+
+function loadRuntime(manifest: PluginManifest, config: HostConfig['plugins'], options: LoadPluginsOptions): Promise<PluginGeneration> {
   const settings = config.settings[manifest.id];
   const common = { logger: options.logger, config: settings?.config, prefix: settings?.prefix };
   const isolation = settings?.isolation ?? config.isolation;

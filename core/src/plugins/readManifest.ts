@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import semver from 'semver';
 import { PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 
@@ -13,6 +13,15 @@ export interface PluginManifest {
   readonly engineRange: string;
   /** Absolute path of the entry module. */
   readonly entry: string;
+  /** Skill folders the package declares (`mcpHost.skills`), absolute; the host reads them itself. */
+  readonly skills: readonly SkillDeclaration[];
+}
+
+/** One declared skill folder, and who may see it (as a declaration's `scopes`/`roles`). */
+export interface SkillDeclaration {
+  readonly dir: string;
+  readonly scopes?: readonly string[];
+  readonly roles?: readonly string[];
 }
 
 const ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -62,9 +71,33 @@ export async function readManifest(dir: string, hostVersion: string): Promise<{ 
   const entry = resolve(dir, main);
   if (!existsSync(entry)) bad(`entry file ${main} does not exist`, pkg.scripts?.build ? "build the plugin (its package.json has a build script)" : 'set "main" to the entry module', PluginProblemCode.EntryMissing);
 
+  const skills = readSkillDeclarations(pkg.mcpHost?.skills, dir, bad);
+
   if (problems.length > 0) return { problems };
   return {
-    manifest: { dir, id: pluginId!, packageName: pkg.name, version: pkg.version, engineRange: range as string, entry },
+    manifest: { dir, id: pluginId!, packageName: pkg.name, version: pkg.version, engineRange: range as string, entry, skills },
     problems,
   };
+}
+
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/** `mcpHost.skills`: folders inside the package, each a path or `{ path, scopes?, roles? }`. */
+function readSkillDeclarations(value: unknown, dir: string, bad: (message: string, fix: string) => void): SkillDeclaration[] {
+  if (value === undefined) return [];
+  const fix = 'set "mcpHost.skills" to folders inside the package, e.g. ["skills/notes-search"] or [{ "path": "skills/x", "scopes": ["notes:read"] }]';
+  if (!Array.isArray(value)) {
+    bad('"mcpHost.skills" is not an array', fix);
+    return [];
+  }
+  const out: SkillDeclaration[] = [];
+  for (const entry of value) {
+    const path = typeof entry === 'string' ? entry : entry?.path;
+    const { scopes, roles } = typeof entry === 'object' && entry !== null ? entry : ({} as Record<string, unknown>);
+    const abs = typeof path === 'string' ? resolve(dir, path) : undefined;
+    if (!abs || relative(dir, abs).startsWith('..') || isAbsolute(relative(dir, abs)) || abs === dir) bad(`"mcpHost.skills" entry ${JSON.stringify(entry)} is not a folder inside the package`, fix);
+    else if ((scopes !== undefined && !isStrings(scopes)) || (roles !== undefined && !isStrings(roles))) bad(`"mcpHost.skills" entry ${JSON.stringify(path)}: scopes and roles must be arrays of strings`, fix);
+    else out.push({ dir: abs, ...(scopes ? { scopes: scopes as string[] } : {}), ...(roles ? { roles: roles as string[] } : {}) });
+  }
+  return out;
 }

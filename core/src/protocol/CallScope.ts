@@ -33,4 +33,11 @@ export interface CallScope {
    * is off); the handler's context hands it to the plugin runtime. Writable for that one reason.
    */
   trace?: CallTrace;
+  /** A call that runs as a task: where its questions to the client go (they park the task until `tasks/update`). */
+  readonly input?: QuestionPort;
+}
+
+/** Takes a handler's question to the client and resolves with the answer (`key`: its key in `inputRequests`, if the handler named one). */
+export interface QuestionPort {
+  ask(method: string, params: Record<string, unknown>, key: string | undefined): Promise<unknown>;
 }

@@ -9,6 +9,9 @@ import type { EngineDeps, MethodHandler } from './methods/MethodHandler.js';
 import { promptMethods } from './methods/promptMethods.js';
 import { legacySubscriptionMethods, resourceMethods } from './methods/resourceMethods.js';
 import { toolMethods } from './methods/toolMethods.js';
+import { firstDraftTaskMethods, taskMethods } from './methods/taskMethods.js';
+import { skillMethods } from './methods/skillMethods.js';
+import { TaskStore, type TaskLimits } from '../tasks/TaskStore.js';
 import { MetaKey, readModernMeta, type ModernMeta } from './modern/modernMeta.js';
 import { modernMethods } from './modern/modernMethods.js';
 import { methodNotFoundModern } from './modern/methodNotFoundModern.js';
@@ -30,7 +33,9 @@ const NO_PARAMS: Record<string, unknown> = Object.freeze({}) as Record<string, u
 /** Methods that may answer `input_required` (2026-07-28 MRTR). */
 const MRTR_METHODS = new Set(['tools/call', 'prompts/get', 'resources/read']);
 
-export interface EngineOptions extends Omit<EngineDeps, 'policy' | 'lists'> {
+export interface EngineOptions extends Omit<EngineDeps, 'policy' | 'lists' | 'tasks'> {
+  /** Retention and shares of tasks (default: DEFAULT_TASK_LIMITS). */
+  readonly tasks?: TaskLimits;
   /** Items per list page (default 1000). */
   readonly listPageSize?: number;
   /** Permissions, limits, masking, audit (default: none enforced). */
@@ -58,16 +63,16 @@ export class Engine {
   /** `{"resultType":"complete","_meta":{…serverInfo…}`: spliced before a handler's serialized result. */
   private readonly completePrefix: string;
 
-  private readonly deps: EngineOptions & EngineDeps;
+  private readonly deps: Omit<EngineOptions, 'tasks'> & EngineDeps;
   /** What transports report refusals and sessions to. */
   readonly signals: HostSignals;
 
   constructor(options: EngineOptions) {
     const { cache, serverInfo } = options;
     const modernListFields = `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.cacheScope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`;
-    const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY, lists: new ListPages(options.listPageSize ?? 1000, modernListFields) });
-    const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps) };
-    this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...common }));
+    const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY, tasks: new TaskStore(options.tasks), lists: new ListPages(options.listPageSize ?? 1000, modernListFields) });
+    const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps), ...taskMethods(deps), ...skillMethods(deps) };
+    this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...firstDraftTaskMethods(deps), ...common }));
     this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));
     this.sealer = new RequestStateSealer(deps.requestStateSecret, deps.requestStateTtlMs);
     this.serverInfoMeta = { [MetaKey.serverInfo]: deps.serverInfo };
@@ -101,9 +106,10 @@ export class Engine {
     return (era === 'modern' ? this.modern : this.legacy).has(method);
   }
 
-  /** Ends long-lived requests (listen streams) gracefully. */
+  /** Ends long-lived requests (listen streams) gracefully, and cancels every task (tasks live in this process's memory). */
   close(): void {
     this.shutdown.abort();
+    this.deps.tasks.close();
   }
 
   // ---- legacy era -------------------------------------------------------------------------------

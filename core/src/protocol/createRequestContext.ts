@@ -116,6 +116,7 @@ class HostRequestContext implements RequestContext {
       if (call.mrtr) return call.mrtr.fail(new McpError(RpcCode.MissingRequiredClientCapability, message, { requiredCapabilities: { [capability]: {} } }));
       return Promise.reject(new Error(message));
     }
+    if (call.input) return call.input.ask(method, params, key);
     if (call.mrtr) return call.mrtr.ask(method, params, key);
     return call.session!.request(method, params, call.channel, call.lifetime.signal, this.options.clientRequestTimeoutMs);
   }

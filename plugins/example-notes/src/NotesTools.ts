@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Tool, injectable, type ToolContext } from '@mcp-host/sdk';
+import { NOTES_BOARD_URI } from './NotesApp.js';
 import { NotesService } from './NotesService.js';
 
 const AddNoteInput = z.object({
@@ -44,6 +45,8 @@ export class NotesTools {
     title: 'List notes',
     description: 'Lists the stored notes (id and title).',
     annotations: { readOnlyHint: true, openWorldHint: false },
+    // MCP Apps: hosts that render apps show the result on the notes board.
+    ui: { resourceUri: NOTES_BOARD_URI },
   })
   listNotes(): string {
     const notes = this.notes.list();

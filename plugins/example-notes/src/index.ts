@@ -3,12 +3,13 @@
  */
 import { definePlugin } from '@mcp-host/sdk';
 import { parseNotesConfig } from './config.js';
+import { NotesApp } from './NotesApp.js';
 import { NotesResources } from './NotesResources.js';
 import { NotesService } from './NotesService.js';
 import { NotesTools } from './NotesTools.js';
 
 export default definePlugin({
-  classes: [NotesTools, NotesResources],
+  classes: [NotesTools, NotesResources, NotesApp],
   setup(scope) {
     // Fail the load early, with a readable reason, when the config section is wrong.
     const config = parseNotesConfig(scope.config);

@@ -200,7 +200,8 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
           else ctx.signal.addEventListener('abort', onAbort, { once: true });
           // Traced calls only: the hop span opens now, and its context crosses as the call's last element.
           const hop = traceOf(ctx)?.hop(kind);
-          pending.set(id, { resolve, reject, ctx, lifetime, deadline: Date.now() + options.callTimeoutMs, onAbort, hop });
+          // A task's call may run as long as the task lives, not just plugins.callTimeoutMs.
+          pending.set(id, { resolve, reject, ctx, lifetime, deadline: Date.now() + (lifetime?.timeoutMs ?? options.callTimeoutMs), onAbort, hop });
           startSweep();
           send(hop ? [id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments, hop.context] : [id, target, ctx.requestId, ctx.meta, ctx.principal, ctx.client, ctx.arguments]);
         }),

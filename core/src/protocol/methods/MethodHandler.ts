@@ -1,5 +1,6 @@
 import type { Implementation } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
+import type { TaskStore } from '../../tasks/TaskStore.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
@@ -33,6 +34,8 @@ export interface EngineDeps {
   readonly lists: ListPages;
   /** Permissions, limits, masking and audit of calls. */
   readonly policy: CallPolicyPort;
+  /** Every task of the host (the tasks extension), by owner. */
+  readonly tasks: TaskStore;
   /** Each principal's share of listen streams (absent: only the global cap). */
   readonly quotas?: QuotaPort;
 }

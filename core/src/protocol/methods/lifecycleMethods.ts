@@ -1,3 +1,6 @@
+import { FIRST_DRAFT_CAPABILITY, TASKS_EXTENSION } from './taskWire.js';
+import { SKILLS_EXTENSION } from './skillMethods.js';
+import { APPS_EXTENSION, MCP_APP_MIME_TYPE } from '@mcp-host/sdk';
 import { invalidParams } from '../ProtocolError.js';
 import { isLoggingLevel } from '../Session.js';
 import { negotiateVersion } from '../versions.js';
@@ -9,7 +12,12 @@ export const SERVER_CAPABILITIES = Object.freeze({
   prompts: { listChanged: true },
   completions: {},
   logging: {},
+  // Extensions (SEP-2133): settings objects keyed by extension id.
+  extensions: { [TASKS_EXTENSION]: {}, [SKILLS_EXTENSION]: { directoryRead: true }, [APPS_EXTENSION]: { mimeTypes: [MCP_APP_MIME_TYPE] } },
 });
+
+/** A session also hears of the first draft of tasks (2025-11-25 clients ask for them with `params.task`); 2026-07-28 has only the extension. */
+const LEGACY_CAPABILITIES = Object.freeze({ ...SERVER_CAPABILITIES, tasks: FIRST_DRAFT_CAPABILITY });
 
 /** The legacy era's lifecycle: initialize, ping, logging/setLevel. */
 export function lifecycleMethods(deps: EngineDeps): MethodTable {
@@ -24,7 +32,7 @@ export function lifecycleMethods(deps: EngineDeps): MethodTable {
       session.initialized = true;
       return {
         protocolVersion: session.protocolVersion,
-        capabilities: SERVER_CAPABILITIES,
+        capabilities: LEGACY_CAPABILITIES,
         serverInfo: deps.serverInfo,
         ...(deps.instructions ? { instructions: deps.instructions } : {}),
       };

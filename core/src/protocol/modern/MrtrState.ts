@@ -13,6 +13,9 @@ const RESULT_CHECKS: Record<string, (v: unknown) => string | undefined> = {
   'roots/list': (v) => (isObject(v) && Array.isArray(v.roots) ? undefined : 'is not a ListRootsResult ({ roots: [...] })'),
 };
 
+/** Why `value` is not a valid answer to a question of `method` (undefined when it is): shared by MRTR rounds and `tasks/update`. */
+export const answerProblem = (method: string, value: unknown): string | undefined => RESULT_CHECKS[method]?.(value);
+
 const SHORT: Record<string, string> = { 'elicitation/create': 'elicitation', 'sampling/createMessage': 'sampling', 'roots/list': 'roots' };
 
 /**

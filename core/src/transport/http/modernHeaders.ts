@@ -50,6 +50,11 @@ export function checkModernHeaders(headers: IncomingHttpHeaders, method: string,
     if (mcpName === undefined) throw mismatch(`Mcp-Name header is required on ${method}`, { header: 'Mcp-Name' });
     if (decodeHeaderValue(String(mcpName).trim(), 'Mcp-Name') !== name) throw mismatch(`Mcp-Name is ${JSON.stringify(mcpName)} but the body names ${JSON.stringify(name)}`, { header: 'Mcp-Name' });
   }
+  // SEP-2663: clients name the task in Mcp-Name on tasks/get, tasks/update and tasks/cancel; one that disagrees with the body is refused.
+  if (method.startsWith('tasks/') && headers['mcp-name'] !== undefined && decodeHeaderValue(String(headers['mcp-name']).trim(), 'Mcp-Name') !== params.taskId) {
+    // Neither value is echoed whole: a hostile taskId may be as long as the body limit allows.
+    throw mismatch(`Mcp-Name is ${JSON.stringify(String(headers['mcp-name']).slice(0, 128))} but the body's taskId is ${JSON.stringify(String(params.taskId).slice(0, 128))}`, { header: 'Mcp-Name' });
+  }
   if (!paramHeaders) return;
   for (const p of paramHeaders) {
     const headerName = `mcp-param-${p.header.toLowerCase()}`;
