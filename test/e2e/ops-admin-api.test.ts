@@ -254,6 +254,9 @@ describe('admin API: actions and what MCP clients see', () => {
     expect(body.reloads[0]).toMatchObject({ pluginId: 'beta', outcome: 'replaced', durationMs: expect.any(Number) });
     const pinned = body.reloads.find((r: any) => r.pluginId === 'alpha' && r.version === '1.0.0' && r.outcome === 'replaced');
     expect(pinned.changed).toContain('tools');
+    // Going back from 2.0.0 to 1.0.0 took alpha_two away and kept alpha_one as it was declared.
+    expect(pinned.items.tools).toMatchObject({ added: [], removed: ['alpha_two'] });
+    expect(pinned.items.prompts).toEqual({ added: [], removed: [], changed: [] });
 
     const events = await readFeed(host, (e) => e.some((x) => x.type === 'admin' && x.action === 'reload' && x.plugin === 'beta'));
     expect(events.filter((e) => e.type === 'admin').map((e) => e.action)).toEqual(expect.arrayContaining(['disable', 'enable', 'pin', 'unpin', 'rollback', 'reload']));

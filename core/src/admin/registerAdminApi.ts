@@ -109,7 +109,7 @@ export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions)
         const outcome = out.ok ? 'ok' : 'refused';
         audit.write(principal, action, id, outcome, out.message);
         feed.publish({ type: 'admin', action, plugin: id, principal: principal.id, outcome, message: out.message, ...(out.record ? { version: out.record.version, revision: out.record.revision } : {}) });
-        const record = out.record && { outcome: out.record.outcome, version: out.record.version, revision: out.record.revision, durationMs: out.record.durationMs, changed: out.record.changed };
+        const record = out.record && { outcome: out.record.outcome, version: out.record.version, revision: out.record.revision, durationMs: out.record.durationMs, changed: out.record.changed, items: out.record.items };
         return reply.code(out.ok ? 200 : 409).send({ ok: out.ok, action, plugin: id, message: out.message, ...(record ? { reload: record } : {}), note: NOTE });
       };
       const post = { bodyLimit: ACTION_BODY_LIMIT };

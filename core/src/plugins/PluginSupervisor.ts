@@ -1,6 +1,7 @@
 import type { HostConfig } from '@mcp-host/config';
 import { Catalog, type CatalogOptions } from '../catalog/Catalog.js';
 import { diffCatalogs } from '../catalog/diffCatalogs.js';
+import { diffItems, type ItemDiff } from '../catalog/diffItems.js';
 import { findBreakingChanges } from '../catalog/findBreakingChanges.js';
 import semver from 'semver';
 import type { ListChange } from '../catalog/diffCatalogs.js';
@@ -24,6 +25,8 @@ export interface ReloadRecord {
   readonly durationMs: number;
   /** The lists the attempt changed (empty when nothing was swapped). */
   readonly changed: readonly ListChange[];
+  /** The items it added, removed and changed, by name or URI (when it swapped the catalog). */
+  readonly items?: ItemDiff;
 }
 
 /** What the supervisor tells the host's telemetry and admin feed. */
@@ -45,7 +48,7 @@ export interface PluginSupervisorOptions extends Omit<LoadPluginsOptions, 'onCra
   readonly events?: SupervisorEvents;
 }
 
-type RecordFields = Omit<ReloadRecord, 'at' | 'revision' | 'durationMs' | 'changed'>;
+type RecordFields = Omit<ReloadRecord, 'at' | 'revision' | 'durationMs' | 'changed' | 'items'>;
 
 const HISTORY = 100;
 
@@ -69,6 +72,7 @@ export class PluginSupervisor {
   private readonly crashes = new Map<string, { count: number; last: number }>();
   private closed = false;
   private lastChanged: ListChange[] = [];
+  private lastItems: ItemDiff | undefined;
   /** Replaced or unloaded generations finishing their calls before they are disposed. */
   private retiringCount = 0;
 
@@ -232,6 +236,7 @@ export class PluginSupervisor {
     const changed = diffCatalogs(before, catalog);
     // Read by the record that follows the swap at once (no await between them).
     this.lastChanged = [...changed];
+    this.lastItems = diffItems(before, catalog);
     this.options.onSwap(changed, catalog, before);
   }
 
@@ -249,7 +254,7 @@ export class PluginSupervisor {
 
   private record(r: RecordFields, started: number): ReloadRecord {
     const swapped = r.outcome === 'loaded' || r.outcome === 'replaced' || r.outcome === 'unloaded';
-    const record: ReloadRecord = { ...r, at: new Date().toISOString(), revision: this.revision, durationMs: Math.round((performance.now() - started) * 100) / 100, changed: swapped ? this.lastChanged : [] };
+    const record: ReloadRecord = { ...r, at: new Date().toISOString(), revision: this.revision, durationMs: Math.round((performance.now() - started) * 100) / 100, changed: swapped ? this.lastChanged : [], ...(swapped && this.lastItems ? { items: this.lastItems } : {}) };
     this.history.push(record);
     if (this.history.length > HISTORY) this.history.shift();
     const log = { plugin: r.pluginId, version: r.version, path: r.path, outcome: r.outcome, revision: this.revision };

@@ -63,7 +63,7 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
 
   reloaded(record: ReloadRecord): void {
     this.metrics?.reloaded(record);
-    this.feed.publish({ type: 'reload', plugin: record.pluginId, version: record.version, outcome: record.outcome, path: record.path, durationMs: record.durationMs, revision: record.revision, changed: record.changed, problems: record.problems.map((p) => ({ code: p.code, message: p.message })) });
+    this.feed.publish({ type: 'reload', plugin: record.pluginId, version: record.version, outcome: record.outcome, path: record.path, durationMs: record.durationMs, revision: record.revision, changed: record.changed, items: record.items, problems: record.problems.map((p) => ({ code: p.code, message: p.message })) });
   }
 
   restarting(generation: PluginGeneration, reason: string): void {
