@@ -14,6 +14,7 @@ export type * from './declarations.js';
 export type { RequestContext, ToolContext, Principal, ClientInfo, InputRequestOptions, TraceContext, ElicitOutcome } from './context.js';
 export { LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, NOTIFICATIONS, PLUGIN_ITEMS, type PluginInfo, type HostNotifications, type PluginItemsService, type ItemNames } from './tokens.js';
 export { McpError, ToolError, ResourceNotFoundError, ErrorCode, type ToolErrorOptions } from './errors.js';
+export { parseConfig, parseConfigAsync } from './parseConfig.js';
 export { isZodSchema, type JsonSchema, type SchemaLike, type Infer, type ToolArgs } from './schema.js';
 export { text, image, audio, embeddedText } from './content.js';
 export { MCP_APP_MIME_TYPE, APPS_EXTENSION } from './apps.js';
