@@ -23,6 +23,9 @@ export default definePlugin({
   setup(s) { scope = s; },
   // Config-dependent tools: one per configured name.
   items: (config) => ({ tools: config.extra.map((name) => ({ name, handler: () => 'extra ' + name })) }),
+  prompts: [
+    { name: '${p}_brief', arguments: z.object({ topic: z.string().describe('What about'), tone: z.enum(['plain', 'warm']).optional() }), handler: ({ topic, tone }) => topic + '/' + (tone ?? 'plain') },
+  ],
   tools: [
     { name: '${p}_greet', input: z.object({ who: z.string() }), handler: ({ who }) => scope.config.greeting + ' ' + who },
     {
@@ -167,5 +170,15 @@ describe.each(['inproc', 'worker'])('typed elicit from a %s plugin', (p) => {
     const bad = await call(client, `${p}_ask`);
     expect(bad.isError).toBe(true);
     expect(bad.content[0]!.text).toContain('does not fit the form');
+  });
+});
+
+describe.each(['inproc', 'worker'])('prompt arguments from a zod schema, %s', (p) => {
+  it('publishes them as the argument list and checks them before the handler runs', async () => {
+    const prompt = (await client.listPrompts()).prompts.find((x) => x.name === `${p}_brief`);
+    expect(prompt?.arguments).toEqual([{ name: 'topic', description: 'What about', required: true }, { name: 'tone' }]);
+    const got = await client.getPrompt({ name: `${p}_brief`, arguments: { topic: 'tea', tone: 'warm' } });
+    expect(got.messages[0]!.content).toEqual({ type: 'text', text: 'tea/warm' });
+    await expect(client.getPrompt({ name: `${p}_brief`, arguments: { topic: 'tea', tone: 'loud' } })).rejects.toThrow(/Invalid arguments for prompt .*tone/);
   });
 });
