@@ -43,7 +43,8 @@ export interface PluginOptions<C extends ZodType | undefined = undefined> extend
   /**
    * The items that depend on the config, called once per generation after `setup` (so it can
    * resolve the services `setup` registered): served beside the fixed ones, and changed later
-   * through `scope.items` / `PLUGIN_ITEMS`.
+   * through `scope.items` / `PLUGIN_ITEMS`. Dynamic items belong to one generation: a reload or
+   * restart starts again from this provider.
    */
   items?(config: ConfigOf<C>, scope: PluginScope<ConfigOf<C>>): Awaitable<PluginItems>;
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { definePlugin, definePrompt, defineTool, inject, injectable, Prompt, PLUGIN_CONFIG, Tool, ToolError, type ElicitOutcome, type Infer, type PluginItemsService, type PromptArgs, type ToolArgs, type ToolContext } from './index.js';
+import { definePlugin, definePrompt, defineTool, inject, injectable, Prompt, PLUGIN_CONFIG, Tool, ToolError, type ElicitOutcome, type Infer, type PluginItemsService, type PromptArgs, type ToolArgs, type ToolContext, type ToolDefinition } from './index.js';
 
 const Add = z.object({ a: z.number(), b: z.number().default(1), note: z.string().optional() });
 const Topic = z.object({ topic: z.string(), tone: z.string().optional() });
@@ -62,6 +62,13 @@ describe('plain definePlugin', () => {
         { name: 'old', arguments: [{ name: 'x' }], handler: (args) => (expectTypeOf(args).toEqualTypeOf<Record<string, string>>(), 'x') },
       ],
     });
+  });
+
+  it('accepts lists built elsewhere (mutable or readonly)', () => {
+    const list: ToolDefinition[] = [defineTool({ name: 'a', input: Add, handler: ({ a }) => String(a) })];
+    const frozen: readonly ToolDefinition[] = list;
+    definePlugin({ tools: list });
+    definePlugin({ tools: frozen, prompts: [] });
   });
 
   it('defineTool and definePrompt type items written apart (in an items provider)', () => {

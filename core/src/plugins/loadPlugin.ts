@@ -107,14 +107,14 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
       }
     }
     if (def.items) {
-      // The provider's result is the first state of the dynamic items; changes made during setup come before it and are replaced.
+      // The provider's items join any that setup added through scope.items (same-named ones replace them).
       let provided: PluginItems;
       try {
         provided = (await def.items(config as never, scope as never)) ?? {};
       } catch (e) {
         return fail(PluginProblemCode.SetupFailed, `items() threw: ${causeText(e)}`, 'fix the plugin items provider (see the cause in the log)', e);
       }
-      await items.set(provided);
+      await items.add(provided);
     }
     const instances = new Map<Function, object>();
     /** Resolves the classes not resolved yet (a class added at run time is resolved when it is first served). */
