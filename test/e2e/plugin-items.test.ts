@@ -1,7 +1,8 @@
 /**
  * The sdk's typed config, `items` provider and run-time item changes (PLUGIN_ITEMS), end to end: a
- * real `mcp-host --stdio` with plain-JavaScript plugins written to a temp dir, in-process and in a
- * worker, and a real SDK client that hears `tools/list_changed` and calls the tool a plugin added.
+ * real `mcp-host --stdio` with plain-JavaScript plugins written to a temp dir, in-process, in a
+ * worker and in a child process, and a real SDK client that hears `tools/list_changed` and calls
+ * the tool a plugin added.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,7 +75,7 @@ let answer: { action: 'accept'; content: Record<string, unknown> } | { action: '
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'mcp-host-items-'));
-  const plugins = [writePlugin(root, 'inproc'), writePlugin(root, 'worker'), writePlugin(root, 'badcfg')];
+  const plugins = [writePlugin(root, 'inproc'), writePlugin(root, 'worker'), writePlugin(root, 'proc'), writePlugin(root, 'badcfg')];
   const config = join(root, 'config.json');
   writeFileSync(
     config,
@@ -84,6 +85,7 @@ beforeAll(async () => {
         settings: {
           inproc: { isolation: 'in-process', config: { greeting: 'hello', extra: ['inproc_extra'] } },
           worker: { isolation: 'worker', config: { greeting: 'hi', extra: ['worker_extra'] } },
+          proc: { isolation: 'process', config: { greeting: 'hey', extra: ['proc_extra'] } },
           badcfg: { config: { greeting: 5, extra: ['ok', 3], unknown: true } },
         },
       },
@@ -108,6 +110,7 @@ describe('typed plugin config', () => {
     expect((await call(client, 'worker_greet', { who: 'bob' })).content[0]!.text).toBe('hi bob');
     expect((await call(client, 'inproc_extra')).content[0]!.text).toBe('extra inproc_extra');
     expect((await call(client, 'worker_extra')).content[0]!.text).toBe('extra worker_extra');
+    expect((await call(client, 'proc_greet', { who: 'cy' })).content[0]!.text).toBe('hey cy');
   });
 
   it('refuses a plugin whose config does not match its schema, naming every path as the host config does', async () => {
@@ -121,7 +124,7 @@ describe('typed plugin config', () => {
   });
 });
 
-describe.each(['inproc', 'worker'])('a running %s plugin changes its own tools', (p) => {
+describe.each(['inproc', 'worker', 'proc'])('a running %s plugin changes its own tools', (p) => {
   it('adds a tool: the client hears list_changed, lists it and calls it; removing it takes it away again', async () => {
     const before = changes;
     expect((await call(client, `${p}_grow`, { name: `${p}_new` })).content[0]!.text).toBe(`added ${p}_new`);
@@ -155,7 +158,7 @@ describe.each(['inproc', 'worker'])('a running %s plugin changes its own tools',
   });
 });
 
-describe.each(['inproc', 'worker'])('typed elicit from a %s plugin', (p) => {
+describe.each(['inproc', 'worker', 'proc'])('typed elicit from a %s plugin', (p) => {
   it('sends the zod schema as requestedSchema and returns the parsed answer, or the refusal', async () => {
     asked.length = 0;
     answer = { action: 'accept', content: { name: 'zoe' } };
@@ -173,7 +176,7 @@ describe.each(['inproc', 'worker'])('typed elicit from a %s plugin', (p) => {
   });
 });
 
-describe.each(['inproc', 'worker'])('prompt arguments from a zod schema, %s', (p) => {
+describe.each(['inproc', 'worker', 'proc'])('prompt arguments from a zod schema, %s', (p) => {
   it('publishes them as the argument list and checks them before the handler runs', async () => {
     const prompt = (await client.listPrompts()).prompts.find((x) => x.name === `${p}_brief`);
     expect(prompt?.arguments).toEqual([{ name: 'topic', description: 'What about', required: true }, { name: 'tone' }]);
