@@ -11,10 +11,11 @@ export type SchemaLike = ZodType | JsonSchema;
 
 /**
  * The value a schema describes once the host has validated it: `z.output` of a zod schema (its
- * defaults and transforms applied, which is what handlers receive), an untyped record for a plain
- * JSON Schema (TypeScript cannot read one), `any` when nothing is known.
+ * defaults and transforms applied, which is what handlers receive). A plain JSON Schema cannot be
+ * read by TypeScript, and no schema says nothing: both give `any`, so the handler's parameter may
+ * be annotated by hand.
  */
-export type Infer<S> = 0 extends 1 & S ? any : S extends ZodType ? z.output<S> : Record<string, any>;
+export type Infer<S> = 0 extends 1 & S ? any : S extends ZodType ? z.output<S> : any;
 
 /**
  * The arguments a tool handler receives for input schema `S`. Use it to type a decorated method's

@@ -32,8 +32,21 @@ describe('plain definePlugin', () => {
             return text;
           },
         },
-        // A plain JSON Schema cannot be read by TypeScript: the args are an open record.
-        { name: 'json', input: { type: 'object' }, handler: (args) => expectTypeOf(args).toEqualTypeOf<Record<string, any>>() },
+        // A plain JSON Schema cannot be read by TypeScript: the args are untyped, and may be annotated by hand.
+        { name: 'json', input: { type: 'object' }, handler: (args) => expectTypeOf(args).toBeAny() },
+      ],
+    });
+  });
+
+  it('lets a handler without a zod input annotate its parameter', () => {
+    definePlugin({ tools: [{ name: 'annotated', inputSchema: { type: 'object' }, handler: (args: { x: string }) => args.x }] });
+    definePlugin({ tools: [{ name: 'bare', handler: (args: { x?: string }) => args.x ?? '' }] });
+    // Beside inferred tools in one list, such a tool goes through defineTool, or TypeScript gives up
+    // inferring the whole list (its handlers' args would all be any).
+    definePlugin({
+      tools: [
+        defineTool({ name: 'annotated', inputSchema: { type: 'object' }, handler: (args: { x: string }) => args.x }),
+        { name: 'inferred', input: Topic, handler: (args) => (expectTypeOf(args.topic).toEqualTypeOf<string>(), args.topic) },
       ],
     });
   });
