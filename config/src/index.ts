@@ -5,3 +5,4 @@ export { envOverrides } from './envOverrides.js';
 export { hostConfigSchema, logLevels, type HostConfig, type LogLevel, type PluginSettings, type AuthConfig, type MaskingConfig, type LimitsConfig, type AuditConfig, type PermissionsConfig, type JsonLimits, type QuotasConfig, type LogMask, type AdminConfig, type TelemetryConfig } from './hostConfigSchema.js';
 export { loadConfig, type LoadConfigOptions } from './loadConfig.js';
 export { readConfigFile } from './readConfigFile.js';
+export { configIssuesFromZod, formatPath } from './configIssuesFromZod.js';

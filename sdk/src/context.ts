@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { z, ZodType } from 'zod';
 import type {
   ClientCapabilities,
   CreateMessageRequestParams,
@@ -99,6 +100,18 @@ export interface RequestContext {
    * before an `elicit` must be safe to run twice (read, don't write, before asking).
    */
   elicit(params: ElicitRequestParams, options?: InputRequestOptions): Promise<ElicitResult>;
+  /**
+   * Asks the user to fill in a form described by a zod object schema (flat: string, number,
+   * integer, boolean and enum fields, as elicitation allows), converted to the request's
+   * `requestedSchema`. Resolves with the answer parsed by that schema (typed), or with the user's
+   * decline or cancel. An accepted answer the schema refuses rejects with a `ToolError`.
+   *
+   * ```ts
+   * const answer = await ctx.elicit('Confirm the deletion', z.object({ confirm: z.boolean() }));
+   * if (answer.action !== 'accept' || !answer.content.confirm) return 'kept';
+   * ```
+   */
+  elicit<S extends ZodType<Record<string, unknown>>>(message: string, schema: S, options?: InputRequestOptions): Promise<ElicitOutcome<z.output<S>>>;
   /** Asks the client's model for a completion (`sampling/createMessage`). Same rules as `elicit`. */
   sample(params: CreateMessageRequestParams, options?: InputRequestOptions): Promise<CreateMessageResult>;
   /** Asks the client for its roots (`roots/list`). Same rules as `elicit`. */
@@ -126,6 +139,9 @@ export interface InputRequestOptions {
    */
   readonly key?: string;
 }
+
+/** What a typed `elicit(message, schema)` resolves with: the parsed answer, or the user's refusal. */
+export type ElicitOutcome<T> = { readonly action: 'accept'; readonly content: T } | { readonly action: 'decline' } | { readonly action: 'cancel' };
 
 /** The context of a tool call. */
 export type ToolContext = RequestContext;

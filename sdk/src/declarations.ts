@@ -1,3 +1,4 @@
+import type { z, ZodType } from 'zod';
 import type { RequestContext, ToolContext } from './context.js';
 import type {
   CallToolResult,
@@ -11,7 +12,7 @@ import type {
   ToolAnnotations,
   Annotations,
 } from './protocolTypes.js';
-import type { SchemaLike } from './schema.js';
+import type { Infer, SchemaLike } from './schema.js';
 
 type Awaitable<T> = T | Promise<T>;
 
@@ -75,12 +76,15 @@ interface BaseOptions {
   mask?: MaskOptions;
 }
 
-/** Declaration of a tool. */
-export interface ToolOptions extends BaseOptions {
+/** Declaration of a tool; `S` is its input schema, from which its handler's arguments are typed. */
+export interface ToolOptions<S extends SchemaLike = SchemaLike> extends BaseOptions {
   /** Tool name (defaults to the method name). Must be unique within the host, after any configured prefix. */
   name?: string;
-  /** Input schema (an object schema); defaults to "no arguments". */
-  input?: SchemaLike;
+  /**
+   * Input schema (an object schema); defaults to "no arguments". A zod schema types the handler's
+   * arguments (`z.output` of it: defaults and transforms applied).
+   */
+  input?: S;
   /** Output schema; when set, results carry `structuredContent` validated against it. */
   output?: SchemaLike;
   /** Behaviour hints for clients (read-only, destructive, idempotent, open-world). */
@@ -177,12 +181,16 @@ export interface PromptArgumentOptions {
   required?: boolean;
 }
 
-/** Declaration of a prompt. */
-export interface PromptOptions extends BaseOptions {
+/**
+ * Declaration of a prompt. Its arguments are a list, or a zod object schema of string fields
+ * (`z.string()`, optional ones `.optional()`, descriptions with `.describe()`), which also types
+ * the handler's arguments and validates them before it runs.
+ */
+export interface PromptOptions<S extends PromptArgumentsLike = PromptArgumentsLike> extends BaseOptions {
   /** Prompt name (defaults to the method name). */
   name?: string;
-  /** Arguments the prompt takes (all strings). */
-  arguments?: PromptArgumentOptions[];
+  /** Arguments the prompt takes (all strings on the wire): a list, or a zod object schema. */
+  arguments?: S;
   /** Completion of arguments by name. */
   complete?: Record<string, Completer>;
 }
@@ -196,6 +204,12 @@ export type ResourceContentsEntry = TextResourceContents | BlobResourceContents;
 /** What a prompt handler may return: one user message's text, a list of messages, or a full `GetPromptResult`. */
 export type PromptReturn = string | PromptMessage[] | GetPromptResult;
 
+/** What `PromptOptions.arguments` accepts: a list, or a zod object schema. */
+export type PromptArgumentsLike = PromptArgumentOptions[] | ZodType;
+
+/** The arguments a prompt handler receives: the schema's output, or a record of strings for a list. */
+export type PromptArgs<S> = 0 extends 1 & S ? any : S extends ZodType ? z.output<S> : Record<string, string>;
+
 /** Handler of a tool. */
 export type ToolHandler<A = any> = (args: A, ctx: ToolContext) => Awaitable<ToolReturn>;
 /** Handler of a fixed resource: receives the URI read. */
@@ -203,16 +217,19 @@ export type ResourceHandler = (uri: string, ctx: RequestContext) => Awaitable<Re
 /** Handler of a resource template: receives the URI read and its template variables. */
 export type ResourceTemplateHandler = (uri: string, variables: Record<string, string | string[]>, ctx: RequestContext) => Awaitable<ResourceReturn>;
 /** Handler of a prompt: receives its arguments. */
-export type PromptHandler = (args: Record<string, string>, ctx: RequestContext) => Awaitable<PromptReturn>;
+export type PromptHandler<A = Record<string, string>> = (args: A, ctx: RequestContext) => Awaitable<PromptReturn>;
 
-/** A tool written as a plain object (no decorators needed). */
-export interface ToolDefinition<A = any> extends ToolOptions {
+/**
+ * A tool written as a plain object (no decorators needed). Its handler's `args` are inferred from
+ * a zod `input` (in `definePlugin({ tools: [...] })`, or through `defineTool`).
+ */
+export interface ToolDefinition<S extends SchemaLike = any> extends ToolOptions<S> {
   name: string;
   /** Plain JSON Schema, as in the protocol; same as `input`. */
   inputSchema?: SchemaLike;
   /** Plain JSON Schema, as in the protocol; same as `output`. */
   outputSchema?: SchemaLike;
-  handler: ToolHandler<A>;
+  handler: ToolHandler<Infer<S>>;
 }
 /** A fixed resource written as a plain object. */
 export interface ResourceDefinition extends ResourceOptions {
@@ -224,8 +241,8 @@ export interface ResourceTemplateDefinition extends ResourceTemplateOptions {
   name: string;
   handler: ResourceTemplateHandler;
 }
-/** A prompt written as a plain object. */
-export interface PromptDefinition extends PromptOptions {
+/** A prompt written as a plain object; with a zod `arguments` schema its handler's `args` are typed. */
+export interface PromptDefinition<S extends PromptArgumentsLike = any> extends PromptOptions<S> {
   name: string;
-  handler: PromptHandler;
+  handler: PromptHandler<PromptArgs<S>>;
 }

@@ -25,14 +25,34 @@ export class McpError extends Error {
   }
 }
 
+/** What a `ToolError` may carry besides its message. */
+export interface ToolErrorOptions {
+  cause?: unknown;
+  /**
+   * Sent as the error result's `structuredContent`, so a client or model can act on the failure
+   * by its fields (the tool's output schema does not apply to an error result).
+   */
+  structuredContent?: Record<string, unknown>;
+  /** Sent as the error result's `_meta['mcp-host/error']`: details for programs, not for the model. */
+  data?: unknown;
+}
+
 /**
  * A tool that ran and failed: the host answers with a tool result `{ isError: true }` whose text is
- * the message, so the model can read it and try again.
+ * the message, so the model can read it and try again; with `structuredContent` and `data` when given.
+ *
+ * ```ts
+ * throw new ToolError('quota exceeded', { structuredContent: { retryAfterS: 30 } });
+ * ```
  */
 export class ToolError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly structuredContent?: Record<string, unknown>;
+  readonly data?: unknown;
+  constructor(message: string, options?: ToolErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ToolError';
+    if (options?.structuredContent !== undefined) this.structuredContent = options.structuredContent;
+    if (options?.data !== undefined) this.data = options.data;
   }
 }
 

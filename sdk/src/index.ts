@@ -1,6 +1,7 @@
 /**
  * @mcp-host/sdk — everything a plugin author touches. Plugins import only this package (and the
- * tsyringe, reflect-metadata and zod copies the host supplies).
+ * tsyringe, reflect-metadata and zod copies the host supplies). What the host's loader reads of a
+ * plugin is in `@mcp-host/sdk/internal`, not here.
  */
 import 'reflect-metadata';
 
@@ -8,15 +9,14 @@ export { Tool } from './decorators/Tool.js';
 export { Resource } from './decorators/Resource.js';
 export { ResourceTemplate } from './decorators/ResourceTemplate.js';
 export { Prompt } from './decorators/Prompt.js';
-export { readMembers, type MemberRecord } from './decorators/recordMember.js';
-export { definePlugin, isPluginDefinition, type PluginDefinition, type PluginOptions, type PluginScope, type PluginClass } from './definePlugin.js';
+export { definePlugin, defineTool, definePrompt, type PluginDefinition, type PluginOptions, type PluginScope, type PluginClass, type PluginItems, type ConfigOf } from './definePlugin.js';
 export type * from './declarations.js';
-export type { RequestContext, ToolContext, Principal, ClientInfo, InputRequestOptions, TraceContext } from './context.js';
-export { LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, NOTIFICATIONS, type PluginInfo, type HostNotifications } from './tokens.js';
-export { McpError, ToolError, ResourceNotFoundError, ErrorCode } from './errors.js';
-export { isZodSchema, type JsonSchema, type SchemaLike } from './schema.js';
+export type { RequestContext, ToolContext, Principal, ClientInfo, InputRequestOptions, TraceContext, ElicitOutcome } from './context.js';
+export { LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, NOTIFICATIONS, PLUGIN_ITEMS, type PluginInfo, type HostNotifications, type PluginItemsService, type ItemNames } from './tokens.js';
+export { McpError, ToolError, ResourceNotFoundError, ErrorCode, type ToolErrorOptions } from './errors.js';
+export { parseConfig, parseConfigAsync } from './parseConfig.js';
+export { isZodSchema, type JsonSchema, type SchemaLike, type Infer, type ToolArgs } from './schema.js';
 export { text, image, audio, embeddedText } from './content.js';
-export { METADATA_KEYS, PLUGIN_BRAND } from './metadataKeys.js';
 export { MCP_APP_MIME_TYPE, APPS_EXTENSION } from './apps.js';
 export type * from './protocolTypes.js';
 /** tsyringe's decorators, from the host's single copy. */

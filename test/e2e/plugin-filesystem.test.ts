@@ -232,11 +232,12 @@ describe('filesystem plugin: default and bad config', () => {
     const config = writeConfig('bad.json', { roots: [{ path: join(scratch, 'nope') }], maxReadBytes: 'big', typo: 1 });
     const bad = await startTestHost({ plugins: [pluginPath('filesystem')], args: ['--config', config] });
     try {
-      const problem = bad.logs.find((l) => l.code === 'MCPH_PLUGIN_SETUP_FAILED' && l.plugin === 'filesystem');
+      // Checked against the schema the plugin declares, each problem named by its path in the host config.
+      const problem = bad.logs.find((l) => l.code === 'MCPH_PLUGIN_BAD_CONFIG' && l.plugin === 'filesystem');
       expect(problem, JSON.stringify(bad.logs.filter((l) => l.code))).toBeDefined();
-      expect(String(problem!.msg)).toContain('invalid filesystem config');
-      expect(String(problem!.msg)).toContain('maxReadBytes');
-      expect(String(problem!.msg)).toContain('typo');
+      expect(String(problem!.msg)).toContain('invalid config');
+      expect(String(problem!.msg)).toContain('plugins.settings.filesystem.config.maxReadBytes: expected number');
+      expect(String(problem!.msg)).toContain('plugins.settings.filesystem.config.typo: unrecognized key "typo"');
       const { client: c } = await connectHttpClient(bad.url);
       expect((await c.listTools()).tools).toEqual([]);
       await c.close();

@@ -240,9 +240,11 @@ describe('tasks plugin: default and bad config', () => {
     const config = writeConfig('bad.json', { tasks: { t: { command: 'x', args: ['{{nope}}'], params: { p: { pattern: '(' } }, cwd: join(scratch, 'missing') } } });
     const bad = await startTestHost({ plugins: [pluginPath('tasks')], args: ['--config', config] });
     try {
-      const problem = bad.logs.find((l) => l.code === 'MCPH_PLUGIN_SETUP_FAILED' && l.plugin === 'tasks');
+      // Checked by the config schema the plugin declares, each problem named by its path in the host config.
+      const problem = bad.logs.find((l) => l.code === 'MCPH_PLUGIN_BAD_CONFIG' && l.plugin === 'tasks');
       expect(problem, JSON.stringify(bad.logs.filter((l) => l.code))).toBeDefined();
-      for (const part of ['invalid tasks config', '{{nope}} names no parameter', 'tasks.t.params.p: not used in args', 'not a valid regular expression', 'is not an existing folder']) {
+      const at = 'plugins.settings.tasks.config.tasks.t';
+      for (const part of ['invalid config', `${at}.args: {{nope}} names no parameter`, `${at}.params.p: not used in args`, `${at}.params.p.pattern: not a valid regular expression`, `${at}.cwd: `, 'is not an existing folder']) {
         expect(String(problem!.msg)).toContain(part);
       }
       const { client: c } = await connectHttpClient(bad.url);

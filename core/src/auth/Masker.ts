@@ -91,7 +91,7 @@ export class Masker implements ResultMasker {
    */
   error<E>(e: E): E {
     if (e instanceof McpError) return Object.assign(new McpError(e.code, this.text(e.message, false), e.data === undefined ? undefined : this.value(e.data)), { name: e.name }) as E;
-    if (e instanceof ToolError) return new ToolError(this.text(e.message, false)) as E;
+    if (e instanceof ToolError) return new ToolError(this.text(e.message, false), { structuredContent: e.structuredContent === undefined ? undefined : (this.value(e.structuredContent) as Record<string, unknown>), data: e.data === undefined ? undefined : this.value(e.data) }) as E;
     if (e instanceof Error) return Object.assign(new Error(this.text(e.message, false)), { name: e.name }) as E;
     return e;
   }

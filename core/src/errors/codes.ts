@@ -65,6 +65,8 @@ export const PluginProblemCode = {
   ImportFailed: 'MCPH_PLUGIN_IMPORT_FAILED',
   NotAPlugin: 'MCPH_PLUGIN_NOT_A_PLUGIN',
   SetupFailed: 'MCPH_PLUGIN_SETUP_FAILED',
+  /** The plugin's config section does not match the schema the plugin declares (`definePlugin({ config })`); the message names each path. */
+  BadConfig: 'MCPH_PLUGIN_BAD_CONFIG',
   ConstructFailed: 'MCPH_PLUGIN_CONSTRUCT_FAILED',
   BadDeclaration: 'MCPH_PLUGIN_BAD_DECLARATION',
   /** A tool's input or output JSON Schema does not compile (the message names the tool and Ajv's error). */

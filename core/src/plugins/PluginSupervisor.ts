@@ -129,6 +129,37 @@ export class PluginSupervisor {
     this.generations = [...catalog.generations];
     this.current = catalog;
     this.problems = problems;
+    for (const g of this.generations) this.serve(g);
+  }
+
+  /** From now on, the generation's own changes to its items (PLUGIN_ITEMS) go through `update`. */
+  private serve(generation: PluginGeneration): void {
+    generation.serveBindings = (next) => this.update(generation, next);
+  }
+
+  /**
+   * A served generation changed its items: the catalog is rebuilt with its new bindings, as a
+   * reload's would be (name clashes refused, permissions applied), and the swap tells `list_changed`
+   * to the clients who can see the change. A refusal throws and leaves everything as it was. It
+   * runs synchronously, so it never interleaves with a reload's swap.
+   */
+  private async update(generation: PluginGeneration, next: PluginGeneration['bindings']): Promise<void> {
+    if (this.closed || !this.generations.includes(generation)) {
+      // Replaced, unloaded or closing: nothing of it is served any more.
+      generation.bindings = next;
+      return;
+    }
+    const before = generation.bindings;
+    generation.bindings = next;
+    const { catalog, rejected } = Catalog.build(this.revision + 1, this.generations, this.options.catalogOptions);
+    if (rejected.length > 0) {
+      generation.bindings = before;
+      // The clash is the changed plugin's doing, whichever side the catalog left out.
+      const clash = rejected.find((r) => r.generation === generation) ?? { generation, detail: rejected.map((r) => r.detail).join('; ') };
+      throw new PluginLoadError(nameClashProblem(clash));
+    }
+    this.swap(catalog);
+    this.options.logger.info({ plugin: generation.info.id, version: generation.info.version, revision: this.revision, changed: this.lastChanged }, 'plugin items updated');
   }
 
   /**
@@ -213,6 +244,7 @@ export class PluginSupervisor {
       return record({ ...about, outcome: 'failed', problems: [nameClashProblem(clash)] });
     }
     this.swap(catalog);
+    this.serve(fresh);
     if (old) {
       // What a rollback goes back to: the last other version served (a reload of the same version is no step back).
       if (old.info.version !== fresh.info.version) this.overlay.replaced(old.info.id, old.info.version, old.manifest.dir);

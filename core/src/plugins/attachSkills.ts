@@ -20,7 +20,9 @@ export async function attachSkills(generation: PluginGeneration, manifest: Plugi
       resources.push(...read.resources);
     }
     // The generation object is the one its runtime reports crashes with, so it is completed in place.
-    (generation as { bindings: PluginGeneration['bindings'] }).bindings = { ...generation.bindings, resources: [...generation.bindings.resources, ...resources], skills };
+    generation.bindings = { ...generation.bindings, resources: [...generation.bindings.resources, ...resources], skills };
+    // Kept when the plugin changes its own items (see publishBindings).
+    generation.hostBindings = { resources, skills };
     return generation;
   } catch (e) {
     await generation.dispose();

@@ -1,17 +1,19 @@
 import {
+  ErrorCode,
+  isZodSchema,
   MCP_APP_MIME_TYPE,
-  METADATA_KEYS,
-  readMembers,
+  McpError,
   type CompleteFn,
   type Completer,
   type MaskOptions,
-  type PluginDefinition,
   type PluginInfo,
+  type PluginItems,
   type PromptOptions,
   type ResourceOptions,
   type ResourceTemplateOptions,
   type ToolOptions,
 } from '@mcp-host/sdk';
+import { METADATA_KEYS, promptArgumentList, readMembers } from '@mcp-host/sdk/internal';
 import type { Logger } from 'pino';
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { DeclaredPolicy, TaskSupport, PluginBindings, PromptBinding, ResourceBinding, TemplateBinding, ToolBinding } from '../catalog/bindings.js';
@@ -144,7 +146,7 @@ function completers(spec: Record<string, Completer> | undefined, instance: objec
  * Turns a plugin's declarations (decorated methods of its resolved class instances, and plain
  * objects) into bindings: descriptors built and schemas compiled here, once per generation.
  */
-export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Function, object>, plugin: PluginInfo, logger: Logger, drain: Drain, prefix = ''): PluginBindings {
+export function buildBindings(def: PluginItems, instances: ReadonlyMap<Function, object>, plugin: PluginInfo, logger: Logger, drain: Drain, prefix = ''): PluginBindings {
   const out: PluginBindings = { tools: [], resources: [], templates: [], prompts: [] };
   // The generation's own compiler: its validators live in these bindings and go with them.
   const schemas = new SchemaCompiler();
@@ -188,13 +190,28 @@ export function buildBindings(def: PluginDefinition, instances: ReadonlyMap<Func
     out.templates.push(binding);
   };
   const prompt = (opts: PromptOptions, name: string, fn: AnyFn, instance?: object) => {
-    const args = opts.arguments?.map((a) => pick(a, ['name', 'title', 'description', 'required']));
+    let list: ReturnType<typeof promptArgumentList>;
+    try {
+      list = promptArgumentList(opts.arguments);
+    } catch (e) {
+      throw new DeclarationError(`prompt "${name}": ${(e as Error).message}`);
+    }
+    const args = list?.map((a) => pick(a, ['name', 'title', 'description', 'required']));
+    // A schema also checks (and transforms) the arguments before the handler sees them.
+    const schema = isZodSchema(opts.arguments) ? opts.arguments : undefined;
+    const get = schema
+      ? async (a: Record<string, string>) => {
+          const parsed = await schema.safeParseAsync(a);
+          if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid arguments for prompt ${prefix + name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(arguments)'}: ${i.message}`).join('; ')}`);
+          return parsed.data;
+        }
+      : undefined;
     const descriptor = { name: prefix + name, ...pick(opts, ['title', 'description']), ...(args ? { arguments: args } : {}), ...pick(opts, ['icons', '_meta']) };
     const binding: PromptBinding = {
       kind: 'prompt', name: prefix + name, plugin, logger, declared: declaredPolicy(opts as BaseDeclaration, `prompt "${name}"`), descriptor,
-      requiredArguments: (opts.arguments ?? []).filter((a) => a.required).map((a) => a.name),
+      requiredArguments: (list ?? []).filter((a) => a.required).map((a) => a.name),
       complete: completers(opts.complete, instance, `prompt "${name}"`),
-      get: (a, ctx) => handle(ctx, () => fn.call(instance, a, ctx)),
+      get: get ? (a, ctx) => handle(ctx, async () => fn.call(instance, await get(a), ctx)) : (a, ctx) => handle(ctx, () => fn.call(instance, a, ctx)),
     };
     out.prompts.push(binding);
   };

@@ -1,18 +1,29 @@
 import { pathToFileURL } from 'node:url';
-import { isPluginDefinition, LOGGER, NOTIFICATIONS, PLUGIN_CONFIG, PLUGIN_INFO, type HostNotifications, type PluginInfo, type PluginScope } from '@mcp-host/sdk';
+import { isZodSchema, LOGGER, NOTIFICATIONS, PLUGIN_CONFIG, PLUGIN_INFO, PLUGIN_ITEMS, type HostNotifications, type PluginDefinition, type PluginInfo, type PluginItems, type PluginScope } from '@mcp-host/sdk';
+import { isPluginDefinition } from '@mcp-host/sdk/internal';
+import { configIssuesFromZod } from '@mcp-host/config';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
-import type { PluginBindings } from '../catalog/bindings.js';
+import type { PluginBindings, ResourceBinding, SkillBinding } from '../catalog/bindings.js';
 import { buildBindings, DeclarationError, SchemaError } from './buildBindings.js';
 import { Drain } from './Drain.js';
 import { PluginLoadError, PluginProblemCode } from './PluginProblem.js';
+import { PluginItemsState } from './PluginItemsState.js';
 import type { PluginManifest } from './readManifest.js';
 
 /** One loaded version of one plugin: its bindings, its child container, and its clean-ups. */
 export interface PluginGeneration {
   readonly info: PluginInfo;
   readonly manifest: PluginManifest;
-  readonly bindings: PluginBindings;
+  /** What it serves; replaced (never mutated) when the plugin changes its items at run time. */
+  bindings: PluginBindings;
+  /**
+   * Serves new bindings the plugin published (PLUGIN_ITEMS), set by the supervisor once it serves
+   * the generation: it builds a new catalog revision, or throws a PluginLoadError when it refuses them.
+   */
+  serveBindings?: (next: PluginBindings) => Promise<void>;
+  /** What the host added to the plugin's bindings itself (the manifest's skills), kept across the plugin's own changes. */
+  hostBindings?: { readonly resources: ResourceBinding[]; readonly skills: SkillBinding[] };
   /** The plugin's logger (a child of the host's, bound to plugin id and version). */
   readonly logger: Logger;
   /** Calls running in this generation (a replaced generation is disposed once they finish). */
@@ -28,6 +39,11 @@ export interface LoadPluginOptions {
   readonly logger: Logger;
   readonly config: unknown;
   readonly prefix?: string;
+  /**
+   * Where the bindings of a change the plugin made to its items go (default publishBindings): an
+   * isolated runtime sends them to the host and resolves with its answer.
+   */
+  readonly publish?: (generation: PluginGeneration, next: PluginBindings) => Promise<void>;
 }
 
 /**
@@ -55,10 +71,13 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
   }
 
   const logger = options.logger.child({ plugin: info.id, version: info.version });
+  const config = await parseConfig(def, options.config, manifest, fail);
+  const items = new PluginItemsState();
   const container = options.root.createChildContainer();
   container.register(LOGGER, { useValue: logger });
-  container.register(PLUGIN_CONFIG, { useValue: options.config ?? {} });
+  container.register(PLUGIN_CONFIG, { useValue: config });
   container.register(PLUGIN_INFO, { useValue: info });
+  container.register(PLUGIN_ITEMS, { useValue: items });
 
   const drain = new Drain();
   const disposers: Array<() => unknown> = [];
@@ -79,33 +98,88 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
   };
 
   try {
+    const scope: PluginScope<unknown> = { container, config, logger, plugin: info, notifications: container.resolve<HostNotifications>(NOTIFICATIONS), items, onDispose: (fn) => void disposers.push(fn) };
     if (def.setup) {
-      const scope: PluginScope = { container, config: options.config ?? {}, logger, plugin: info, notifications: container.resolve<HostNotifications>(NOTIFICATIONS), onDispose: (fn) => void disposers.push(fn) };
       try {
-        await def.setup(scope);
+        await def.setup(scope as never);
       } catch (e) {
         fail(PluginProblemCode.SetupFailed, `setup() threw: ${causeText(e)}`, 'fix the plugin setup (see the cause in the log)', e);
       }
     }
-    const instances = new Map<Function, object>();
-    for (const cls of def.classes ?? []) {
+    if (def.items) {
+      // The provider's items join any that setup added through scope.items (same-named ones replace them).
+      let provided: PluginItems;
       try {
-        instances.set(cls, container.resolve(cls as never));
+        provided = (await def.items(config as never, scope as never)) ?? {};
       } catch (e) {
-        fail(PluginProblemCode.ConstructFailed, `constructing ${cls.name} failed: ${causeText(e)}`, 'check its constructor and that it is @injectable() with @inject(token) on parameters that are not classes', e);
+        return fail(PluginProblemCode.SetupFailed, `items() threw: ${causeText(e)}`, 'fix the plugin items provider (see the cause in the log)', e);
       }
+      await items.add(provided);
     }
-    let bindings: PluginBindings;
-    try {
-      bindings = buildBindings(def, instances, info, logger, drain, options.prefix);
-    } catch (e) {
-      if (e instanceof SchemaError) fail(PluginProblemCode.BadSchema, e.message, SchemaError.fix, e.cause);
-      if (e instanceof DeclarationError) fail(PluginProblemCode.BadDeclaration, e.message, 'fix the declaration', e);
-      throw e;
-    }
-    return { info, manifest, bindings: bindings!, logger, drain, dispose };
+    const instances = new Map<Function, object>();
+    /** Resolves the classes not resolved yet (a class added at run time is resolved when it is first served). */
+    const resolveClasses = (classes: readonly Function[]) => {
+      for (const cls of classes) {
+        if (instances.has(cls)) continue;
+        try {
+          instances.set(cls, container.resolve(cls as never));
+        } catch (e) {
+          fail(PluginProblemCode.ConstructFailed, `constructing ${cls.name} failed: ${causeText(e)}`, 'check its constructor and that it is @injectable() with @inject(token) on parameters that are not classes', e);
+        }
+      }
+    };
+    /** The fixed items of the definition, then the dynamic ones, as bindings; a declaration that cannot be served throws its problem. */
+    const build = (dynamic: PluginItems): PluginBindings => {
+      const classes = [...new Set([...(def.classes ?? []), ...(dynamic.classes ?? [])])];
+      resolveClasses(classes);
+      try {
+        return buildBindings(mergeItems(def, dynamic), new Map(classes.map((c) => [c, instances.get(c)!])), info, logger, drain, options.prefix);
+      } catch (e) {
+        if (e instanceof SchemaError) fail(PluginProblemCode.BadSchema, e.message, SchemaError.fix, e.cause);
+        if (e instanceof DeclarationError) fail(PluginProblemCode.BadDeclaration, e.message, 'fix the declaration', e);
+        throw e;
+      }
+    };
+    const generation: PluginGeneration = { info, manifest, bindings: build(items.current), logger, drain, dispose };
+    const publish = options.publish ?? publishBindings;
+    items.serveWith((next) => publish(generation, build(next)));
+    return generation;
   } catch (e) {
     await dispose();
     throw e;
   }
+}
+
+/** The definition's fixed items followed by the dynamic ones. */
+function mergeItems(def: PluginDefinition, dynamic: PluginItems): PluginItems {
+  const both = <T>(a: readonly T[] | undefined, b: readonly T[] | undefined) => [...(a ?? []), ...(b ?? [])];
+  return { tools: both(def.tools, dynamic.tools), resources: both(def.resources, dynamic.resources), resourceTemplates: both(def.resourceTemplates, dynamic.resourceTemplates), prompts: both(def.prompts, dynamic.prompts) };
+}
+
+/**
+ * The plugin's config section parsed by its `config` schema (async refinements allowed), or as
+ * given when it declares none. Every problem is named by its path in the host config, as the
+ * host config's own are, so the operator sees the line to fix.
+ */
+async function parseConfig(def: PluginDefinition, raw: unknown, manifest: PluginManifest, fail: (code: PluginProblemCode, message: string, fix: string, cause?: unknown) => never): Promise<unknown> {
+  if (def.config === undefined) return raw ?? {};
+  if (!isZodSchema(def.config)) return fail(PluginProblemCode.BadDeclaration, 'definePlugin({ config }) must be a zod schema', 'give config a zod schema (z.object({...}))');
+  const parsed = await def.config.safeParseAsync(raw ?? {});
+  if (parsed.success) return parsed.data;
+  const base = `plugins.settings.${/^[A-Za-z_$][\w$-]*$/.test(manifest.id) ? manifest.id : `[${JSON.stringify(manifest.id)}]`}.config`;
+  const lines = configIssuesFromZod(parsed.error).map((i) => `${i.path ? `${base}${i.path.startsWith('[') ? '' : '.'}${i.path}` : base}: ${i.message}`);
+  return fail(PluginProblemCode.BadConfig, `invalid config: ${lines.join('; ')}`, `correct ${base} in the host config (see the plugin's README for its settings)`);
+}
+
+/**
+ * Serves a generation's new bindings after the plugin changed its items: through the supervisor
+ * when it serves the generation (a new catalog revision, or a refusal that throws), else by
+ * replacing them (a generation not served yet is read when it is). What the host added itself
+ * (the manifest's skills) is kept.
+ */
+export async function publishBindings(generation: PluginGeneration, next: PluginBindings): Promise<void> {
+  const extra = generation.hostBindings;
+  const merged: PluginBindings = extra ? { ...next, resources: [...next.resources, ...extra.resources], skills: extra.skills } : next;
+  if (generation.serveBindings) await generation.serveBindings(merged);
+  else generation.bindings = merged;
 }

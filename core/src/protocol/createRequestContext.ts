@@ -1,3 +1,4 @@
+import { elicitEither } from '@mcp-host/sdk/internal';
 import { McpError, type InputRequestOptions, type LoggingLevel, type RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { LIFETIME, type CallLifetime } from '../calls/CallLifetime.js';
@@ -91,8 +92,9 @@ class HostRequestContext implements RequestContext {
     this.call.channel.send({ jsonrpc: '2.0', method: 'notifications/message', params: { level, ...(loggerName ? { logger: loggerName } : {}), data } });
   }
 
-  elicit(params: Parameters<RequestContext['elicit']>[0], options?: InputRequestOptions): ReturnType<RequestContext['elicit']> {
-    return this.ask('elicitation', params as never, options?.key);
+  /** Both forms (raw params, or a message and a zod schema whose answer is parsed here): see the sdk's RequestContext.elicit. */
+  elicit(first: any, second?: any, third?: InputRequestOptions): Promise<any> {
+    return elicitEither((params, options) => this.ask('elicitation', params as never, options?.key), first, second, third);
   }
 
   sample(params: Parameters<RequestContext['sample']>[0], options?: InputRequestOptions): ReturnType<RequestContext['sample']> {

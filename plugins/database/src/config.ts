@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseConfig } from '@mcp-host/sdk';
 import { z } from 'zod';
 
 const DEFAULTS = { statementTimeoutMs: 30_000, maxRows: 1000, maxResultBytes: 1_000_000 } as const;
@@ -95,53 +96,52 @@ export interface DatabaseSettings {
 }
 
 /**
- * Validates the raw config section (`plugins.settings.database.config`) and resolves every
- * connection; throws one error naming every problem (the host then reports the load as failed).
+ * The plugin's config (declared with `definePlugin({ config: databaseConfig() })`): the section's
+ * schema, then every connection resolved (driver, URL from the environment, file from `cwd`,
+ * limits and masks with their defaults). Each problem is an issue at its path.
  */
-export function parseDatabaseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DatabaseSettings {
-  const parsed = DatabaseConfigSchema.safeParse(raw ?? {});
-  const problems: string[] = [];
-  if (!parsed.success) {
-    problems.push(...parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`));
-    throw new Error(`invalid database config: ${problems.join('; ')}`);
-  }
-  const config = parsed.data;
-  const connections = new Map<string, ConnectionSettings>();
-  for (const [name, c] of Object.entries(config.connections)) {
-    const where = `connections.${name}`;
-    const common = {
-      name,
-      allowWrites: c.allowWrites,
-      mask: [...config.mask, ...c.mask],
-      maskWith: config.maskWith,
-      statementTimeoutMs: c.statementTimeoutMs ?? config.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
-      maxRows: c.maxRows ?? config.maxRows ?? DEFAULTS.maxRows,
-      maxResultBytes: c.maxResultBytes ?? config.maxResultBytes ?? DEFAULTS.maxResultBytes,
-    };
-    for (const rule of common.mask) if (rule.split('.').length < 2 || rule.split('.').length > 3) problems.push(`${where}.mask: "${rule}" is not table.column, schema.table.column or *.column`);
-    const driver = c.driver ?? (c.file !== undefined ? 'sqlite' : 'postgres');
-    if (driver === 'sqlite') {
-      if (c.file === undefined) problems.push(`${where}: a sqlite connection needs "file"`);
-      if (c.roleCheck !== undefined) problems.push(`${where}.roleCheck: only postgres connections have a role to check`);
-      if (c.url !== undefined || c.urlEnv !== undefined) problems.push(`${where}: "url"/"urlEnv" are for postgres connections; sqlite takes "file"`);
-      else if (c.file !== undefined) connections.set(name, { ...common, driver, file: path.resolve(cwd, c.file) });
-      continue;
+export function databaseConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()) {
+  return DatabaseConfigSchema.transform((config, ctx): DatabaseSettings => {
+    const problem = (at: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path: at, message });
+    const connections = new Map<string, ConnectionSettings>();
+    for (const [name, c] of Object.entries(config.connections)) {
+      const where = ['connections', name];
+      const common = {
+        name,
+        allowWrites: c.allowWrites,
+        mask: [...config.mask, ...c.mask],
+        maskWith: config.maskWith,
+        statementTimeoutMs: c.statementTimeoutMs ?? config.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+        maxRows: c.maxRows ?? config.maxRows ?? DEFAULTS.maxRows,
+        maxResultBytes: c.maxResultBytes ?? config.maxResultBytes ?? DEFAULTS.maxResultBytes,
+      };
+      for (const rule of common.mask) if (rule.split('.').length < 2 || rule.split('.').length > 3) problem([...where, 'mask'], `"${rule}" is not table.column, schema.table.column or *.column`);
+      const driver = c.driver ?? (c.file !== undefined ? 'sqlite' : 'postgres');
+      if (driver === 'sqlite') {
+        if (c.file === undefined) problem(where, 'a sqlite connection needs "file"');
+        if (c.roleCheck !== undefined) problem([...where, 'roleCheck'], 'only postgres connections have a role to check');
+        if (c.url !== undefined || c.urlEnv !== undefined) problem(where, '"url"/"urlEnv" are for postgres connections; sqlite takes "file"');
+        else if (c.file !== undefined) connections.set(name, { ...common, driver, file: path.resolve(cwd, c.file) });
+        continue;
+      }
+      if (c.file !== undefined) problem(where, '"file" is for sqlite connections; postgres takes "url" or "urlEnv"');
+      let url = c.url;
+      if (url === undefined && c.urlEnv !== undefined) {
+        url = env[c.urlEnv];
+        if (!url) problem([...where, 'urlEnv'], `environment variable ${c.urlEnv} is not set`);
+      } else if (url === undefined) problem(where, 'a postgres connection needs "url" or "urlEnv"');
+      if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) problem(where, 'url must start with postgres:// or postgresql://');
+      const roleCheck = c.roleCheck ?? (c.allowWrites ? 'warn' : 'refuse');
+      if (url) connections.set(name, { ...common, driver: 'postgres', url, schemas: c.schemas, roleCheck, pool: c.pool });
     }
-    if (c.file !== undefined) problems.push(`${where}: "file" is for sqlite connections; postgres takes "url" or "urlEnv"`);
-    let url = c.url;
-    if (url === undefined && c.urlEnv !== undefined) {
-      url = env[c.urlEnv];
-      if (!url) problems.push(`${where}.urlEnv: environment variable ${c.urlEnv} is not set`);
-    } else if (url === undefined) problems.push(`${where}: a postgres connection needs "url" or "urlEnv"`);
-    if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) problems.push(`${where}: url must start with postgres:// or postgresql://`);
-    const roleCheck = c.roleCheck ?? (c.allowWrites ? 'warn' : 'refuse');
-    if (url) connections.set(name, { ...common, driver: 'postgres', url, schemas: c.schemas, roleCheck, pool: c.pool });
-  }
-  if (Object.keys(config.connections).length === 0) problems.push('connections: configure at least one connection');
-  const defaultConnection = config.defaultConnection ?? Object.keys(config.connections)[0] ?? '';
-  if (config.defaultConnection !== undefined && !(config.defaultConnection in config.connections)) {
-    problems.push(`defaultConnection: "${config.defaultConnection}" is not one of the connections (${Object.keys(config.connections).join(', ')})`);
-  }
-  if (problems.length > 0) throw new Error(`invalid database config: ${problems.join('; ')}`);
-  return { connections, defaultConnection };
+    if (Object.keys(config.connections).length === 0) problem(['connections'], 'configure at least one connection');
+    const defaultConnection = config.defaultConnection ?? Object.keys(config.connections)[0] ?? '';
+    if (config.defaultConnection !== undefined && !(config.defaultConnection in config.connections)) {
+      problem(['defaultConnection'], `"${config.defaultConnection}" is not one of the connections (${Object.keys(config.connections).join(', ')})`);
+    }
+    return { connections, defaultConnection };
+  });
 }
+
+/** The settings of a raw section, as the host parses it (for tests and tools); throws naming every problem. */
+export const parseDatabaseConfig = (raw: unknown, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): DatabaseSettings => parseConfig(databaseConfig(env, cwd), raw, 'database');

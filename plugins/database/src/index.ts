@@ -4,16 +4,17 @@
  * column masking.
  */
 import { definePlugin } from '@mcp-host/sdk';
-import { parseDatabaseConfig } from './config.js';
+import { databaseConfig } from './config.js';
 import { DatabaseResources } from './DatabaseResources.js';
 import { Databases } from './Databases.js';
 import { DatabaseTools } from './DatabaseTools.js';
 
 export default definePlugin({
+  // A bad config fails the load with every problem named by path.
+  config: databaseConfig(),
   classes: [DatabaseTools, DatabaseResources],
   async setup(scope) {
-    // A bad config fails the load with every problem named.
-    const settings = parseDatabaseConfig(scope.config);
+    const settings = scope.config;
     const databases = new Databases(settings, scope.logger);
     // Registered as an instance (useValue), which tsyringe never disposes: the pools close through onDispose.
     scope.container.registerInstance(Databases, databases);

@@ -1,5 +1,5 @@
 import { LOGGER, NOTIFICATIONS, PLUGIN_CONFIG, ToolError, inject, injectable, type HostNotifications, type Logger } from '@mcp-host/sdk';
-import { parseNotesConfig } from './config.js';
+import type { NotesConfig } from './config.js';
 
 /** One note. */
 export interface Note {
@@ -8,8 +8,6 @@ export interface Note {
   readonly body: string;
   readonly createdAt: string;
 }
-
-const DEFAULT_MAX_NOTES = 100;
 
 /**
  * Keeps notes in memory. Registered as a singleton in the plugin's own container by `setup`, so
@@ -23,10 +21,10 @@ export class NotesService {
 
   constructor(
     @inject(LOGGER) private readonly logger: Logger,
-    @inject(PLUGIN_CONFIG) config: unknown,
+    @inject(PLUGIN_CONFIG) config: NotesConfig,
     @inject(NOTIFICATIONS) private readonly notifications: HostNotifications,
   ) {
-    this.maxNotes = parseNotesConfig(config).maxNotes ?? DEFAULT_MAX_NOTES;
+    this.maxNotes = config.maxNotes;
     this.logger.debug({ maxNotes: this.maxNotes }, 'notes service ready');
   }
 

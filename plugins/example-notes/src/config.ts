@@ -1,19 +1,13 @@
 import { z } from 'zod';
 
-/** The plugin's config section (`plugins.notes.config` in the host config). */
+/**
+ * The plugin's config section (`plugins.settings.notes.config` in the host config), declared to
+ * the host with `definePlugin({ config })`: the host validates it and hands the parsed value to
+ * `setup` and to `@inject(PLUGIN_CONFIG)`.
+ */
 export const NotesConfigSchema = z.object({
-  /** Most notes kept at once; `add_note` fails past it. Default 100. */
-  maxNotes: z.number().int().positive().optional(),
+  /** Most notes kept at once; `add_note` fails past it. */
+  maxNotes: z.number().int().positive().default(100),
 });
 
-export type NotesConfig = z.infer<typeof NotesConfigSchema>;
-
-/** Validates the raw config section; throws a readable error (the host then reports the load as failed). */
-export function parseNotesConfig(raw: unknown): NotesConfig {
-  const result = NotesConfigSchema.safeParse(raw ?? {});
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
-    throw new Error(`invalid notes config: ${problems.join('; ')}`);
-  }
-  return result.data;
-}
+export type NotesConfig = z.output<typeof NotesConfigSchema>;

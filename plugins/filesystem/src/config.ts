@@ -1,5 +1,6 @@
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseConfigAsync } from '@mcp-host/sdk';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
@@ -68,34 +69,33 @@ export interface FilesystemSettings extends Omit<FilesystemConfig, 'roots'> {
   readonly roots: readonly Root[];
 }
 
-/** Injection token of the plugin's `FilesystemSettings` (registered by setup). */
+/** Injection token of the plugin's `FilesystemSettings` (registered by setup; the same value as PLUGIN_CONFIG). */
 export const FS_SETTINGS = Symbol('filesystem:settings');
 
 /**
- * Validates the raw config section and resolves its roots (each must be an existing folder).
- * Every problem is collected; the error names them all, so a bad config fails the load readably.
+ * The plugin's config (declared with `definePlugin({ config: filesystemConfig(process.cwd()) })`):
+ * the section's schema, then its roots resolved (each must be an existing folder; relative paths
+ * are taken from `cwd`) and their names checked. Each problem is an issue at its path.
  */
-export async function resolveFilesystemConfig(raw: unknown, cwd: string): Promise<FilesystemSettings> {
-  const parsed = FilesystemConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    throw new Error(`invalid filesystem config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`).join('; ')}`);
-  }
-  const { roots: configured, ...rest } = parsed.data;
-  const problems: string[] = [];
-  const roots: Root[] = [];
-  for (const [index, root] of (configured ?? [{ path: cwd, writable: false }]).entries()) {
-    const abs = path.resolve(cwd, root.path);
-    const name = root.name ?? (path.basename(abs) || 'root');
-    try {
-      if (!(await stat(abs)).isDirectory()) throw new Error('is not a folder');
-      roots.push({ name, path: abs, real: await realpath(abs), writable: root.writable });
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message;
-      problems.push(`roots.${index}.path: ${abs} ${reason}`);
+export function filesystemConfig(cwd: string) {
+  return FilesystemConfigSchema.transform(async ({ roots: configured, ...rest }, ctx): Promise<FilesystemSettings> => {
+    const roots: Root[] = [];
+    for (const [index, root] of (configured ?? [{ path: cwd, writable: false }]).entries()) {
+      const abs = path.resolve(cwd, root.path);
+      const name = root.name ?? (path.basename(abs) || 'root');
+      try {
+        if (!(await stat(abs)).isDirectory()) throw new Error('is not a folder');
+        roots.push({ name, path: abs, real: await realpath(abs), writable: root.writable });
+      } catch (e) {
+        const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : (e as Error).message;
+        ctx.addIssue({ code: 'custom', path: ['roots', index, 'path'], message: `${abs} ${reason}` });
+      }
     }
-  }
-  const names = roots.map((r) => r.name);
-  for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) problems.push(`roots: the name "${dup}" is used twice; give each root its own "name"`);
-  if (problems.length > 0) throw new Error(`invalid filesystem config: ${problems.join('; ')}`);
-  return { ...rest, roots };
+    const names = roots.map((r) => r.name);
+    for (const dup of new Set(names.filter((n, i) => names.indexOf(n) !== i))) ctx.addIssue({ code: 'custom', path: ['roots'], message: `the name "${dup}" is used twice; give each root its own "name"` });
+    return { ...rest, roots };
+  });
 }
+
+/** The settings of a raw section, as the host parses it (for tests and tools); throws naming every problem. */
+export const resolveFilesystemConfig = (raw: unknown, cwd: string): Promise<FilesystemSettings> => parseConfigAsync(filesystemConfig(cwd), raw, 'filesystem');

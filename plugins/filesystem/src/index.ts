@@ -2,8 +2,8 @@
  * The filesystem plugin: file operations confined to configured roots, `file://` resources, and
  * change notifications for subscribers.
  */
-import { definePlugin, type PluginClass } from '@mcp-host/sdk';
-import { FS_SETTINGS, resolveFilesystemConfig } from './config.js';
+import { definePlugin } from '@mcp-host/sdk';
+import { filesystemConfig, FS_SETTINGS } from './config.js';
 import { FileWatcher } from './FileWatcher.js';
 import { FsReadTools } from './FsReadTools.js';
 import { FsResources } from './FsResources.js';
@@ -11,27 +11,20 @@ import { FsSearchTools } from './FsSearchTools.js';
 import { FsWriteTools } from './FsWriteTools.js';
 import { PathGuard } from './PathGuard.js';
 
-/**
- * The classes served. FsWriteTools joins only when a root is writable, which only setup() knows:
- * definePlugin freezes the definition but not this array, and the host reads it after setup.
- */
-const classes: PluginClass[] = [FsReadTools, FsSearchTools, FsResources];
-
 export default definePlugin({
-  classes,
-  async setup(scope) {
-    // A bad section (unknown key, missing root, duplicate name) fails the load, naming every problem.
-    const settings = await resolveFilesystemConfig(scope.config, process.cwd());
-    scope.container.register(FS_SETTINGS, { useValue: settings });
-    scope.container.registerSingleton(PathGuard);
-
-    if (settings.roots.some((r) => r.writable) && !classes.includes(FsWriteTools)) classes.push(FsWriteTools);
-
+  // A bad section (unknown key, missing root, duplicate name) fails the load, naming every problem by path.
+  config: filesystemConfig(process.cwd()),
+  classes: [FsReadTools, FsSearchTools, FsResources],
+  async setup({ config: settings, container, logger, onDispose }) {
+    container.register(FS_SETTINGS, { useValue: settings });
+    container.registerSingleton(PathGuard);
     if (settings.watch.enabled) {
-      const watcher = scope.container.resolve(FileWatcher);
-      scope.onDispose(() => watcher.close());
+      const watcher = container.resolve(FileWatcher);
+      onDispose(() => watcher.close());
       await watcher.start();
     }
-    scope.logger.info({ roots: settings.roots.map((r) => ({ name: r.name, path: r.real, writable: r.writable })), watch: settings.watch.enabled }, 'filesystem plugin set up');
+    logger.info({ roots: settings.roots.map((r) => ({ name: r.name, path: r.real, writable: r.writable })), watch: settings.watch.enabled }, 'filesystem plugin set up');
   },
+  // The write tools exist only when a root is writable.
+  items: (settings) => ({ classes: settings.roots.some((r) => r.writable) ? [FsWriteTools] : [] }),
 });

@@ -61,13 +61,3 @@ export const HttpConfigSchema = z
   .strict();
 
 export type HttpConfig = z.output<typeof HttpConfigSchema>;
-
-/** Validates the plugin's config section; throws one error naming every problem. */
-export function parseHttpConfig(raw: unknown): HttpConfig {
-  const parsed = HttpConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(config)'}: ${issue.message}`);
-    throw new Error(`invalid http config: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-}

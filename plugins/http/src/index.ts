@@ -5,36 +5,30 @@
 import { definePlugin, type ToolDefinition } from '@mcp-host/sdk';
 import { AddressPolicy } from './AddressPolicy.js';
 import { ApiTools } from './ApiTools.js';
-import { parseHttpConfig } from './config.js';
+import { HttpConfigSchema } from './config.js';
 import { HttpClient } from './HttpClient.js';
 import { HttpRequestTool } from './HttpRequestTool.js';
 import { loadDocument } from './openapi/loadDocument.js';
 
-/**
- * The operation tools exist only once the config names the documents, so `setup` fills this list.
- * The sdk declares tools before setup runs; the host reads `tools` after setup, and each plugin
- * generation imports this module afresh, so the list belongs to one generation.
- */
-const operationTools: ToolDefinition[] = [];
-
 export default definePlugin({
+  config: HttpConfigSchema,
   classes: [HttpRequestTool],
-  tools: operationTools,
-  setup(scope) {
-    operationTools.length = 0;
-    const config = parseHttpConfig(scope.config);
-    const policy = new AddressPolicy(config.allowedHosts, config.allowedAddresses);
-    const client = new HttpClient({ timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes, maxRedirects: config.maxRedirects, userAgent: config.userAgent });
-    scope.container.registerInstance(AddressPolicy, policy);
-    scope.container.registerInstance(HttpClient, client);
-
+  setup({ config, container }) {
+    container.registerInstance(AddressPolicy, new AddressPolicy(config.allowedHosts, config.allowedAddresses));
+    container.registerInstance(HttpClient, new HttpClient({ timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes, maxRedirects: config.maxRedirects, userAgent: config.userAgent }));
+  },
+  // The operation tools exist only once the config names the documents.
+  items(config, { container, logger }) {
+    const client = container.resolve(HttpClient);
+    const policy = container.resolve(AddressPolicy);
     const problems: string[] = [];
     const names = new Map<string, string>([['http_request', 'the http_request tool']]);
+    const operationTools: ToolDefinition[] = [];
     for (const api of config.apis) {
       let tools: ToolDefinition[];
       try {
-        const apiTools = new ApiTools(api, loadDocument(api.document), client, policy, scope.logger);
-        for (const skipped of apiTools.skipped) scope.logger.warn({ api: api.name, skipped }, 'OpenAPI operation left out');
+        const apiTools = new ApiTools(api, loadDocument(api.document), client, policy, logger);
+        for (const skipped of apiTools.skipped) logger.warn({ api: api.name, skipped }, 'OpenAPI operation left out');
         tools = apiTools.tools();
       } catch (e) {
         problems.push(`API "${api.name}": ${(e as Error).message}`);
@@ -48,6 +42,7 @@ export default definePlugin({
       operationTools.push(...tools);
     }
     if (problems.length > 0) throw new Error(`invalid http config: ${problems.join('; ')}`);
-    scope.logger.info({ apis: config.apis.map((a) => a.name), tools: operationTools.length, allowedHosts: config.allowedHosts }, 'http plugin set up');
+    logger.info({ apis: config.apis.map((a) => a.name), tools: operationTools.length, allowedHosts: config.allowedHosts }, 'http plugin set up');
+    return { tools: operationTools };
   },
 });

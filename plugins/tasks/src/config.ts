@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { parseConfigAsync } from '@mcp-host/sdk';
 import { z } from 'zod';
 import { placeholdersOf } from './placeholders.js';
 
@@ -76,54 +77,56 @@ export interface TaskSettings extends TaskConfig {
 /** Injection token of the checked tasks (`readonly TaskSettings[]`), registered by setup. */
 export const TASKS = Symbol('tasks:settings');
 
-function paramProblems(where: string, spec: ParamSpec): string[] {
-  const problems: string[] = [];
+type Problem = [path: PropertyKey[], message: string];
+
+function paramProblems(where: PropertyKey[], spec: ParamSpec): Problem[] {
+  const problems: Problem[] = [];
   const isString = spec.type === 'string';
   const isNumber = spec.type === 'integer' || spec.type === 'number';
-  for (const key of ['pattern', 'enum', 'minLength', 'maxLength'] as const) if (spec[key] !== undefined && !isString) problems.push(`${where}.${key}: only for type "string"`);
-  for (const key of ['minimum', 'maximum'] as const) if (spec[key] !== undefined && !isNumber) problems.push(`${where}.${key}: only for types "integer" and "number"`);
+  for (const key of ['pattern', 'enum', 'minLength', 'maxLength'] as const) if (spec[key] !== undefined && !isString) problems.push([[...where, key], 'only for type "string"']);
+  for (const key of ['minimum', 'maximum'] as const) if (spec[key] !== undefined && !isNumber) problems.push([[...where, key], 'only for types "integer" and "number"']);
   if (spec.pattern !== undefined) {
     try {
       new RegExp(spec.pattern, 'u');
     } catch (e) {
-      problems.push(`${where}.pattern: not a valid regular expression (${(e as Error).message})`);
+      problems.push([[...where, 'pattern'], `not a valid regular expression (${(e as Error).message})`]);
     }
   }
   if (spec.default !== undefined) {
     const ok = isString ? typeof spec.default === 'string' : isNumber ? typeof spec.default === 'number' && (spec.type === 'number' || Number.isInteger(spec.default)) : typeof spec.default === 'boolean';
-    if (!ok) problems.push(`${where}.default: must be of type "${spec.type}"`);
+    if (!ok) problems.push([[...where, 'default'], `must be of type "${spec.type}"`]);
   }
   return problems;
 }
 
 /**
- * Validates the raw config section and checks what the schema cannot: every `{{placeholder}}`
- * names a parameter, every parameter is used, patterns compile, defaults have the right type, and
- * working folders exist. Throws one error naming every problem.
+ * The plugin's config (declared with `definePlugin({ config: tasksConfig(process.cwd()) })`): the
+ * section's schema, then what a schema alone cannot check: every `{{placeholder}}` names a
+ * parameter, every parameter is used, patterns compile, defaults have the right type, and working
+ * folders exist. Each problem is an issue at its path; the value is the checked tasks.
  */
-export async function resolveTasksConfig(raw: unknown, hostCwd: string): Promise<TaskSettings[]> {
-  const parsed = TasksConfigSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    // A bad record key reports "Invalid key in record"; its own rule is in the nested issues.
-    const text = (i: z.core.$ZodIssue): string => (i.code === 'invalid_key' ? i.issues.map(text).join(', ') : i.message);
-    throw new Error(`invalid tasks config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${text(i)}`).join('; ')}`);
-  }
-  const problems: string[] = [];
-  const tasks: TaskSettings[] = [];
-  for (const [name, task] of Object.entries(parsed.data.tasks)) {
-    const where = `tasks.${name}`;
-    if (placeholdersOf(task.command).length > 0) problems.push(`${where}.command: is fixed; put {{placeholders}} in args`);
-    const used = new Set(task.args.flatMap(placeholdersOf));
-    for (const p of used) if (!(p in task.params)) problems.push(`${where}.args: {{${p}}} names no parameter (declare it under params)`);
-    for (const [param, spec] of Object.entries(task.params)) {
-      if (!used.has(param)) problems.push(`${where}.params.${param}: not used in args`);
-      problems.push(...paramProblems(`${where}.params.${param}`, spec));
+export function tasksConfig(hostCwd: string) {
+  return TasksConfigSchema.transform(async ({ tasks: configured }, ctx): Promise<TaskSettings[]> => {
+    const problems: Problem[] = [];
+    const tasks: TaskSettings[] = [];
+    for (const [name, task] of Object.entries(configured)) {
+      const where = ['tasks', name];
+      if (placeholdersOf(task.command).length > 0) problems.push([[...where, 'command'], 'is fixed; put {{placeholders}} in args']);
+      const used = new Set(task.args.flatMap(placeholdersOf));
+      for (const p of used) if (!(p in task.params)) problems.push([[...where, 'args'], `{{${p}}} names no parameter (declare it under params)`]);
+      for (const [param, spec] of Object.entries(task.params)) {
+        if (!used.has(param)) problems.push([[...where, 'params', param], 'not used in args']);
+        problems.push(...paramProblems([...where, 'params', param], spec));
+      }
+      const cwd = path.resolve(hostCwd, task.cwd ?? '.');
+      const isDir = await stat(cwd).then((s) => s.isDirectory(), () => false);
+      if (!isDir) problems.push([[...where, 'cwd'], `${cwd} is not an existing folder`]);
+      tasks.push({ ...task, name, cwd });
     }
-    const cwd = path.resolve(hostCwd, task.cwd ?? '.');
-    const isDir = await stat(cwd).then((s) => s.isDirectory(), () => false);
-    if (!isDir) problems.push(`${where}.cwd: ${cwd} is not an existing folder`);
-    tasks.push({ ...task, name, cwd });
-  }
-  if (problems.length > 0) throw new Error(`invalid tasks config: ${problems.join('; ')}`);
-  return tasks;
+    for (const [at, message] of problems) ctx.addIssue({ code: 'custom', path: at, message });
+    return problems.length > 0 ? z.NEVER : tasks;
+  });
 }
+
+/** The checked tasks of a raw section, as the host parses it (for tests and tools); throws naming every problem. */
+export const resolveTasksConfig = (raw: unknown, hostCwd: string): Promise<TaskSettings[]> => parseConfigAsync(tasksConfig(hostCwd), raw, 'tasks');

@@ -8,8 +8,8 @@ import { traceOf, type TraceHop } from '../../calls/CallTrace.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
 import { Drain } from '../Drain.js';
 import { SchemaError } from '../buildBindings.js';
-import type { PluginGeneration } from '../loadPlugin.js';
-import { PluginLoadError, PluginProblemCode } from '../PluginProblem.js';
+import { publishBindings, type PluginGeneration } from '../loadPlugin.js';
+import { PluginLoadError, PluginProblemCode, type PluginProblem } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import type { IsolationKind, PluginThread } from './PluginThread.js';
@@ -177,6 +177,22 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         if (m.kind === 'resourceUpdated') options.notifications.resourceUpdated(m.value);
         else options.notifications.listChanged(m.value as never);
         return;
+      case 'items': {
+        // Served like a reload's bindings: compiled here, then the supervisor's catalog revision (or its refusal).
+        const seq = m.seq;
+        const refuse = (problem: PluginProblem) => send({ type: 'itemsServed', seq, ok: false, problem: { ...problem, cause: undefined } });
+        let next: PluginBindings;
+        try {
+          next = proxyBindings(m.bindings, info, logger, call);
+        } catch (e) {
+          return refuse({ code: e instanceof SchemaError ? PluginProblemCode.BadSchema : PluginProblemCode.BadDeclaration, pluginId: info.id, path: manifest.dir, message: e instanceof Error ? e.message : String(e), fix: e instanceof SchemaError ? SchemaError.fix : 'fix the declaration' });
+        }
+        publishBindings(generation, next).then(
+          () => send({ type: 'itemsServed', seq, ok: true }),
+          (e) => refuse(e instanceof PluginLoadError ? e.problem : { code: PluginProblemCode.BadDeclaration, pluginId: info.id, path: manifest.dir, message: String(e), fix: 'see the cause in the log' }),
+        );
+        return;
+      }
       case 'pong':
         clearTimeout(pingTimer);
         pingTimer = undefined;

@@ -6,7 +6,7 @@ import type { WireError } from './workerProtocol.js';
 export function toWire(e: unknown): WireError {
   if (e instanceof InputRequiredSignal) return { kind: 'input-required', message: e.message };
   if (e instanceof McpError) return { kind: 'mcp', message: e.message, code: e.code, data: e.data };
-  if (e instanceof ToolError) return { kind: 'tool', message: e.message };
+  if (e instanceof ToolError) return { kind: 'tool', message: e.message, ...(e.data !== undefined ? { data: e.data } : {}), ...(e.structuredContent !== undefined ? { structuredContent: e.structuredContent } : {}) };
   const err = e as Error;
   return { kind: 'error', message: err?.message ?? String(e), stack: err?.stack };
 }
@@ -18,7 +18,7 @@ export function fromWire(w: WireError): Error {
     case 'mcp':
       return new McpError(w.code!, w.message, w.data);
     case 'tool':
-      return new ToolError(w.message);
+      return new ToolError(w.message, { data: w.data, structuredContent: w.structuredContent });
     default: {
       const e = new Error(w.message);
       if (w.stack) e.stack = w.stack;

@@ -7,7 +7,8 @@
 import 'reflect-metadata';
 import { Socket } from 'node:net';
 import { parentPort } from 'node:worker_threads';
-import type { RequestContext } from '@mcp-host/sdk';
+import type { InputRequestOptions, RequestContext } from '@mcp-host/sdk';
+import { elicitEither } from '@mcp-host/sdk/internal';
 import type { Logger } from 'pino';
 import { pluginLogger } from './pluginLogger.js';
 import { container } from 'tsyringe';
@@ -75,6 +76,18 @@ let toolsByName: ReadonlyMap<string, PluginBindings['tools'][number]> = new Map(
 const calls = new ChurnMap<number, CallLifetime>();
 const asks = new ChurnMap<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 let nextAsk = 0;
+/** Item changes sent to the host, waiting for its answer (see `publish`). */
+const itemChanges = new Map<number, { resolve(): void; reject(e: Error): void; next: PluginBindings }>();
+let nextItems = 0;
+
+/** The plugin changed its items: the host serves them (a new catalog revision) or refuses; only then does this worker serve them. */
+function publish(_generation: PluginGeneration, next: PluginBindings): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const seq = ++nextItems;
+    itemChanges.set(seq, { resolve, reject, next });
+    post({ type: 'items', seq, bindings: describe(next) });
+  });
+}
 
 function describe(b: PluginBindings): RemoteBindings {
   return {
@@ -123,8 +136,9 @@ class WorkerRequestContext implements RequestContext {
     post({ type: 'log', id: this.id, level, data, logger: loggerName });
   }
 
-  elicit(params: Parameters<RequestContext['elicit']>[0], options?: { key?: string }): Promise<any> {
-    return this.ask('elicit', params, options?.key);
+  /** Both forms (raw params, or a message and a zod schema whose answer is parsed here): see the sdk's RequestContext.elicit. */
+  elicit(first: any, second?: any, third?: InputRequestOptions): Promise<any> {
+    return elicitEither((params, options) => this.ask('elicit', params, options?.key), first, second, third);
   }
 
   sample(params: Parameters<RequestContext['sample']>[0], options?: { key?: string }): Promise<any> {
@@ -212,8 +226,8 @@ function startCall(call: CallMessage): void {
 /** An error as it crosses, without data over the host's limits (an McpError's data is the plugin's). */
 function checkedWire(e: unknown): WireError {
   const wire = toWire(e);
-  const over = wire.data === undefined ? undefined : exceedsJsonLimits(wire.data, limits());
-  return over === undefined ? wire : { ...wire, data: undefined, message: `${wire.message} (its data was dropped: ${over})` };
+  const over = wire.data === undefined && wire.structuredContent === undefined ? undefined : exceedsJsonLimits([wire.data, wire.structuredContent], limits());
+  return over === undefined ? wire : { ...wire, data: undefined, structuredContent: undefined, message: `${wire.message} (its data was dropped: ${over})` };
 }
 
 const limits = () => init.limits ?? DEFAULT_JSON_LIMITS;
@@ -256,6 +270,15 @@ const onMessage = (m: HostToWorker) => {
     case 'ping':
       post({ type: 'pong' });
       return;
+    case 'itemsServed': {
+      const change = itemChanges.get(m.seq);
+      itemChanges.delete(m.seq);
+      if (!change) return;
+      if (!m.ok) return change.reject(new PluginLoadError(m.problem!));
+      generation.bindings = change.next;
+      toolsByName = new Map(change.next.tools.map((t) => [t.name, t]));
+      return change.resolve();
+    }
     case 'dispose':
       void generation?.dispose().finally(() => post({ type: 'disposed' }));
       return;
@@ -275,6 +298,7 @@ function load(): void {
     logger,
     config: init.config,
     prefix: init.prefix,
+    publish,
   }).then(
     (g) => {
       generation = g;

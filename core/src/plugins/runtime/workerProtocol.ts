@@ -72,6 +72,8 @@ export interface WireError {
   readonly message: string;
   readonly code?: number;
   readonly data?: unknown;
+  /** A ToolError's structured content. */
+  readonly structuredContent?: Record<string, unknown>;
   readonly stack?: string;
 }
 
@@ -82,6 +84,8 @@ export type HostToWorker =
   | { type: 'cancel'; id: number }
   | { type: 'answer'; askId: number; ok: boolean; value?: unknown; error?: WireError }
   | { type: 'ping' }
+  /** The host's answer to `items`: served, or refused with the problem (the worker keeps its old bindings). */
+  | { type: 'itemsServed'; seq: number; ok: boolean; problem?: PluginProblem }
   | { type: 'dispose' };
 
 export type WorkerToHost =
@@ -93,6 +97,8 @@ export type WorkerToHost =
   | { type: 'log'; id: number; level: string; data: unknown; logger?: string }
   | { type: 'ask'; id: number; askId: number; method: 'elicit' | 'sample' | 'listRoots'; params?: unknown; key?: string }
   | { type: 'notify'; kind: 'resourceUpdated' | 'listChanged'; value: string }
+  /** The plugin changed its items (PLUGIN_ITEMS): its new bindings, for the host to serve or refuse. */
+  | { type: 'items'; seq: number; bindings: RemoteBindings }
   | { type: 'pong' }
   | { type: 'disposed' }
   /** A plugin process's last word before it exits on an uncaught exception (a worker's reaches the host as its `error` event). */

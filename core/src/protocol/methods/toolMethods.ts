@@ -14,6 +14,17 @@ import { declaresTasks, tasksNotDeclared, wantsFirstDraftTask } from './taskWire
 /** A tool error result; its text is masked like any result the caller gets (it may quote plugin data). */
 const errorResult = (text: string, masker?: ResultMasker) => ({ content: [{ type: 'text', text: masker ? masker.text(text, false) : text }], isError: true });
 
+/**
+ * A ToolError's result: its message, and the structured content and data it carries (masked like
+ * the rest of the result), the data under `_meta['mcp-host/error']`.
+ */
+function toolErrorResult(e: ToolError, masker?: ResultMasker): Record<string, unknown> {
+  const result: Record<string, unknown> = errorResult(e.message, masker);
+  if (e.structuredContent !== undefined) result.structuredContent = masker ? masker.value(e.structuredContent) : e.structuredContent;
+  if (e.data !== undefined) result._meta = { 'mcp-host/error': masker ? masker.value(e.data) : e.data };
+  return result;
+}
+
 /** tools/list and tools/call (synchronously, or as a task for tools that run as tasks and clients of the tasks extension). */
 export function toolMethods(deps: EngineDeps): MethodTable {
   /** Runs the handler: its result checked, normalized and masked; its failures as tool errors, protocol errors masked. */
@@ -28,7 +39,7 @@ export function toolMethods(deps: EngineDeps): MethodTable {
     } catch (e) {
       if (e instanceof InputRequiredSignal) throw e;
       if (e instanceof McpError) throw masker ? masker.error(e) : e;
-      if (e instanceof ToolError) return errorResult(e.message, masker);
+      if (e instanceof ToolError) return toolErrorResult(e, masker);
       if (call.lifetime.aborted) throw e;
       const err = e as Error;
       binding.logger.error({ err, tool: name }, e instanceof OutputSchemaError ? 'tool broke its output contract' : 'tool handler threw');
