@@ -31,8 +31,11 @@ export interface TestHost {
 export interface StartTestHostOptions {
   /** Plugin folders (or folders of plugin folders) to serve: `--plugins` for each. */
   readonly plugins: readonly string[];
-  /** Plugin isolation (default `in-process`: fastest to start, and a stack trace points into your code). */
-  readonly isolation?: 'in-process' | 'worker' | 'process';
+  /**
+   * Run the host as `mcp-host dev`: TypeScript plugins are compiled (swc) before the first load and
+   * on every save, then reloaded; test what an edit does to a running host.
+   */
+  readonly dev?: boolean;
   /** More CLI arguments, e.g. `['--config', 'host.yaml']` or `['--no-watch']`. */
   readonly args?: readonly string[];
   readonly env?: Record<string, string>;
@@ -46,7 +49,7 @@ export interface StartTestHostOptions {
  * list_changed — with the real host in front of your plugin; call `stop()` in `afterAll`.
  */
 export async function startTestHost(options: StartTestHostOptions): Promise<TestHost> {
-  const args = [HOST_BIN, '--port', '0', '--log-level', 'debug', ...options.plugins.flatMap((p) => ['--plugins', resolve(p)]), ...(options.args ?? [])];
+  const args = [HOST_BIN, ...(options.dev ? ['dev'] : []), '--port', '0', '--log-level', 'debug', ...options.plugins.flatMap((p) => ['--plugins', resolve(p)]), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Array<Record<string, unknown>> = [];
   const waiters = new Set<{ match: (l: Record<string, unknown>) => boolean; found: (l: Record<string, unknown>) => void }>();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostConfigSchema } from '@mcp-host/config';
 import type { RequestContext } from '@mcp-host/sdk';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { container } from 'tsyringe';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Catalog } from '../catalog/Catalog.js';
@@ -49,7 +49,7 @@ export default Object.freeze({
 });
 `;
 
-function start(paths: string[], extra: Record<string, unknown> = {}, logger = pino({ level: 'silent' })): Promise<PluginSupervisor> {
+function start(paths: string[], extra: Record<string, unknown> = {}, logger: Logger = pino({ level: 'silent' })): Promise<PluginSupervisor> {
   const config = hostConfigSchema.parse({ plugins: { paths, isolation: 'in-process', watch: false, ...extra } });
   const s = new PluginSupervisor({
     config: config.plugins,
@@ -200,7 +200,7 @@ describe('PluginSupervisor.reload', () => {
 });
 
 /** A pino logger keeping its lines, to read what the supervisor told the operator. */
-function recordingLogger(): { logger: ReturnType<typeof pino>; lines: Array<Record<string, unknown>> } {
+function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
   return { lines, logger: pino({ level: 'trace' }, { write: (l: string) => void lines.push(JSON.parse(l)) }) };
 }

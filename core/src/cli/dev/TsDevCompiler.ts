@@ -54,7 +54,15 @@ export class TsDevCompiler {
   /** Starts compiling on save; resolves once the watcher is ready. */
   start(): Promise<void> {
     const root = this.layout.rootDir;
-    this.watcher = watch(root, { ignoreInitial: true, ignored: (p: string) => p.startsWith(root + sep) && IGNORED.test(p.slice(root.length)) });
+    this.watcher = watch(root, {
+      ignoreInitial: true,
+      ignored: (p: string) => p.startsWith(root + sep) && IGNORED.test(p.slice(root.length)),
+      // A save in place truncates, then writes: compiled at the first event, a half-written source
+      // would replace the serving generation with an empty module, and the write that completes it
+      // may come within the same mtime and never be reported. Waiting for the size to hold still
+      // for 40 ms compiles the saved file once, whole.
+      awaitWriteFinish: { stabilityThreshold: 40, pollInterval: 10 },
+    });
     this.watcher.on('all', (event, path) => {
       if (!isSource(path)) return;
       if (event === 'add' || event === 'change') void this.compile(path, true);

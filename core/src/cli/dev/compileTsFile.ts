@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { parseSwcError, type CompileProblem } from './CompileProblem.js';
 
@@ -35,7 +35,21 @@ export async function compileTsFile(source: string, out: string): Promise<Compil
   }
   await mkdir(dirname(out), { recursive: true });
   // The map first: the host's watcher reloads on the .js, which then finds its map.
-  if (result.map) await writeFile(`${out}.map`, result.map);
-  await writeFile(out, result.map ? `${result.code}\n//# sourceMappingURL=${basename(out)}.map\n` : result.code);
+  if (result.map) await writeAtomically(`${out}.map`, result.map);
+  await writeAtomically(out, result.map ? `${result.code}\n//# sourceMappingURL=${basename(out)}.map\n` : result.code);
   return undefined;
+}
+
+let written = 0;
+
+/**
+ * Writes through a temporary file and a rename, as editors save: written in place, the host's
+ * watcher can see the truncated file, import a module without its exports, and — when the full
+ * write lands within the same mtime — never hear of the rest.
+ */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  // The suffix is not one the plugin watcher reloads on (.js, .json…), so only the rename is seen.
+  const temporary = `${file}.${process.pid}-${++written}.tmp`;
+  await writeFile(temporary, text);
+  await rename(temporary, file);
 }
