@@ -118,11 +118,38 @@ describe('author scaffold', () => {
     await expect.poll(async () => ((await host!.legacy.callTool({ name: 'greet', arguments: { name: 'Lin' } })).content as Array<{ text: string }>)[0]!.text, { timeout: RELOAD_TARGET_MS * 2 }).toBe('Hi, Lin!');
   });
 
+  it('a tsconfig without experimentalDecorators: the host names the decorators and the tsconfig fix', async () => {
+    await host?.stop();
+    host = undefined;
+    const tsconfig = join(pluginDir, 'tsconfig.json');
+    writeFileSync(tsconfig, readFileSync(tsconfig, 'utf8').replace(/^\s*"(experimentalDecorators|emitDecoratorMetadata)": true,\n/gm, ''));
+    // What an author sees first: tsc complains (TS1241 on each decorator) and still writes dist/.
+    const built = await run('pnpm', ['build'], pluginDir, 120_000).then(() => '', (e: Error) => e.message);
+    expect(built).toMatch(/TS1241|TS1206/);
+    host = await startTestHost({ plugins: [pluginDir] });
+    const problem = await host.waitForLog((l) => l.code === 'MCPH_PLUGIN_IMPORT_FAILED');
+    expect(problem.msg).toMatch(/decorators were compiled as standard \(TC39\) decorators in .*dist\/GreetingTools\.js/);
+    expect(problem.msg).toMatch(/fix: compile the decorators: set "experimentalDecorators": true and "emitDecoratorMetadata": true/);
+  }, 120_000);
+
   it('the plain JavaScript scaffold (--js) installs and passes its own tests without a build step', async () => {
     const jsDir = join(tmp, 'plain-desk');
     expect((await runHostCli(['new', 'plugin', jsDir, '--js'])).code).toBe(0);
     expect(JSON.parse(readFileSync(join(jsDir, 'package.json'), 'utf8'))).toMatchObject({ main: 'index.js', mcpHost: { id: 'plain-desk' } });
     await run('pnpm', ['install', '--prefer-offline'], jsDir, 180_000);
     expect(await run('pnpm', ['test'], jsDir, 180_000)).toMatch(/Tests\s+.*2 passed/);
+
+    // Saved with a syntax error while served: the reload names file:line:column, the old one serves on.
+    await host?.stop();
+    host = await startTestHost({ plugins: [jsDir] });
+    const entry = join(jsDir, 'index.js');
+    const broken = readFileSync(entry, 'utf8').replace("return `Hello, ${name}!`;", 'return ( `Hello, ${name}!`;');
+    writeFileSync(entry, broken);
+    const line = broken.split('\n').findIndex((l) => l.includes('return ( `Hello')) + 1;
+    const column = broken.split('\n')[line - 1]!.lastIndexOf(';') + 1;
+    const failed = await host.waitForLog((l) => l.code === 'MCPH_PLUGIN_IMPORT_FAILED');
+    expect(failed.msg).toContain(`reload failed, the previous generation keeps serving: [MCPH_PLUGIN_IMPORT_FAILED] plugin "plain-desk"`);
+    expect(failed.msg).toContain(`syntax error at ${entry}:${line}:${column}: Unexpected token ';'`);
+    expect(((await host.legacy.callTool({ name: 'greet', arguments: { name: 'Ada' } })).content as Array<{ text: string }>)[0]!.text).toBe('Hello, Ada!');
   }, 360_000);
 });
