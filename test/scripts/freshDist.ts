@@ -60,7 +60,7 @@ function allPackages(): Package[] {
   const plugins = readdirSync(join(root, 'plugins'), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => `plugins/${d.name}`);
-  return packages(['sdk', 'config', 'core', ...plugins]);
+  return packages(['sdk', 'config', 'core', 'testing', ...plugins]);
 }
 
 /** Source files that compile to an output of their own. */
@@ -108,7 +108,7 @@ function packagesFor(project: TestProject): Package[] {
     // Not knowing the files, check everything.
   }
   const e2e = files.length === 0 || files.some((f) => relative(root, f).split('\\').join('/').startsWith('test/'));
-  return e2e ? allPackages() : packages(['sdk', 'config']);
+  return e2e ? allPackages() : packages(['sdk', 'config', 'testing']);
 }
 
 export default function setup(project: TestProject): void {

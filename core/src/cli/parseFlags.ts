@@ -5,26 +5,33 @@ export interface ParsedFlags {
   readonly help: boolean;
   readonly version: boolean;
   readonly configFile?: string;
+  /** `--dev` (or `mcp-host dev`): compile TypeScript plugins on save and reload them (see cli/dev). */
+  readonly dev: boolean;
   readonly overrides: ConfigOverrides;
 }
 
 /** A command-line mistake: the CLI prints its message on one line and exits with status 2. */
 export class UsageError extends Error {}
 
-/** Parses the command line into config overrides; unknown flags and bad values throw UsageError. */
-export function parseFlags(argv: string[]): ParsedFlags {
+/**
+ * Parses the command line into config overrides; unknown flags and bad values throw UsageError.
+ * With `positionalPlugins` (the `dev` command) bare arguments are plugin paths, like `--plugins`.
+ */
+export function parseFlags(argv: string[], { positionalPlugins = false } = {}): ParsedFlags {
   let values;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: argv,
       strict: true,
-      allowPositionals: false,
+      allowPositionals: positionalPlugins,
       options: {
         port: { type: 'string' },
         'admin-port': { type: 'string' },
         host: { type: 'string' },
         stdio: { type: 'boolean' },
         'no-watch': { type: 'boolean' },
+        dev: { type: 'boolean' },
         plugins: { type: 'string', multiple: true },
         config: { type: 'string' },
         'log-level': { type: 'string' },
@@ -46,8 +53,13 @@ export function parseFlags(argv: string[]): ParsedFlags {
     adminPort = Number(admin);
     if (!/^\d+$/.test(admin) || adminPort > 65535) throw new UsageError(`--admin-port must be an integer from 0 to 65535, got "${admin}"`);
   }
+  const dev = positionalPlugins || (values.dev ?? false);
+  // The dev loop is compile-then-reload: without the watcher a save would change nothing served.
+  if (dev && values['no-watch']) throw new UsageError('--dev and --no-watch contradict each other: the dev loop reloads what it compiles');
+  const plugins = [...(values.plugins ?? []), ...positionals];
   return {
     help: values.help ?? false,
+    dev,
     version: values.version ?? false,
     configFile: values.config,
     overrides: {
@@ -56,7 +68,7 @@ export function parseFlags(argv: string[]): ParsedFlags {
       // Given, it turns the admin listener on (loopback unless the config file says otherwise).
       admin: adminPort !== undefined ? { port: adminPort } : undefined,
       logLevel: values['log-level'] as LogLevel | undefined,
-      plugins: values.plugins || values['no-watch'] ? { paths: values.plugins, watch: values['no-watch'] ? false : undefined } : undefined,
+      plugins: plugins.length > 0 || values['no-watch'] || dev ? { paths: plugins.length > 0 ? plugins : undefined, watch: values['no-watch'] ? false : dev ? true : undefined } : undefined,
     },
   };
 }

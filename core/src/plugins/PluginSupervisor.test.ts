@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostConfigSchema } from '@mcp-host/config';
 import type { RequestContext } from '@mcp-host/sdk';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { container } from 'tsyringe';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { ListChange } from '../catalog/diffCatalogs.js';
 import { PluginProblemCode } from './PluginProblem.js';
-import { PluginSupervisor } from './PluginSupervisor.js';
+import { failedReloadMessage, PluginSupervisor } from './PluginSupervisor.js';
 
 /**
  * Real plugin folders written by the test, loaded in-process (the worker and process runtimes
@@ -49,12 +49,12 @@ export default Object.freeze({
 });
 `;
 
-function start(paths: string[], extra: Record<string, unknown> = {}): Promise<PluginSupervisor> {
+function start(paths: string[], extra: Record<string, unknown> = {}, logger: Logger = pino({ level: 'silent' })): Promise<PluginSupervisor> {
   const config = hostConfigSchema.parse({ plugins: { paths, isolation: 'in-process', watch: false, ...extra } });
   const s = new PluginSupervisor({
     config: config.plugins,
     root: container.createChildContainer(),
-    logger: pino({ level: 'silent' }),
+    logger,
     logLevel: 'silent',
     hostVersion: '1.0.0',
     notifications: { resourceUpdated: () => {}, listChanged: () => {} },
@@ -196,5 +196,45 @@ describe('PluginSupervisor.reload', () => {
     expect(new Set(records).size).toBe(1);
     expect(s.catalog.revision).toBe(3);
     expect(await call(s.catalog, 'alpha_version')).toBe('v3');
+  });
+});
+
+/** A pino logger keeping its lines, to read what the supervisor told the operator. */
+function recordingLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  return { lines, logger: pino({ level: 'trace' }, { write: (l: string) => void lines.push(JSON.parse(l)) }) };
+}
+
+describe('what a failed or vanished reload says', () => {
+  it('promises "the previous generation keeps serving" only when one does', () => {
+    const problem = { code: PluginProblemCode.ImportFailed, pluginId: 'a', path: '/p/a', message: 'boom', fix: 'fix it' };
+    expect(failedReloadMessage(problem, true)).toMatch(/^reload failed, the previous generation keeps serving: \[MCPH_PLUGIN_IMPORT_FAILED\]/);
+    expect(failedReloadMessage(problem, false)).toMatch(/^load failed, the plugin is not served: /);
+    expect(failedReloadMessage(problem, false)).not.toMatch(/previous generation/);
+  });
+
+  it('a reload of a plugin that never loaded says it is not served; one that serves says the old one keeps serving', async () => {
+    const { logger, lines } = recordingLogger();
+    const alpha = writePlugin('alpha', '1.0.0', plugin('alpha', '1.0.0', 'v1'));
+    const broken = writePlugin('broken', '1.0.0', 'export default {');
+    const s = await start([alpha, broken], {}, logger);
+    await s.reload(broken);
+    writeFileSync(join(alpha, 'index.js'), 'export default {');
+    await s.reload(alpha);
+    const failed = lines.filter((l) => l.level === 50).map((l) => String(l.msg));
+    expect(failed).toEqual([expect.stringMatching(/^load failed, the plugin is not served: .*"broken"/), expect.stringMatching(/^reload failed, the previous generation keeps serving: .*"alpha"/)]);
+  });
+
+  it('a folder deleted before it ever loaded is said once, as info, without a stack', async () => {
+    const { logger, lines } = recordingLogger();
+    const broken = writePlugin('broken', '1.0.0', 'export default {');
+    const s = await start([root], {}, logger);
+    rmSync(broken, { recursive: true, force: true });
+    // The watcher may report a deletion more than once (files, then the folder).
+    const records = [await s.reload(broken), await s.reload(broken)];
+    expect(records.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged']);
+    const said = lines.filter((l) => l.path === broken && (l.level as number) >= 30);
+    expect(said).toEqual([expect.objectContaining({ level: 30, msg: 'plugin folder removed before it ever loaded; nothing to unload' })]);
+    expect(said[0]).not.toHaveProperty('err');
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { HostConfig } from '@mcp-host/config';
 import { Catalog, type CatalogOptions } from '../catalog/Catalog.js';
 import { diffCatalogs } from '../catalog/diffCatalogs.js';
@@ -50,6 +51,11 @@ export interface PluginSupervisorOptions extends Omit<LoadPluginsOptions, 'onCra
 
 type RecordFields = Omit<ReloadRecord, 'at' | 'revision' | 'durationMs' | 'changed' | 'items'>;
 
+/** How a failed reload is logged: whether a generation still serves decides what the line may promise. */
+export function failedReloadMessage(problem: PluginProblem, serving: boolean): string {
+  return serving ? `reload failed, the previous generation keeps serving: ${formatProblem(problem)}` : `load failed, the plugin is not served: ${formatProblem(problem)}`;
+}
+
 const HISTORY = 100;
 
 /**
@@ -75,6 +81,8 @@ export class PluginSupervisor {
   private lastItems: ItemDiff | undefined;
   /** Replaced or unloaded generations finishing their calls before they are disposed. */
   private retiringCount = 0;
+  /** Folders seen deleted before they ever loaded: said once, not at every event of the deletion. */
+  private readonly goneNeverLoaded = new Set<string>();
 
   constructor(options: PluginSupervisorOptions) {
     this.options = { ...options, onCrash: (generation: PluginGeneration, reason: string) => this.restart(generation, reason) };
@@ -194,8 +202,17 @@ export class PluginSupervisor {
     const { manifest, problems } = await readManifest(dir, this.options.hostVersion);
     if (!manifest) {
       if (problems[0]?.code === PluginProblemCode.NoManifest && old) return this.unload(old, dir, started);
+      // A folder removed before it ever loaded (a failed build, a scratch copy): nothing to unload, nothing
+      // failed. One info line per deletion, without the ENOENT's stack.
+      if (!old && !existsSync(dir)) {
+        const first = !this.goneNeverLoaded.has(dir);
+        this.goneNeverLoaded.add(dir);
+        if (first) this.options.logger.info({ path: dir }, 'plugin folder removed before it ever loaded; nothing to unload');
+        return this.record({ path: dir, outcome: 'unchanged', problems: [] }, started, false);
+      }
       return record({ path: dir, pluginId: old?.info.id, outcome: 'failed', problems });
     }
+    this.goneNeverLoaded.delete(dir);
     const about = { path: dir, pluginId: manifest.id, version: manifest.version };
     const refused = refusal(manifest, config);
     if (refused === 'disabled') return old ? this.unload(old, dir, started) : record({ ...about, outcome: 'unchanged', problems: [] });
@@ -284,14 +301,19 @@ export class PluginSupervisor {
     }
   }
 
-  private record(r: RecordFields, started: number): ReloadRecord {
+  /** Keeps the record in the history and tells the log (unless `log` is false) and the events. */
+  private record(r: RecordFields, started: number, log = true): ReloadRecord {
     const swapped = r.outcome === 'loaded' || r.outcome === 'replaced' || r.outcome === 'unloaded';
     const record: ReloadRecord = { ...r, at: new Date().toISOString(), revision: this.revision, durationMs: Math.round((performance.now() - started) * 100) / 100, changed: swapped ? this.lastChanged : [], ...(swapped && this.lastItems ? { items: this.lastItems } : {}) };
     this.history.push(record);
     if (this.history.length > HISTORY) this.history.shift();
-    const log = { plugin: r.pluginId, version: r.version, path: r.path, outcome: r.outcome, revision: this.revision };
-    if (r.outcome === 'failed') for (const p of r.problems) this.options.logger.error({ ...log, code: p.code, err: p.cause }, `reload failed, the previous generation keeps serving: ${formatProblem(p)}`);
-    else this.options.logger.info(log, `plugin ${r.outcome}`);
+    const fields = { plugin: r.pluginId, version: r.version, path: r.path, outcome: r.outcome, revision: this.revision };
+    // Whether this plugin (by id or by folder) still has a generation in the catalog after the attempt.
+    const serving = this.generations.some((g) => g.manifest.dir === r.path || (r.pluginId !== undefined && g.info.id === r.pluginId));
+    if (!log) {
+      // said already by the caller
+    } else if (r.outcome === 'failed') for (const p of r.problems) this.options.logger.error({ ...fields, code: p.code, err: p.cause }, failedReloadMessage(p, serving));
+    else this.options.logger.info(fields, `plugin ${r.outcome}`);
     this.options.events?.reloaded(record);
     return record;
   }

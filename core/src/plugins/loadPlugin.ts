@@ -7,6 +7,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { PluginBindings, ResourceBinding, SkillBinding } from '../catalog/bindings.js';
 import { buildBindings, DeclarationError, SchemaError } from './buildBindings.js';
 import { Drain } from './Drain.js';
+import { constructFailureFix, explainImportFailure } from './explainImportFailure.js';
 import { PluginLoadError, PluginProblemCode } from './PluginProblem.js';
 import { PluginItemsState } from './PluginItemsState.js';
 import type { PluginManifest } from './readManifest.js';
@@ -63,7 +64,9 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
     // Each generation imports its own copy of the plugin's modules (see sdkResolveHooks).
     mod = await import(`${pathToFileURL(manifest.entry).href}?mcp-host-generation=${++generationCounter}`);
   } catch (e) {
-    return fail(PluginProblemCode.ImportFailed, `importing ${manifest.entry} failed: ${causeText(e)}`, 'fix the error in the plugin entry (or rebuild it)', e);
+    // Only on failure: finds the file, line and column of a syntax error, and names decorator problems.
+    const { message, fix } = await explainImportFailure(manifest.entry, e);
+    return fail(PluginProblemCode.ImportFailed, message, fix, e);
   }
   const def = mod.default;
   if (!isPluginDefinition(def)) {
@@ -124,7 +127,7 @@ export async function loadPlugin(manifest: PluginManifest, options: LoadPluginOp
         try {
           instances.set(cls, container.resolve(cls as never));
         } catch (e) {
-          fail(PluginProblemCode.ConstructFailed, `constructing ${cls.name} failed: ${causeText(e)}`, 'check its constructor and that it is @injectable() with @inject(token) on parameters that are not classes', e);
+          fail(PluginProblemCode.ConstructFailed, `constructing ${cls.name} failed: ${causeText(e)}`, constructFailureFix(e), e);
         }
       }
     };

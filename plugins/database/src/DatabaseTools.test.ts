@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ResourceNotFoundError, ToolError, type CompletionContext, type Logger, type ToolContext } from '@mcp-host/sdk';
+import { ResourceNotFoundError, ToolError } from '@mcp-host/sdk';
+import { createCompletionContext, createTestLogger, createToolContext } from '@mcp-host/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseConfig } from './config.js';
@@ -16,9 +17,8 @@ import { ADMIN_URL as PG_URL, createRole, uniqueName, type TestRole } from './te
  * writable `pg` connection is the superuser (which only warns on a connection that allows writes);
  * the read-only `pgro` one is a least-privilege role of this run's own.
  */
-const noop = () => undefined;
-const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
-const ctx = { signal: new AbortController().signal, logger, progress: async () => undefined, log: async () => undefined } as unknown as ToolContext;
+const logger = createTestLogger();
+const ctx = createToolContext({ logger });
 const schema = uniqueName('mcp_db_tools');
 const dir = mkdtempSync(join(tmpdir(), 'mcp-db-tools-'));
 
@@ -181,7 +181,7 @@ describe('DatabaseResources', () => {
 
   it('completes connection and table names', async () => {
     expect(resources.completeConnection('l')).toEqual(['lite', 'literead']);
-    expect(await resources.completeTable('u', { ...ctx, arguments: { connection: 'lite' } } as unknown as CompletionContext)).toEqual(['users']);
-    expect(await resources.completeTable('', { ...ctx, arguments: { connection: 'pg' } } as unknown as CompletionContext)).toEqual([`${schema}.users`]);
+    expect(await resources.completeTable('u', createCompletionContext({ connection: 'lite' }, { logger }))).toEqual(['users']);
+    expect(await resources.completeTable('', createCompletionContext({ connection: 'pg' }, { logger }))).toEqual([`${schema}.users`]);
   });
 });

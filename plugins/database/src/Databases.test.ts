@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '@mcp-host/sdk';
+import { createTestLogger } from '@mcp-host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDatabaseConfig } from './config.js';
 import { Databases } from './Databases.js';
@@ -19,9 +19,9 @@ afterAll(async () => {
 });
 
 function databasesOf(connections: Record<string, unknown>) {
-  const warnings: Array<{ fields: Record<string, unknown>; msg: string }> = [];
-  const noop = () => undefined;
-  const logger = { debug: noop, info: noop, error: noop, warn: (fields: Record<string, unknown>, msg: string) => warnings.push({ fields, msg }) } as unknown as Logger;
+  const logger = createTestLogger();
+  // The warn lines (pino level 40) so far, their fields beside `msg`.
+  const warnings = () => logger.lines.filter((l) => l.level === 40);
   return { databases: new Databases(parseDatabaseConfig({ connections }), logger), warnings };
 }
 
@@ -46,11 +46,11 @@ describe('Databases.checkRoles', () => {
     const { databases, warnings } = databasesOf({ reader: { url: reader.url }, admin: { url: ADMIN_URL, allowWrites: true }, loose: { url: ADMIN_URL, roleCheck: 'warn' }, unchecked: { url: ADMIN_URL, roleCheck: 'off' } });
     try {
       await databases.checkRoles();
-      expect(warnings.map((w) => [w.fields.connection, w.fields.role]).sort()).toEqual([
+      expect(warnings().map((w) => [w.connection, w.role]).sort()).toEqual([
         ['admin', ADMIN_ROLE],
         ['loose', ADMIN_ROLE],
       ]);
-      expect(warnings.find((w) => w.fields.connection === 'admin')!.msg.startsWith(`connection "admin" allows writes, and its role "${ADMIN_ROLE}" reaches past the database: it is a superuser`)).toBe(true);
+      expect(warnings().find((w) => w.connection === 'admin')!.msg!.startsWith(`connection "admin" allows writes, and its role "${ADMIN_ROLE}" reaches past the database: it is a superuser`)).toBe(true);
     } finally {
       await databases.close();
     }
@@ -60,8 +60,8 @@ describe('Databases.checkRoles', () => {
     const { databases, warnings } = databasesOf({ down: { url: 'postgres://postgres@127.0.0.1:1/test', pool: { connectionTimeoutMs: 1000 } } });
     try {
       await databases.checkRoles();
-      expect(warnings).toHaveLength(1);
-      expect(warnings[0]!.msg).toBe('cannot check the database role of connection "down" now; it is checked before its first statement');
+      expect(warnings()).toHaveLength(1);
+      expect(warnings()[0]!.msg).toBe('cannot check the database role of connection "down" now; it is checked before its first statement');
       await expect(databases.get('down').connection.run('SELECT 1', [], { readOnly: true, maxRows: 1, maxResultBytes: 1024, timeoutMs: 1000 })).rejects.toThrow('cannot connect to PostgreSQL for connection "down"');
     } finally {
       await databases.close();

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { HostNotifications, Logger } from '@mcp-host/sdk';
+import type { HostNotifications } from '@mcp-host/sdk';
+import { createTestLogger } from '@mcp-host/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { resolveFilesystemConfig } from './config.js';
 import { FileWatcher } from './FileWatcher.js';
@@ -10,7 +11,7 @@ let scratch: string;
 let watcher: FileWatcher;
 const announced: string[] = [];
 const notifications: HostNotifications = { resourceUpdated: (uri) => void announced.push(uri), listChanged: () => undefined };
-const logger = { debug: () => undefined, warn: () => undefined } as unknown as Logger;
+const logger = createTestLogger();
 
 beforeAll(async () => {
   scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'fs-watch-')));

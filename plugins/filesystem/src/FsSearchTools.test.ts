@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import type { ToolContext } from '@mcp-host/sdk';
+import { createToolContext } from '@mcp-host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilesystemSettings } from './config.js';
 import { makeFixtureTree } from './fixtureTree.testkit.js';
@@ -11,8 +11,7 @@ let scratch: string;
 let root: string;
 let settings: FilesystemSettings;
 let tools: FsSearchTools;
-const progress: number[] = [];
-const ctx = { signal: new AbortController().signal, progress: async (p: number) => void progress.push(p) } as unknown as ToolContext;
+const ctx = createToolContext();
 
 beforeAll(async () => {
   ({ scratch, root, settings } = await makeFixtureTree('fs-search-'));

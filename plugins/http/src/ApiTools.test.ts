@@ -1,4 +1,5 @@
-import { ToolError, type Logger, type ToolContext } from '@mcp-host/sdk';
+import { ToolError } from '@mcp-host/sdk';
+import { createTestLogger, createToolContext } from '@mcp-host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_KEY, BEARER, startApiServer, type ApiServer } from '../test/apiServer.js';
 import { AddressPolicy } from './AddressPolicy.js';
@@ -7,9 +8,8 @@ import type { ApiConfig } from './config.js';
 import { HttpClient } from './HttpClient.js';
 import type { OpenApiDocument } from './openapi/loadDocument.js';
 
-const noop = () => undefined;
-const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
-const ctx = { signal: new AbortController().signal, logger } as unknown as ToolContext;
+const logger = createTestLogger();
+const ctx = createToolContext({ logger });
 const client = new HttpClient({ timeoutMs: 2000, maxResponseBytes: 500_000, maxRedirects: 3, userAgent: 'test' });
 
 let api: ApiServer;

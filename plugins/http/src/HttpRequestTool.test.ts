@@ -1,11 +1,12 @@
-import { ToolError, type ToolContext } from '@mcp-host/sdk';
+import { ToolError } from '@mcp-host/sdk';
+import { createToolContext } from '@mcp-host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from '../test/apiServer.js';
 import { AddressPolicy } from './AddressPolicy.js';
 import { HttpClient } from './HttpClient.js';
 import { HttpRequestTool } from './HttpRequestTool.js';
 
-const ctx = { signal: new AbortController().signal } as unknown as ToolContext;
+const ctx = createToolContext();
 let api: ApiServer;
 let tool: HttpRequestTool;
 

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ToolError, type Logger, type ToolContext } from '@mcp-host/sdk';
+import { ToolError, type ToolContext } from '@mcp-host/sdk';
+import { createTestLogger, createToolContext, type FakeToolContext } from '@mcp-host/testing';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_INHERITED_ENV, type TaskSettings } from './config.js';
 import { TaskRunner } from './TaskRunner.js';
@@ -11,7 +12,7 @@ import { TaskRunner } from './TaskRunner.js';
  * that a failing test still leaves nothing running (afterEach kills them).
  */
 const scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'tasks-runner-')));
-const silent = { info: () => undefined, debug: () => undefined, warn: () => undefined } as unknown as Logger;
+const silent = createTestLogger();
 const runner = new TaskRunner(silent);
 const seenPids = new Set<number>();
 const WAIT = { timeout: 8_000, interval: 50 } as const;
@@ -39,28 +40,21 @@ function task(name: string, script: string, extra: Partial<TaskSettings> = {}): 
 }
 
 interface Recorder {
-  ctx: ToolContext;
-  logs: Array<{ level: string; data: string; logger?: string }>;
-  progress: Array<{ progress: number; message?: string }>;
+  ctx: FakeToolContext;
+  logs: FakeToolContext['logs'];
+  progress: FakeToolContext['progressReports'];
   abort(): void;
   /** Pids the script printed as `pids <a> <b> …`. */
   pids(): number[];
 }
 
 function recorder(): Recorder {
-  const controller = new AbortController();
-  const logs: Recorder['logs'] = [];
-  const progress: Recorder['progress'] = [];
-  const ctx = {
-    signal: controller.signal,
-    log: async (level: string, data: unknown, logger?: string) => void logs.push({ level, data: String(data), logger }),
-    progress: async (p: number, _total?: number, message?: string) => void progress.push({ progress: p, message }),
-  } as unknown as ToolContext;
+  const ctx = createToolContext();
   return {
-    ctx, logs, progress,
-    abort: () => controller.abort(new Error('cancelled by the test')),
+    ctx, logs: ctx.logs, progress: ctx.progressReports,
+    abort: () => ctx.abort(new Error('cancelled by the test')),
     pids: () => {
-      const line = logs.flatMap((l) => l.data.split('\n')).find((l) => l.startsWith('pids '));
+      const line = ctx.logs.flatMap((l) => String(l.data).split('\n')).find((l) => l.startsWith('pids '));
       const pids = line ? line.slice(5).split(' ').map(Number) : [];
       for (const pid of pids) seenPids.add(pid);
       return pids;

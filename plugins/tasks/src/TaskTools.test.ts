@@ -1,7 +1,8 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ToolError, type Logger, type ToolContext } from '@mcp-host/sdk';
+import { ToolError } from '@mcp-host/sdk';
+import { createTestLogger, createToolContext } from '@mcp-host/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTasksConfig } from './config.js';
 import { TaskRunner } from './TaskRunner.js';
@@ -9,8 +10,8 @@ import { TaskResultSchema, TaskTools } from './TaskTools.js';
 
 const scratch = realpathSync(mkdtempSync(path.join(tmpdir(), 'tasks-tools-')));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-const silent = { info: () => undefined } as unknown as Logger;
-const ctx = (signal = new AbortController().signal) => ({ signal, log: async () => undefined, progress: async () => undefined }) as unknown as ToolContext;
+const silent = createTestLogger();
+const ctx = (signal?: AbortSignal) => createToolContext({ signal });
 
 async function toolsFor(tasks: Record<string, unknown>) {
   const settings = await resolveTasksConfig({ tasks }, scratch);

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Logger } from '@mcp-host/sdk';
+import { createTestLogger } from '@mcp-host/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoleRefusedError, type RunOptions } from '../Connection.js';
@@ -8,8 +8,7 @@ import { PostgresConnection } from './PostgresConnection.js';
 
 /** The machines' PostgreSQL (trust auth); each run works in a schema and with a role of its own, and drops both. */
 const schema = uniqueName('mcp_db_unit');
-const noop = () => undefined;
-const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
+const logger = createTestLogger();
 const pool = { max: 3, idleTimeoutMs: 1000, connectionTimeoutMs: 5000 };
 const opts = (o: Partial<RunOptions> = {}): RunOptions => ({ readOnly: true, maxRows: 100, maxResultBytes: 100_000, timeoutMs: 5000, ...o });
 /** A connection as the plugin builds one; the admin connection below is a superuser, so it allows writes (and would only warn). */
@@ -225,14 +224,15 @@ describe('PostgresConnection: the role check', () => {
   });
 
   it('with roleCheck: warn, logs the same reasons and serves', async () => {
-    const warnings: Array<[Record<string, unknown>, string]> = [];
-    const su = connect({ name: 'su', allowWrites: false, roleCheck: 'warn' }, { ...logger, warn: (o: Record<string, unknown>, m: string) => warnings.push([o, m]) } as unknown as Logger);
+    const log = createTestLogger();
+    const warnings = () => log.lines.filter((l) => l.level === 40);
+    const su = connect({ name: 'su', allowWrites: false, roleCheck: 'warn' }, log);
     try {
       expect((await su.run('SELECT 1 AS one', [], opts())).rows).toEqual([[1]]);
-      expect(warnings).toHaveLength(1);
-      expect(warnings[0]![0]).toMatchObject({ connection: 'su', role: ADMIN_ROLE });
-      expect(warnings[0]![1]).toContain('it is a superuser (rolsuper)');
-      expect(warnings[0]![1]).toContain('Serving it anyway');
+      expect(warnings()).toHaveLength(1);
+      expect(warnings()[0]).toMatchObject({ connection: 'su', role: ADMIN_ROLE });
+      expect(warnings()[0]!.msg).toContain('it is a superuser (rolsuper)');
+      expect(warnings()[0]!.msg).toContain('Serving it anyway');
       // What the check is for: a read-only transaction does not stop a superuser running a program on the server.
       expect((await su.run(`COPY (SELECT 1) TO PROGRAM 'cat > /dev/null'`, [], opts())).command).toBe('COPY');
     } finally {

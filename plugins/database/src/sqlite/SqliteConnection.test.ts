@@ -1,13 +1,12 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Logger } from '@mcp-host/sdk';
+import { createTestLogger } from '@mcp-host/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseError, type RunOptions } from '../Connection.js';
 import { SqliteConnection } from './SqliteConnection.js';
 
-const noop = () => undefined;
-const logger = { debug: noop, info: noop, warn: noop, error: noop } as unknown as Logger;
+const logger = createTestLogger();
 const dir = mkdtempSync(join(tmpdir(), 'mcp-db-sqlite-'));
 const file = join(dir, 'test.db');
 const opts = (o: Partial<RunOptions> = {}): RunOptions => ({ readOnly: true, maxRows: 100, maxResultBytes: 100_000, timeoutMs: 5000, ...o });
