@@ -20,6 +20,9 @@ import { LineReader } from './LineReader.js';
 /** How long a response waits after a progress notification, for the client to read the progress first (see `progressAt`). */
 const PROGRESS_GAP_MS = 10;
 
+/** What needs no plugin: answered at once while the plugins load (see `holdUntil`). */
+const ANSWERED_WHILE_LOADING: ReadonlySet<string> = new Set(['initialize', 'ping', 'server/discover']);
+
 export interface StdioOptions {
   /** stdio carries no credentials: the principal is whoever the launcher configured (auth.stdioPrincipal). */
   readonly principal?: Principal;
@@ -89,6 +92,21 @@ export class StdioTransport {
     this.write(message);
   }
 
+  /**
+   * Until `ready` settles, requests other than `initialize`, `ping` and `server/discover` wait for
+   * it (in order), then are served; those three and every notification and response are handled at
+   * once. The host reads stdin before its plugins have loaded, so a client's handshake (and the
+   * 2026-07-28 discovery probe, which the AI SDK abandons after 1 s) is answered within
+   * milliseconds, while a list or a call sees the full catalog, not a partial one. The kernel
+   * bounds `ready` (plugins.loadTimeoutMs).
+   */
+  holdUntil(ready: Promise<void>): void {
+    const held = ready.then(() => void (this.held === held && (this.held = undefined)));
+    this.held = held;
+  }
+
+  private held: Promise<void> | undefined;
+
   /** Starts reading; the returned promise settles when stdin closes (or a drain stops reading). */
   start(): Promise<void> {
     return this.reader.read(this.input);
@@ -145,9 +163,19 @@ export class StdioTransport {
       case 'response':
         return this.engine.handleResponse(msg.message, this.session);
       case 'request':
-        if (hasModernMeta(msg.message.params)) return this.serveModern(msg.message);
-        this.answer(msg.message.id, this.engine.handleRequest(msg.message, this.session, this.channel));
+        if (this.held && !ANSWERED_WHILE_LOADING.has(msg.message.method)) {
+          const request = msg.message;
+          this.open.add(request.id);
+          // Not served if a drain answered it meanwhile.
+          return void this.held.then(() => this.open.has(request.id) && !this.session.closed && this.serve(request));
+        }
+        this.serve(msg.message);
     }
+  }
+
+  private serve(request: JsonRpcRequest): void {
+    if (hasModernMeta(request.params)) return this.serveModern(request);
+    this.answer(request.id, this.engine.handleRequest(request, this.session, this.channel));
   }
 
   /** A 2026-07-28 request: stateless, cancelled by `notifications/cancelled` with its id. */
