@@ -147,7 +147,7 @@ export class HttpTransport {
     try {
       if (this.isModern(req, request.method, request.params)) return await this.postModern(req, channel, reply, request, principal);
       if (request.method === 'initialize') return await this.initialize(req, channel, request, principal);
-      const session = this.sessions.find(req, reply);
+      const session = this.sessions.find(req, reply, request.id);
       if (session) this.finish(channel, await this.engine.handleRequest(request, session, channel));
     } finally {
       this.open.delete(channel);
