@@ -10,8 +10,9 @@ import type { Engine } from '../protocol/Engine.js';
 import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import type { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
-import { registerHostServices, type HostServiceOptions } from './registerHostServices.js';
+import { registerHostServices, type HostServiceOptions, type OptionalModules } from './registerHostServices.js';
 import { trackHostState } from './trackHostState.js';
+import { tracingEnabled } from '../telemetry/tracingEnabled.js';
 import type { AdminServer } from '../admin/AdminServer.js';
 import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
@@ -64,7 +65,16 @@ export class Host {
     const { config } = options;
     // A child of the global container, so nothing a plugin or library puts in the global one leaks into ours.
     const root = globalContainer.createChildContainer();
-    registerHostServices(root, options);
+    // What this config does not use is not imported: it would delay every start, stdio's first answer included.
+    const [HostTracing, HttpTransport, AdminServer] = await Promise.all([
+      tracingEnabled(config.telemetry) ? import('../telemetry/HostTracing.js').then((m) => m.HostTracing) : undefined,
+      config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
+      config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
+    ]);
+    // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
+    const deferPlugins = config.stdio && !config.admin;
+    const modules: OptionalModules = { HostTracing, HttpTransport, AdminServer, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
+    registerHostServices(root, options, modules);
     // The boot order, stated once: security → logger → notifier → plugins (manifests checked, then
     // loaded in parallel; the catalog) → engine → watcher → transport. Shutdown runs it backwards.
     const logger = root.resolve<Logger>(HOST_LOGGER);
@@ -78,9 +88,10 @@ export class Host {
       adminUrl = await admin.listen();
       logger.info({ adminUrl }, `admin listener on ${adminUrl}`);
     }
-    const supervisor = root.resolve<PluginSupervisor>(PLUGINS);
     // stdio answers from here on, before the plugins load (see StdioTransport.holdUntil).
-    const early = config.stdio ? answerStdioEarly(root, logger, config.plugins.loadTimeoutMs, supervisor) : undefined;
+    const early = config.stdio ? answerStdioEarly(root, logger, config.plugins.loadTimeoutMs) : undefined;
+    modules.PluginSupervisor ??= await importSupervisor();
+    const supervisor = root.resolve<PluginSupervisor>(PLUGINS);
     try {
       await supervisor.start(() => early?.release(true) ?? false);
     } catch (e) {
@@ -171,7 +182,7 @@ export class Host {
  * load does end the clients get `list_changed` (`release` then answers true, which the supervisor
  * takes as "announce").
  */
-function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: number, plugins: PluginSupervisor): { transport: StdioTransport; reading: Promise<void>; release: (loaded: boolean) => boolean } {
+function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: number): { transport: StdioTransport; reading: Promise<void>; release: (loaded: boolean) => boolean } {
   const transport = root.resolve<StdioTransport>(STDIO_TRANSPORT);
   let open!: () => void;
   let expired = false;
@@ -189,9 +200,14 @@ function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: nu
     release: (loaded) => {
       clearTimeout(timer);
       // Logged before the held requests are served: a log reader sees it before their answers.
-      if (loaded) logger.info({ plugins: plugins.catalog.generations.length, problems: plugins.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
+      if (loaded) {
+        const plugins = root.resolve<PluginSupervisor>(PLUGINS);
+        logger.info({ plugins: plugins.catalog.generations.length, problems: plugins.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
+      }
       open();
       return expired;
     },
   };
 }
+
+const importSupervisor = () => import('../plugins/PluginSupervisor.js').then((m) => m.PluginSupervisor);

@@ -9,7 +9,8 @@ import type { Session } from '../protocol/Session.js';
 import { composeObservers } from './composeObservers.js';
 import { EventFeed } from './EventFeed.js';
 import { HostMetrics } from './HostMetrics.js';
-import { HostTracing, tracingEnabled } from './HostTracing.js';
+import type { HostTracing } from './HostTracing.js';
+import { tracingEnabled } from './tracingEnabled.js';
 
 export interface HostTelemetryOptions {
   readonly config: TelemetryConfig;
@@ -19,6 +20,11 @@ export interface HostTelemetryOptions {
   readonly spanProcessor?: SpanProcessor;
   /** For the exporter's failures and recoveries. */
   readonly logger: Logger;
+  /**
+   * The tracing class, when tracing is on: the kernel imports its module only then, since
+   * OpenTelemetry's SDK and OTLP exporter cost ~180 ms of every start (stdio answers at once).
+   */
+  readonly HostTracing?: typeof HostTracing;
 }
 
 /**
@@ -39,7 +45,7 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
 
   constructor(readonly options: HostTelemetryOptions) {
     this.metrics = options.metrics ? new HostMetrics(this.registry, options.config.metrics, (reason, principal) => this.refused(reason, principal)) : undefined;
-    this.tracing = tracingEnabled(options.config) ? new HostTracing(options.config, options.logger, options.spanProcessor) : undefined;
+    this.tracing = tracingEnabled(options.config) ? new (tracingClass(options))(options.config, options.logger, options.spanProcessor) : undefined;
     // Metrics outermost: the measured duration is the whole request as the client waits for it, span work included.
     this.observer = composeObservers([this.metrics?.observer, this.tracing?.observer]);
   }
@@ -75,4 +81,9 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
   async close(): Promise<void> {
     await this.tracing?.close();
   }
+}
+
+function tracingClass(options: HostTelemetryOptions): typeof HostTracing {
+  if (!options.HostTracing) throw new Error('tracing is on (telemetry.tracing / telemetry.otlp) but its module was not loaded: pass HostTracing');
+  return options.HostTracing;
 }
