@@ -93,7 +93,7 @@ export class Host {
     modules.PluginSupervisor ??= await importSupervisor();
     const supervisor = root.resolve<PluginSupervisor>(PLUGINS);
     try {
-      await supervisor.start(() => early?.release(true) ?? false);
+      await supervisor.start(() => early?.expired() ?? false);
     } catch (e) {
       early?.release(false);
       early?.transport.close();
@@ -116,6 +116,8 @@ export class Host {
       if (early) {
         host.stdio = early.transport;
         host.reading = early.reading;
+        // The load has ended when the plugins are in the catalog and watched: an edit made after the first list is seen.
+        early.release(true);
       } else {
         host.http = root.resolve<HttpTransport>(HTTP_TRANSPORT);
         host.url = state.mcpUrl = await host.http.listen();
@@ -123,6 +125,7 @@ export class Host {
       }
       state.phase = 'serving';
     } catch (e) {
+      early?.release(false);
       await host.close();
       throw e;
     }
@@ -176,13 +179,13 @@ export class Host {
  * stdio: the transport starts reading now, while the plugins load. A client spawning the host
  * gets its `initialize` (or `server/discover`) answered as soon as the process runs, instead of
  * after every plugin's load (2–3.6 s measured: the AI SDK's 1 s discovery probe gave up and fell
- * back to the old era); lists and calls wait until the load ends, so the first `tools/list` is the
- * full one — most clients list once and never act on `list_changed`. The wait is bounded by
- * plugins.loadTimeoutMs; past it the held requests see what is loaded (nothing yet), and when the
- * load does end the clients get `list_changed` (`release` then answers true, which the supervisor
- * takes as "announce").
+ * back to the old era); lists and calls wait until the load ends (plugins loaded, and watched),
+ * so the first `tools/list` is the full one — most clients list once and never act on
+ * `list_changed`. The wait is bounded by plugins.loadTimeoutMs; past it the held requests see what
+ * is loaded (nothing yet), and when the load does end the clients get `list_changed` (`expired`
+ * answers true, which the supervisor takes as "announce").
  */
-function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: number): { transport: StdioTransport; reading: Promise<void>; release: (loaded: boolean) => boolean } {
+function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: number): { transport: StdioTransport; reading: Promise<void>; expired: () => boolean; release: (loaded: boolean) => void } {
   const transport = root.resolve<StdioTransport>(STDIO_TRANSPORT);
   let open!: () => void;
   let expired = false;
@@ -205,8 +208,8 @@ function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: nu
         logger.info({ plugins: plugins.catalog.generations.length, problems: plugins.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
       }
       open();
-      return expired;
     },
+    expired: () => expired,
   };
 }
 
