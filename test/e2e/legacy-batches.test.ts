@@ -1,13 +1,15 @@
 /**
  * JSON-RPC batches on sessions that negotiated 2025-03-26, by that version's rules, with a raw HTTP
- * client (no SDK sends batches): a batch of requests is answered with a JSON array of responses
+ * client (no SDK sends batches), and over stdio (one array line in, one array line out): a batch of requests is answered with a JSON array of responses
  * (or an SSE stream when a handler sends progress), one of only notifications or responses with
  * 202; an empty batch is invalid; every other version, and a POST without a session, keeps
  * refusing batches with an error saying why. Hostile batches (10,000 pings, deep nesting, one id
  * twice, responses mixed with requests) are refused whole and cleanly while the host keeps serving.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHttpClient, parseSse, startTestHost, type TestHost } from '../harness/index.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectHttpClient, HOST_BIN, parseSse, pluginPath, startTestHost, type TestHost } from '../harness/index.js';
 
 let host: TestHost;
 beforeAll(async () => {
@@ -179,4 +181,59 @@ describe('batches anywhere else are refused with the reason', () => {
     const r = await post([ping(1)], { 'mcp-session-id': 'nope', 'mcp-protocol-version': '2025-03-26' });
     expect(r.status).toBe(404);
   });
+});
+
+describe('batches over stdio', () => {
+  /** `mcp-host --stdio` over raw pipes (the conformance plugin); every stdout line, parsed. */
+  function spawnStdio(protocolVersion: string) {
+    const child = spawn(process.execPath, [HOST_BIN, '--stdio', '--log-level', 'warn', '--plugins', pluginPath('conformance')], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const lines: any[] = [];
+    createInterface({ input: child.stdout! }).on('line', (l) => lines.push(JSON.parse(l)));
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const exited = new Promise((resolve) => child.once('exit', (code) => (clearTimeout(killer), resolve(code))));
+    const send = (m: unknown) => void child.stdin!.write(`${typeof m === 'string' ? m : JSON.stringify(m)}\n`);
+    const next = async (pred: (l: any) => boolean) => {
+      await vi.waitFor(() => expect(lines.some(pred)).toBe(true), { timeout: 15_000, interval: 20 });
+      return lines.find(pred);
+    };
+    send({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 'batch-stdio', version: '1' } } });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    return { lines, send, next, end: async () => (child.stdin!.end(), await exited) };
+  }
+
+  it('a 2025-03-26 session: one array line of responses; notifications alone get nothing; hostile batches are refused and the host serves on', async () => {
+    const h = spawnStdio('2025-03-26');
+    try {
+      h.send([ping(1), { jsonrpc: '2.0', id: 2, method: 'tools/list' }, { jsonrpc: '2.0', method: 'notifications/initialized' }]);
+      const batch = await h.next((l) => Array.isArray(l));
+      expect(batch.map((r: any) => r.id).sort()).toEqual([1, 2]);
+      expect(batch.find((r: any) => r.id === 2).result.tools.length).toBeGreaterThan(0);
+
+      h.send([{ jsonrpc: '2.0', method: 'notifications/initialized' }]);
+      h.send(Array.from({ length: 10_000 }, (_, i) => ping(i)));
+      const refused = await h.next((l) => l.error?.data?.limit === 'batchMessages');
+      expect(refused).toMatchObject({ id: null, error: { code: -32600 } });
+      h.send([]);
+      expect(await h.next((l) => /empty batch/.test(l.error?.message))).toMatchObject({ id: null });
+      h.send([ping(3), ping(3)]);
+      expect(await h.next((l) => /appears twice/.test(l.error?.message))).toMatchObject({ id: null });
+      h.send(ping('after'));
+      expect(await h.next((l) => l.id === 'after')).toMatchObject({ result: {} });
+      // Only the first batch and the refusals were answered: the notification-only batch wrote nothing.
+      expect(h.lines.filter((l) => Array.isArray(l))).toHaveLength(1);
+    } finally {
+      expect(await h.end()).toBe(0);
+    }
+  }, 30_000);
+
+  it('a 2025-11-25 session: refused, saying why', async () => {
+    const h = spawnStdio('2025-11-25');
+    try {
+      h.send([ping(1)]);
+      const refused = await h.next((l) => l.error);
+      expect(refused).toMatchObject({ id: null, error: { code: -32600, message: expect.stringMatching(/only on a session that negotiated 2025-03-26 \(this session negotiated 2025-11-25\); send one message per line/) } });
+    } finally {
+      await h.end();
+    }
+  }, 30_000);
 });

@@ -2,6 +2,26 @@ import { classify, type Classified, type JsonRpcErrorObject } from './jsonrpc.js
 import { exceedsJsonLimits, SCAN_TEXT_FROM, textNestsDeeper, type JsonLimits } from '../calls/jsonLimits.js';
 import { RpcCode } from './ProtocolError.js';
 
+/** The only version whose sessions may batch: JSON-RPC batching came in 2025-03-26 and went in 2025-06-18. */
+export const BATCH_VERSION = '2025-03-26';
+
+/** Whether a POST body or a stdio line is a JSON array (a batch): its first non-blank character. */
+export function isBatchText(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
+    return c === 0x5b; // '['
+  }
+  return false;
+}
+
+/** Why a batch is refused on a session that did not negotiate 2025-03-26 (or on no session). */
+export const batchRefusal = (why: string, unit: 'POST' | 'line'): JsonRpcErrorObject => ({
+  code: RpcCode.InvalidRequest,
+  message: `Invalid Request: JSON-RPC batches are accepted only on a session that negotiated ${BATCH_VERSION} (${why}); send one message per ${unit}`,
+});
+
 /**
  * The most messages one batch may carry. Each request of a batch also counts against its
  * principal's share of requests in flight, but a batch of cheap messages (10,000 pings) is refused

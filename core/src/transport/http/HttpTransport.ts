@@ -22,7 +22,8 @@ import { LegacyStreams } from './LegacyStreams.js';
 import { DRAINING, rpcError } from './rpcError.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
-import { isBatchBody, refuseBatch, serveBatch, type BatchContext } from './serveBatch.js';
+import { refuseBatch, serveBatch, type BatchContext } from './serveBatch.js';
+import { isBatchText } from '../../protocol/readBatch.js';
 
 /** The app's options (host, path, allowed hosts and origins, body size and time, request rate) and the transport's own. */
 export interface HttpTransportOptions extends HttpAppOptions {
@@ -129,7 +130,7 @@ export class HttpTransport {
       signals.refused('bad-request', req.principal?.id);
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
     }
-    if (isBatchBody(req.body)) return this.postBatch(req, reply, req.body);
+    if (isBatchText(req.body)) return this.postBatch(req, reply, req.body);
     const msg = readMessage(req.body as string, this.options.limits, 'POST');
     if (msg.kind === 'invalid') {
       // Over `server.limits` (the error names the limit), or not a message at all.

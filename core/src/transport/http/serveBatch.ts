@@ -5,15 +5,12 @@ import type { Engine } from '../../protocol/Engine.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
-import { readBatch } from '../../protocol/readBatch.js';
+import { BATCH_VERSION, batchRefusal, readBatch } from '../../protocol/readBatch.js';
 import type { Session } from '../../protocol/Session.js';
 import { ANONYMOUS } from '../../identity/principals.js';
 import { BatchReply } from './BatchReply.js';
 import { DRAINING, rpcError } from './rpcError.js';
 import type { SseKeepalive } from './SseKeepalive.js';
-
-/** The only version whose sessions may batch: JSON-RPC batching came in 2025-03-26 and went in 2025-06-18. */
-export const BATCH_VERSION = '2025-03-26';
 
 /** What serving a batch needs of the transport. */
 export interface BatchContext {
@@ -26,21 +23,10 @@ export interface BatchContext {
   readonly draining: () => boolean;
 }
 
-/** Whether a POST body is a JSON array (a batch): its first non-blank character. */
-export function isBatchBody(text: unknown): text is string {
-  if (typeof text !== 'string') return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) continue;
-    return c === 0x5b; // '['
-  }
-  return false;
-}
-
 /** The refusal of a batch anywhere but on a 2025-03-26 session, naming why. */
 export function refuseBatch(ctx: BatchContext, req: FastifyRequest, reply: FastifyReply, why: string): void {
   ctx.engine.signals.refused('bad-request', req.principal?.id);
-  rpcError(reply, 400, { code: RpcCode.InvalidRequest, message: `Invalid Request: JSON-RPC batches are accepted only on a session that negotiated ${BATCH_VERSION} (${why}); send one message per POST` });
+  rpcError(reply, 400, batchRefusal(why, 'POST'));
 }
 
 /**

@@ -8,12 +8,13 @@ import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../calls/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
-import { errorResponse, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
+import { errorResponse, type Classified, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
 import { DEFAULT_JSON_LIMITS } from '../../calls/jsonLimits.js';
 import { hasModernMeta } from '../../protocol/modern/modernMeta.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
 import { readMessage } from '../../protocol/readMessage.js';
+import { BATCH_VERSION, batchRefusal, isBatchText, readBatch } from '../../protocol/readBatch.js';
 import { Session } from '../../protocol/Session.js';
 import { LineReader } from './LineReader.js';
 
@@ -152,6 +153,7 @@ export class StdioTransport {
 
   private onLine(line: string): void {
     if (line.trim() === '') return;
+    if (isBatchText(line)) return this.onBatch(line);
     const msg = readMessage(line, this.limits, 'line');
     switch (msg.kind) {
       case 'invalid':
@@ -171,6 +173,55 @@ export class StdioTransport {
         }
         this.serve(msg.message);
     }
+  }
+
+  /**
+   * A batch line, on a session that negotiated 2025-03-26 (refused with the reason on any other):
+   * read under the limits of readBatch; its notifications and responses are handled in order, its
+   * requests run concurrently and their responses go out together as one JSON array line (nothing
+   * when the batch held only notifications and responses), after the batch's progress, like any
+   * response (`respond`). Held while the plugins load, as a list or a call is.
+   */
+  private onBatch(line: string): void {
+    if (this.session.protocolVersion !== BATCH_VERSION) {
+      this.engine.signals.refused('bad-request', this.session.principal.id);
+      return this.write(errorResponse(null, batchRefusal(this.session.protocolVersion ? `this session negotiated ${this.session.protocolVersion}` : 'no initialize yet', 'line')));
+    }
+    const read = readBatch(line, this.limits);
+    if (!read.ok) {
+      this.engine.signals.refused((read.error.data as { limit?: unknown } | undefined)?.limit !== undefined ? 'limits' : 'bad-request', this.session.principal.id);
+      return this.write(errorResponse(null, read.error));
+    }
+    if (this.held) return void this.held.then(() => !this.session.closed && this.serveBatch(read.messages));
+    this.serveBatch(read.messages);
+  }
+
+  private serveBatch(messages: Classified[]): void {
+    const answers: Array<Promise<JsonRpcMessage | undefined>> = [];
+    for (const m of messages) {
+      if (m.kind === 'notification') this.engine.handleNotification(m.message, this.session);
+      else if (m.kind === 'response') this.engine.handleResponse(m.message, this.session);
+      else if (m.kind === 'invalid') answers.push(Promise.resolve(errorResponse(m.id, m.error)));
+      else if (m.message.method === 'initialize') answers.push(Promise.resolve(errorResponse(m.message.id, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize must not be part of a batch (2025-03-26)' })));
+      else answers.push(this.engine.handleRequest(m.message, this.session, this.channel));
+    }
+    if (answers.length === 0) return;
+    const ids = messages.flatMap((m) => (m.kind === 'request' ? [m.message.id] : []));
+    for (const id of ids) this.open.add(id);
+    void Promise.all(answers).then(
+      (responses) => {
+        const batch = responses.filter((r): r is JsonRpcMessage => r !== undefined);
+        const write = () => {
+          // Answered by a drain meanwhile: the drain's answers stand.
+          if (batch.length > 0 && ids.every((id) => this.open.has(id)) && !this.session.closed) this.output.write(`[${batch.map((r) => serializeMessage(r as never)).join(',')}]\n`);
+          for (const id of ids) this.open.delete(id);
+        };
+        const wait = this.progressAt === 0 ? 0 : this.progressAt + PROGRESS_GAP_MS - performance.now();
+        if (wait <= 0) write();
+        else setTimeout(write, wait);
+      },
+      (err) => (this.logger.error({ err }, 'stdio batch failed'), ids.forEach((id) => this.open.delete(id))),
+    );
   }
 
   private serve(request: JsonRpcRequest): void {
