@@ -10,7 +10,7 @@ import type { Engine } from '../protocol/Engine.js';
 import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import type { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
-import { registerHostServices, type HostServiceOptions, type OptionalModules } from './registerHostServices.js';
+import { metricsOn, registerHostServices, type HostServiceOptions, type OptionalModules } from './registerHostServices.js';
 import { trackHostState } from './trackHostState.js';
 import { tracingEnabled } from '../telemetry/tracingEnabled.js';
 import type { AdminServer } from '../admin/AdminServer.js';
@@ -66,14 +66,15 @@ export class Host {
     // A child of the global container, so nothing a plugin or library puts in the global one leaks into ours.
     const root = globalContainer.createChildContainer();
     // What this config does not use is not imported: it would delay every start, stdio's first answer included.
-    const [HostTracing, HttpTransport, AdminServer] = await Promise.all([
+    const [HostTracing, prometheus, HttpTransport, AdminServer] = await Promise.all([
       tracingEnabled(config.telemetry) ? import('../telemetry/HostTracing.js').then((m) => m.HostTracing) : undefined,
+      metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
       config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
       config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
     ]);
     // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
     const deferPlugins = config.stdio && !config.admin;
-    const modules: OptionalModules = { HostTracing, HttpTransport, AdminServer, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
+    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
     registerHostServices(root, options, modules);
     // The boot order, stated once: security → logger → notifier → plugins (manifests checked, then
     // loaded in parallel; the catalog) → engine → watcher → transport. Shutdown runs it backwards.

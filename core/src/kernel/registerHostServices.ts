@@ -17,7 +17,7 @@ import { HOST_VERSION } from '../version.js';
 import { createLogger } from './createLogger.js';
 import type { AdminServer } from '../admin/AdminServer.js';
 import { HostState } from '../admin/HostState.js';
-import { HostTelemetry } from '../telemetry/HostTelemetry.js';
+import { HostTelemetry, type HostTelemetryOptions } from '../telemetry/HostTelemetry.js';
 import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
 import { ADMIN, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
@@ -41,6 +41,8 @@ export interface HostServiceOptions {
 export interface OptionalModules {
   /** When tracing is on (tracingEnabled). */
   readonly HostTracing?: typeof HostTracing;
+  /** When metrics are on (`metricsOn`): prom-client and the host's metrics. */
+  readonly prometheus?: HostTelemetryOptions['prometheus'];
   /** When serving HTTP (not stdio). */
   readonly HttpTransport?: typeof HttpTransport;
   /** When the admin listener is configured. */
@@ -51,6 +53,9 @@ export interface OptionalModules {
    */
   PluginSupervisor?: typeof PluginSupervisor;
 }
+
+/** Metrics are kept only where an admin listener serves them. */
+export const metricsOn = (config: HostConfig): boolean => config.admin !== undefined && config.telemetry.metrics.enabled;
 
 function loaded<T>(cls: T | undefined, name: string): T {
   if (!cls) throw new Error(`${name} is needed by this config but its module was not imported (OptionalModules)`);
@@ -84,8 +89,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   root.register(HOST_CONFIG, { useValue: config });
   single(root, SECURITY, () => new HostSecurity(config));
   single(root, HOST_STATE, () => new HostState());
-  // Metrics are kept only where an admin listener serves them.
-  single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled, spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing }));
+  single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
   // Reads the catalog when a notification goes out (the plugins are loaded by then).
   single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => catalog(c)), telemetry(c)));
@@ -132,7 +136,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const t = telemetry(c);
     const state = c.resolve<HostState>(HOST_STATE);
     return new (loaded(modules.AdminServer, 'AdminServer'))({
-      config: config.admin, logger: logger(c), registry: t.options.metrics ? t.registry : undefined, readiness: () => readinessOf(state, plugins(c)),
+      config: config.admin, logger: logger(c), registry: t.registry, readiness: () => readinessOf(state, plugins(c)),
       api: { auth: config.auth, mcpUrl: () => state.mcpUrl, plugins: () => plugins(c), notifier: () => c.resolve<Notifier>(NOTIFIER), quotas: security(c).quotas, feed: t.feed },
     });
   });
