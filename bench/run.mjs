@@ -22,8 +22,9 @@ import * as worker from './scenarios/5-worker.mjs';
 import * as republish from './scenarios/6-republish.mjs';
 import * as hardening from './scenarios/7-hardening.mjs';
 import * as telemetry from './scenarios/8-telemetry.mjs';
+import * as stdioStart from './scenarios/9-stdio-start.mjs';
 
-const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening, telemetry];
+const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening, telemetry, stdioStart];
 /** The whole run is bounded: past this the bench stops its servers and exits 1. */
 const HARD_LIMIT_MS = 20 * 60_000;
 

@@ -168,25 +168,25 @@ describe('HTTP transport: bad input', () => {
 
   describe('sessions', () => {
     it('a request without Mcp-Session-Id → 400', async () => {
-      expectRpcError(await post({ jsonrpc: '2.0', id: 9, method: 'tools/list' }), 400, -32000, /Mcp-Session-Id header is required/);
+      expectRpcError(await post({ jsonrpc: '2.0', id: 9, method: 'tools/list' }), 400, -32000, /Mcp-Session-Id header is required/, 9);
     });
 
     it('an unknown session id → 404 -32001', async () => {
       const res = await post({ jsonrpc: '2.0', id: 10, method: 'tools/list' }, { 'mcp-session-id': 'no-such-session' });
-      expectRpcError(res, 404, -32001, /Session not found/);
+      expectRpcError(res, 404, -32001, /Session not found/, 10);
     });
 
     it('a deleted session → 404 afterwards', async () => {
       const doomed = await initialize();
       const deleted = await send('DELETE', { headers: { 'mcp-session-id': doomed } });
       expect(deleted.status).toBe(200);
-      expectRpcError(await post({ jsonrpc: '2.0', id: 11, method: 'tools/list' }, { 'mcp-session-id': doomed }), 404, -32001, /Session not found/);
+      expectRpcError(await post({ jsonrpc: '2.0', id: 11, method: 'tools/list' }, { 'mcp-session-id': doomed }), 404, -32001, /Session not found/, 11);
       expectRpcError(await send('DELETE', { headers: { 'mcp-session-id': doomed } }), 404, -32001, /Session not found/);
     });
 
     it('an unsupported MCP-Protocol-Version → 400 listing the supported ones', async () => {
       const res = await postOnSession({ jsonrpc: '2.0', id: 12, method: 'tools/list' }, { 'mcp-protocol-version': '1999-01-01' });
-      expectRpcError(res, 400, -32000, /unsupported MCP-Protocol-Version "1999-01-01".*2025-11-25/);
+      expectRpcError(res, 400, -32000, /unsupported MCP-Protocol-Version "1999-01-01".*2025-11-25/, 12);
     });
 
     it('initialize with an unsupported protocolVersion → the host offers its latest instead of failing', async () => {

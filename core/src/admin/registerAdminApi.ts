@@ -63,7 +63,7 @@ export function registerAdminApi(app: FastifyInstance, options: AdminApiOptions)
       });
       const ready = (reply: FastifyReply): PluginSupervisor | undefined => {
         const s = options.supervisor();
-        if (s.catalog) return s;
+        if (s.loaded) return s;
         void reply.code(503).header('retry-after', '1').send({ error: 'plugins are still loading' });
         return undefined;
       };

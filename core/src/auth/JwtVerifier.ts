@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import type { AuthConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { principal } from '../identity/principals.js';
 
 type JwtConfig = NonNullable<AuthConfig['jwt']>;
+/** jose, imported by `create` only: a host without JWT auth (every stdio host) does not pay its ~50 ms of start-up. */
+type Jose = typeof import('jose');
 
 /** A token this server does not accept (answered 401 invalid_token, with `description`). */
 export class InvalidTokenError extends Error {}
@@ -21,6 +23,7 @@ const words = (v: unknown): string[] => (typeof v === 'string' ? v.split(' ').fi
  */
 export class JwtVerifier {
   private constructor(
+    private readonly jose: Jose,
     private readonly keys: JWTVerifyGetKey,
     private readonly config: JwtConfig,
     private readonly audience: string[],
@@ -30,6 +33,8 @@ export class JwtVerifier {
     // Principal ids are `jwt:<issuer>#<subject>`: an issuer with '#' would make them ambiguous.
     if (config.issuer.includes('#')) throw new Error(`auth.jwt.issuer ${JSON.stringify(config.issuer)}: an issuer identifier has no fragment ('#'; RFC 8414 §2); use the issuer exactly as its tokens' iss claim and metadata give it`);
     const audience = config.audience === undefined ? [resource] : Array.isArray(config.audience) ? config.audience : [config.audience];
+    const jose = await import('jose');
+    const { createLocalJWKSet, createRemoteJWKSet } = jose;
     let keys: JWTVerifyGetKey;
     if (config.jwksUrl) {
       keys = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksCooldownSec * 1000 });
@@ -43,13 +48,13 @@ export class JwtVerifier {
       }
       keys = createLocalJWKSet(jwks);
     }
-    return new JwtVerifier(keys, config, audience);
+    return new JwtVerifier(jose, keys, config, audience);
   }
 
   async verify(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.keys, {
+      ({ payload } = await this.jose.jwtVerify(token, this.keys, {
         issuer: this.config.issuer,
         audience: this.audience,
         algorithms: this.config.algorithms,
@@ -57,7 +62,7 @@ export class JwtVerifier {
         requiredClaims: ['exp', 'sub'],
       }));
     } catch (e) {
-      throw describe(e);
+      throw describe(e, this.jose.errors);
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw new InvalidTokenError('the token has no subject');
     // jose checked that `iss` is the configured issuer, which `create` made sure has no '#'.
@@ -66,7 +71,7 @@ export class JwtVerifier {
 }
 
 /** Says why a token failed, in words safe to send back (nothing of the token or the keys). */
-function describe(e: unknown): Error {
+function describe(e: unknown, errors: Jose['errors']): Error {
   if (e instanceof errors.JWTExpired) return new InvalidTokenError('the token has expired');
   if (e instanceof errors.JWTClaimValidationFailed) {
     const claim = e.claim;

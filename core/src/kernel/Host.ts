@@ -10,8 +10,9 @@ import type { Engine } from '../protocol/Engine.js';
 import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import type { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
-import { registerHostServices, type HostServiceOptions } from './registerHostServices.js';
+import { metricsOn, registerHostServices, type HostServiceOptions, type OptionalModules } from './registerHostServices.js';
 import { trackHostState } from './trackHostState.js';
+import { tracingEnabled } from '../telemetry/tracingEnabled.js';
 import type { AdminServer } from '../admin/AdminServer.js';
 import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
@@ -33,6 +34,8 @@ export class Host {
   private admin: AdminServer | undefined;
   private http: HttpTransport | undefined;
   private stdio: StdioTransport | undefined;
+  /** stdio: settles when stdin closes. */
+  private reading: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
   private draining: Promise<void> | undefined;
 
@@ -62,7 +65,17 @@ export class Host {
     const { config } = options;
     // A child of the global container, so nothing a plugin or library puts in the global one leaks into ours.
     const root = globalContainer.createChildContainer();
-    registerHostServices(root, options);
+    // What this config does not use is not imported: it would delay every start, stdio's first answer included.
+    const [HostTracing, prometheus, HttpTransport, AdminServer] = await Promise.all([
+      tracingEnabled(config.telemetry) ? import('../telemetry/HostTracing.js').then((m) => m.HostTracing) : undefined,
+      metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
+      config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
+      config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
+    ]);
+    // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
+    const deferPlugins = config.stdio && !config.admin;
+    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
+    registerHostServices(root, options, modules);
     // The boot order, stated once: security → logger → notifier → plugins (manifests checked, then
     // loaded in parallel; the catalog) → engine → watcher → transport. Shutdown runs it backwards.
     const logger = root.resolve<Logger>(HOST_LOGGER);
@@ -76,10 +89,15 @@ export class Host {
       adminUrl = await admin.listen();
       logger.info({ adminUrl }, `admin listener on ${adminUrl}`);
     }
+    // stdio answers from here on, before the plugins load (see StdioTransport.holdUntil).
+    const early = config.stdio ? answerStdioEarly(root, logger, config.plugins.loadTimeoutMs) : undefined;
+    modules.PluginSupervisor ??= await importSupervisor();
     const supervisor = root.resolve<PluginSupervisor>(PLUGINS);
     try {
-      await supervisor.start();
+      await supervisor.start(() => early?.expired() ?? false);
     } catch (e) {
+      early?.release(false);
+      early?.transport.close();
       await admin?.close();
       throw e;
     }
@@ -96,8 +114,11 @@ export class Host {
         host.watcher = root.resolve<PluginWatcher>(WATCHER);
         await host.watcher.start();
       }
-      if (config.stdio) {
-        host.stdio = root.resolve<StdioTransport>(STDIO_TRANSPORT);
+      if (early) {
+        host.stdio = early.transport;
+        host.reading = early.reading;
+        // The load has ended when the plugins are in the catalog and watched: an edit made after the first list is seen.
+        early.release(true);
       } else {
         host.http = root.resolve<HttpTransport>(HTTP_TRANSPORT);
         host.url = state.mcpUrl = await host.http.listen();
@@ -105,17 +126,17 @@ export class Host {
       }
       state.phase = 'serving';
     } catch (e) {
+      early?.release(false);
       await host.close();
       throw e;
     }
     return host;
   }
 
-  /** stdio mode: serve until stdin closes. */
+  /** stdio mode: serve until stdin closes (reading began in `start`, before the plugins loaded). */
   async serveStdio(): Promise<void> {
-    if (!this.stdio) throw new Error('not in stdio mode');
-    this.logger.info({ plugins: this.catalog.generations.length, problems: this.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
-    await this.stdio.start();
+    if (!this.stdio || !this.reading) throw new Error('not in stdio mode');
+    await this.reading;
   }
 
   /**
@@ -154,3 +175,43 @@ export class Host {
     return this.closing;
   }
 }
+
+/**
+ * stdio: the transport starts reading now, while the plugins load. A client spawning the host
+ * gets its `initialize` (or `server/discover`) answered as soon as the process runs, instead of
+ * after every plugin's load (2–3.6 s measured: the AI SDK's 1 s discovery probe gave up and fell
+ * back to the old era); lists and calls wait until the load ends (plugins loaded, and watched),
+ * so the first `tools/list` is the full one — most clients list once and never act on
+ * `list_changed`. The wait is bounded by plugins.loadTimeoutMs; past it the held requests see what
+ * is loaded (nothing yet), and when the load does end the clients get `list_changed` (`expired`
+ * answers true, which the supervisor takes as "announce").
+ */
+function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: number): { transport: StdioTransport; reading: Promise<void>; expired: () => boolean; release: (loaded: boolean) => void } {
+  const transport = root.resolve<StdioTransport>(STDIO_TRANSPORT);
+  let open!: () => void;
+  let expired = false;
+  const timer = setTimeout(() => {
+    expired = true;
+    logger.warn({ waitedMs: boundMs }, 'plugins still loading after plugins.loadTimeoutMs: stdio lists and calls are served with what is loaded; list_changed follows when the load ends');
+    open();
+  }, boundMs);
+  transport.holdUntil(new Promise<void>((resolve) => (open = resolve)));
+  const reading = transport.start();
+  logger.debug('answering on stdio while the plugins load (lists and calls wait for them)');
+  return {
+    transport,
+    reading,
+    release: (loaded) => {
+      clearTimeout(timer);
+      // Logged before the held requests are served: a log reader sees it before their answers.
+      if (loaded) {
+        const plugins = root.resolve<PluginSupervisor>(PLUGINS);
+        logger.info({ plugins: plugins.catalog.generations.length, problems: plugins.problems.length }, `mcp-host ${HOST_VERSION} serving on stdio`);
+      }
+      open();
+    },
+    expired: () => expired,
+  };
+}
+
+const importSupervisor = () => import('../plugins/PluginSupervisor.js').then((m) => m.PluginSupervisor);

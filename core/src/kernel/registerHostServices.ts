@@ -5,18 +5,20 @@ import type { Logger } from 'pino';
 import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import { bearerAuthOf } from '../auth/bearerAuthOf.js';
 import { HostSecurity } from '../auth/HostSecurity.js';
-import { PluginSupervisor } from '../plugins/PluginSupervisor.js';
+import type { PluginSupervisor } from '../plugins/PluginSupervisor.js';
+import { Catalog } from '../catalog/Catalog.js';
 import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { Engine } from '../protocol/Engine.js';
 import { pluginDataLimits } from '../calls/jsonLimits.js';
 import { Notifier } from '../protocol/Notifier.js';
-import { HttpTransport } from '../transport/http/HttpTransport.js';
+import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
 import { createLogger } from './createLogger.js';
-import { AdminServer } from '../admin/AdminServer.js';
+import type { AdminServer } from '../admin/AdminServer.js';
 import { HostState } from '../admin/HostState.js';
-import { HostTelemetry } from '../telemetry/HostTelemetry.js';
+import { HostTelemetry, type HostTelemetryOptions } from '../telemetry/HostTelemetry.js';
+import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
 import { ADMIN, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
@@ -31,6 +33,35 @@ export interface HostServiceOptions {
   readonly spanProcessor?: SpanProcessor;
 }
 
+/**
+ * Classes whose modules the kernel imports only when the config uses them (Host.start): each costs
+ * start-up time that a stdio host would spend before its first answer — OpenTelemetry's SDK and
+ * exporter ~180 ms, fastify (HTTP transport, admin listener) ~90 ms, measured on a 2-core machine.
+ */
+export interface OptionalModules {
+  /** When tracing is on (tracingEnabled). */
+  readonly HostTracing?: typeof HostTracing;
+  /** When metrics are on (`metricsOn`): prom-client and the host's metrics. */
+  readonly prometheus?: HostTelemetryOptions['prometheus'];
+  /** When serving HTTP (not stdio). */
+  readonly HttpTransport?: typeof HttpTransport;
+  /** When the admin listener is configured. */
+  readonly AdminServer?: typeof AdminServer;
+  /**
+   * Always, but a stdio host imports it (the loaders, the sdk, the schema compiler: ~200 ms) only
+   * once it is answering (Host.start sets it then); until then the engine sees the empty catalog.
+   */
+  PluginSupervisor?: typeof PluginSupervisor;
+}
+
+/** Metrics are kept only where an admin listener serves them. */
+export const metricsOn = (config: HostConfig): boolean => config.admin !== undefined && config.telemetry.metrics.enabled;
+
+function loaded<T>(cls: T | undefined, name: string): T {
+  if (!cls) throw new Error(`${name} is needed by this config but its module was not imported (OptionalModules)`);
+  return cls;
+}
+
 /** Registers a service built once, on first resolution, from the container it is registered in. */
 function single<T>(root: DependencyContainer, token: symbol, build: (c: DependencyContainer) => T): void {
   root.register(token, { useFactory: instanceCachingFactory(build) });
@@ -41,7 +72,7 @@ function single<T>(root: DependencyContainer, token: symbol, build: (c: Dependen
  * services it resolves: how the host is wired, in one place. Nothing is built here: the kernel
  * resolves the services in its boot order (`Host.start`), and each is built then, once.
  */
-export function registerHostServices(root: DependencyContainer, options: HostServiceOptions): void {
+export function registerHostServices(root: DependencyContainer, options: HostServiceOptions, modules: OptionalModules = {}): void {
   const { config } = options;
   const serverInfo = { name: 'mcp-host', title: 'mcp-host', version: HOST_VERSION };
   const { cache } = config.protocol;
@@ -50,16 +81,18 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   const security = (c: DependencyContainer) => c.resolve<HostSecurity>(SECURITY);
   const logger = (c: DependencyContainer) => c.resolve<Logger>(HOST_LOGGER);
   const plugins = (c: DependencyContainer) => c.resolve<PluginSupervisor>(PLUGINS);
+  // The catalog before the plugin machinery is even imported (stdio answering at once) is the empty one.
+  let empty: Catalog | undefined;
+  const catalog = (c: DependencyContainer): Catalog => (modules.PluginSupervisor ? plugins(c).catalog : (empty ??= Catalog.build(0, [], { access: security(c).catalogAccess }).catalog));
   const telemetry = (c: DependencyContainer) => c.resolve<HostTelemetry>(TELEMETRY);
 
   root.register(HOST_CONFIG, { useValue: config });
   single(root, SECURITY, () => new HostSecurity(config));
   single(root, HOST_STATE, () => new HostState());
-  // Metrics are kept only where an admin listener serves them.
-  single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: config.admin !== undefined && config.telemetry.metrics.enabled, spanProcessor: options.spanProcessor, logger: logger(c) }));
+  single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
   // Reads the catalog when a notification goes out (the plugins are loaded by then).
-  single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => plugins(c).catalog), telemetry(c)));
+  single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => catalog(c)), telemetry(c)));
   // A host service plugins inject by the sdk token; isolated runtimes register one that crosses to here.
   single(root, NOTIFICATIONS, (c): HostNotifications => {
     const notifier = c.resolve<Notifier>(NOTIFIER);
@@ -68,7 +101,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   single(root, PLUGINS, (c) => {
     const sec = security(c);
     const notifier = c.resolve<Notifier>(NOTIFIER);
-    return new PluginSupervisor({
+    return new (loaded(modules.PluginSupervisor, 'PluginSupervisor'))({
       config: config.plugins, root: c, logger: logger(c), logLevel: config.logLevel, logRedact: sec.logRedact, logMask: sec.logMask, limits: pluginData, hostVersion: HOST_VERSION,
       notifications: c.resolve<HostNotifications>(NOTIFICATIONS),
       catalogOptions: { access: sec.catalogAccess },
@@ -81,7 +114,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   single(root, ENGINE, (c) => {
     const sec = security(c);
     return new Engine({
-      catalog: () => plugins(c).catalog,
+      catalog: () => catalog(c),
       notifier: c.resolve<Notifier>(NOTIFIER),
       logger: logger(c),
       serverInfo,
@@ -102,8 +135,8 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     if (!config.admin) throw new Error('the admin listener is not configured (admin)');
     const t = telemetry(c);
     const state = c.resolve<HostState>(HOST_STATE);
-    return new AdminServer({
-      config: config.admin, logger: logger(c), registry: t.options.metrics ? t.registry : undefined, readiness: () => readinessOf(state, plugins(c)),
+    return new (loaded(modules.AdminServer, 'AdminServer'))({
+      config: config.admin, logger: logger(c), registry: t.registry, readiness: () => readinessOf(state, plugins(c)),
       api: { auth: config.auth, mcpUrl: () => state.mcpUrl, plugins: () => plugins(c), notifier: () => c.resolve<Notifier>(NOTIFIER), quotas: security(c).quotas, feed: t.feed },
     });
   });
@@ -117,6 +150,6 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   );
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
-    return new HttpTransport(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas }, logger(c));
+    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas }, logger(c));
   });
 }

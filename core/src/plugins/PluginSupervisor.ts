@@ -66,7 +66,7 @@ const HISTORY = 100;
  */
 export class PluginSupervisor {
   private generations: PluginGeneration[] = [];
-  private current!: Catalog<PluginGeneration>;
+  private current: Catalog<PluginGeneration>;
   private revision = 0;
   private readonly queues = new Map<string, { running?: Promise<ReloadRecord>; waiting?: Promise<ReloadRecord> }>();
   readonly history: ReloadRecord[] = [];
@@ -86,6 +86,8 @@ export class PluginSupervisor {
 
   constructor(options: PluginSupervisorOptions) {
     this.options = { ...options, onCrash: (generation: PluginGeneration, reason: string) => this.restart(generation, reason) };
+    // Empty until the first load ends: a stdio host answers before its plugins have loaded.
+    this.current = Catalog.build(0, [], options.catalogOptions).catalog;
   }
 
   /**
@@ -121,22 +123,33 @@ export class PluginSupervisor {
     return this.current;
   }
 
+  /** Whether the first load has ended (until then the catalog is the empty revision 0). */
+  get loaded(): boolean {
+    return this.current.revision > 0;
+  }
+
   /** Plugin generations by state: serving (in the catalog) and draining (replaced, finishing calls). */
   get generationStates(): { serving: number; draining: number } {
     return { serving: this.current?.generations.length ?? 0, draining: this.retiringCount };
   }
 
-  /** The first load of every configured plugin. */
-  async start(): Promise<void> {
+  /**
+   * The first load of every configured plugin. `announce` is asked once it ends: true when clients
+   * may already have been served the empty catalog (stdio answers at once), and are then told of
+   * the lists that changed as after any reload.
+   */
+  async start(announce?: () => boolean): Promise<void> {
     const { generations, problems } = await loadPlugins(this.options.config, this.options);
     const { catalog, rejected } = Catalog.build(++this.revision, generations, this.options.catalogOptions);
     for (const r of rejected) {
       problems.push(nameClashProblem(r));
       await r.generation.dispose();
     }
+    const before = this.current;
     this.generations = [...catalog.generations];
     this.current = catalog;
     this.problems = problems;
+    if (announce?.()) this.options.onSwap(diffCatalogs(before, catalog), catalog, before);
     for (const g of this.generations) this.serve(g);
   }
 

@@ -12,6 +12,8 @@ import { Engine } from '../protocol/Engine.js';
 import type { JsonRpcMessage } from '../protocol/jsonrpc.js';
 import { Notifier } from '../protocol/Notifier.js';
 import { Session } from '../protocol/Session.js';
+import { Registry } from 'prom-client';
+import { HostMetrics } from './HostMetrics.js';
 import { HostTelemetry } from './HostTelemetry.js';
 import { restartCause } from './restartCause.js';
 
@@ -41,7 +43,7 @@ const channel: Channel = { canSend: true, send: (_m: JsonRpcMessage) => {} };
 
 function setup(metrics: Record<string, unknown> = {}, enabled = true) {
   const config = hostConfigSchema.parse({ admin: {}, telemetry: { metrics: { processMetrics: false, ...metrics } } });
-  const telemetry = new HostTelemetry({ config: config.telemetry, metrics: enabled && config.telemetry.metrics.enabled, logger });
+  const telemetry = new HostTelemetry({ config: config.telemetry, metrics: enabled && config.telemetry.metrics.enabled, logger, prometheus: { Registry, HostMetrics } });
   const { catalog } = Catalog.build(1, [demo]);
   const engine = new Engine({
     catalog: () => catalog, notifier: new Notifier(undefined, telemetry), logger, serverInfo: { name: 'mcp-host', version: '1.0.0' }, clientRequestTimeoutMs: 5_000,
@@ -53,7 +55,7 @@ function setup(metrics: Record<string, unknown> = {}, enabled = true) {
     engine.handleModernRequest({ jsonrpc: '2.0', id: ++n, method, params }, { protocolVersion: MODERN, capabilities: {}, info: { name: 'unit', version: '1' } } as never, channel, lifetime, { id: principalId, source: 'service', subject: principalId, scopes: [], roles: [] } as never);
   const session = new Session('s-1');
   const legacy = (method: string, params: Record<string, unknown> = {}) => engine.handleRequest({ jsonrpc: '2.0', id: ++n, method, params }, session, channel);
-  return { telemetry, engine, modern, legacy, session, scrape: () => telemetry.registry.metrics() };
+  return { telemetry, engine, modern, legacy, session, scrape: () => telemetry.registry?.metrics() ?? Promise.resolve('') };
 }
 
 /** The value of one sample in Prometheus text: the line of `name` whose labels include every pair of `labels`. */

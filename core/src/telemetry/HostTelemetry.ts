@@ -1,15 +1,16 @@
 import type { TelemetryConfig } from '@mcp-host/config';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Logger } from 'pino';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { PluginGeneration } from '../plugins/loadPlugin.js';
 import type { ReloadRecord, SupervisorEvents } from '../plugins/PluginSupervisor.js';
 import type { CallObserver, HostSignals, RefusalReason } from '../protocol/ports/ObservePorts.js';
 import type { Session } from '../protocol/Session.js';
 import { composeObservers } from './composeObservers.js';
 import { EventFeed } from './EventFeed.js';
-import { HostMetrics } from './HostMetrics.js';
-import { HostTracing, tracingEnabled } from './HostTracing.js';
+import type { HostMetrics } from './HostMetrics.js';
+import type { HostTracing } from './HostTracing.js';
+import { tracingEnabled } from './tracingEnabled.js';
 
 export interface HostTelemetryOptions {
   readonly config: TelemetryConfig;
@@ -19,6 +20,13 @@ export interface HostTelemetryOptions {
   readonly spanProcessor?: SpanProcessor;
   /** For the exporter's failures and recoveries. */
   readonly logger: Logger;
+  /**
+   * The tracing class, when tracing is on: the kernel imports its module only then, since
+   * OpenTelemetry's SDK and OTLP exporter cost ~180 ms of every start (stdio answers at once).
+   */
+  readonly HostTracing?: typeof HostTracing;
+  /** The same for metrics (prom-client, ~50 ms): imported by the kernel only when `metrics` is true. */
+  readonly prometheus?: { readonly Registry: typeof Registry; readonly HostMetrics: typeof HostMetrics };
 }
 
 /**
@@ -28,7 +36,8 @@ export interface HostTelemetryOptions {
  * from one place.
  */
 export class HostTelemetry implements HostSignals, SupervisorEvents {
-  readonly registry = new Registry();
+  /** The Prometheus registry; undefined when metrics are off. */
+  readonly registry: Registry | undefined;
   readonly feed = new EventFeed();
   /** The Prometheus metrics (HostMetrics); undefined when metrics are off. */
   readonly metrics: HostMetrics | undefined;
@@ -38,8 +47,10 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
   readonly tracing: HostTracing | undefined;
 
   constructor(readonly options: HostTelemetryOptions) {
-    this.metrics = options.metrics ? new HostMetrics(this.registry, options.config.metrics, (reason, principal) => this.refused(reason, principal)) : undefined;
-    this.tracing = tracingEnabled(options.config) ? new HostTracing(options.config, options.logger, options.spanProcessor) : undefined;
+    const prom = options.metrics ? loadedModule(options.prometheus, 'metrics are on (an admin listener serves them)', 'prometheus') : undefined;
+    this.registry = prom && new prom.Registry();
+    this.metrics = prom && new prom.HostMetrics(this.registry!, options.config.metrics, (reason, principal) => this.refused(reason, principal));
+    this.tracing = tracingEnabled(options.config) ? new (loadedModule(options.HostTracing, 'tracing is on (telemetry.tracing / telemetry.otlp)', 'HostTracing'))(options.config, options.logger, options.spanProcessor) : undefined;
     // Metrics outermost: the measured duration is the whole request as the client waits for it, span work included.
     this.observer = composeObservers([this.metrics?.observer, this.tracing?.observer]);
   }
@@ -75,4 +86,9 @@ export class HostTelemetry implements HostSignals, SupervisorEvents {
   async close(): Promise<void> {
     await this.tracing?.close();
   }
+}
+
+function loadedModule<T>(module: T | undefined, why: string, option: string): T {
+  if (!module) throw new Error(`${why} but its module was not loaded: pass ${option}`);
+  return module;
 }

@@ -8,8 +8,8 @@ import { HOST_VERSION } from '../version.js';
 import { LoggedSpanExporter } from './LoggedSpanExporter.js';
 import { TraceObserver } from './TraceObserver.js';
 
-/** Whether the host traces: `tracing.enabled` when set, else whenever an OTLP endpoint is configured. */
-export const tracingEnabled = (config: TelemetryConfig): boolean => config.tracing.enabled ?? config.otlp.endpoint !== undefined;
+export { tracingEnabled } from './tracingEnabled.js';
+
 
 /** How long shutdown waits for the last spans to be exported: a dead collector must not hold the host's exit. */
 const FLUSH_TIMEOUT_MS = 5000;

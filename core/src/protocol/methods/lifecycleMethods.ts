@@ -4,6 +4,7 @@ import { APPS_EXTENSION, MCP_APP_MIME_TYPE } from '@mcp-host/sdk';
 import { invalidParams } from '../ProtocolError.js';
 import { isLoggingLevel } from '../Session.js';
 import { negotiateVersion } from '../versions.js';
+import { isModernVersion, MetaKey } from '../modern/modernMeta.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
 
 export const SERVER_CAPABILITIES = Object.freeze({
@@ -18,6 +19,22 @@ export const SERVER_CAPABILITIES = Object.freeze({
 
 /** A session also hears of the first draft of tasks (2025-11-25 clients ask for them with `params.task`); 2026-07-28 has only the extension. */
 const LEGACY_CAPABILITIES = Object.freeze({ ...SERVER_CAPABILITIES, tasks: FIRST_DRAFT_CAPABILITY });
+
+/** The `_meta` key of the note an initialize asking for a stateless-era version gets with its (legacy) answer. */
+export const STATELESS_ERA_NOTE = 'dev.mcp-host/statelessEra';
+
+/**
+ * 2026-07-28 has no initialize: a client asking for it there (an SDK that tries its newest
+ * version first) negotiates the latest session version, as the spec says, and is told how it
+ * could speak the stateless era instead (the result's `_meta` is open to implementations).
+ */
+const statelessNote = (asked: string, negotiated: string) => ({
+  [STATELESS_ERA_NOTE]: {
+    requested: asked,
+    negotiated,
+    message: `${asked} is served statelessly, without initialize or a session: send each request with params._meta["${MetaKey.protocolVersion}"] = "${asked}" (with "${MetaKey.clientCapabilities}" and "${MetaKey.clientInfo}"); server/discover lists the versions. This session speaks ${negotiated}.`,
+  },
+});
 
 /** The legacy era's lifecycle: initialize, ping, logging/setLevel. */
 export function lifecycleMethods(deps: EngineDeps): MethodTable {
@@ -35,6 +52,7 @@ export function lifecycleMethods(deps: EngineDeps): MethodTable {
         capabilities: LEGACY_CAPABILITIES,
         serverInfo: deps.serverInfo,
         ...(deps.instructions ? { instructions: deps.instructions } : {}),
+        ...(isModernVersion(params.protocolVersion) ? { _meta: statelessNote(params.protocolVersion, session.protocolVersion) } : {}),
       };
     },
     ping: () => ({}),

@@ -9,6 +9,7 @@ import type { Engine } from '../../protocol/Engine.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { Session } from '../../protocol/Session.js';
 import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
+import type { RequestId } from '../../protocol/jsonrpc.js';
 import { rpcError } from './rpcError.js';
 
 /** Why a session could not be opened: the global cap, or the principal's share of it. */
@@ -44,11 +45,11 @@ export class HttpSessions {
    * principal presenting its id is told it does not exist, exactly as for an unknown id (MCP
    * security best practices: a session id is never a credential, and bound to the user).
    */
-  find(req: FastifyRequest, reply: FastifyReply): Session | undefined {
+  find(req: FastifyRequest, reply: FastifyReply, requestId: RequestId | null = null): Session | undefined {
     const id = req.headers['mcp-session-id'];
     if (typeof id !== 'string' || id === '') {
       this.engine.signals.refused('bad-request', req.principal?.id);
-      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' });
+      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: 'Bad Request: Mcp-Session-Id header is required (send initialize first)' }, requestId);
       return undefined;
     }
     const session = this.sessions.get(id);
@@ -56,7 +57,8 @@ export class HttpSessions {
     if (!session || session.principal.id !== principal.id) {
       this.engine.signals.refused('bad-request', principal.id);
       if (session) this.logger.warn({ session: id, owner: session.principal.id, principal: principal.id }, 'session id presented by another principal; refused');
-      rpcError(reply, 404, { code: RpcCode.SessionNotFound, message: 'Session not found: it expired or was closed; initialize a new session' });
+      // The request's id is echoed, so a client matches the refusal to its request (null for a notification, GET, DELETE).
+      rpcError(reply, 404, { code: RpcCode.SessionNotFound, message: 'Session not found: it expired or was closed; initialize a new session' }, requestId);
       return undefined;
     }
     // The same principal, perhaps with a renewed token (other scopes): notifications follow what it may see now.
@@ -64,7 +66,7 @@ export class HttpSessions {
     const version = req.headers['mcp-protocol-version'];
     if (version !== undefined && !isLegacyVersion(version)) {
       this.engine.signals.refused('bad-request', principal.id);
-      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)} (supported: ${LEGACY_VERSIONS.join(', ')})` });
+      rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: unsupported MCP-Protocol-Version ${JSON.stringify(version)} (supported: ${LEGACY_VERSIONS.join(', ')})` }, requestId);
       return undefined;
     }
     return session;

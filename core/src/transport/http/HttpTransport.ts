@@ -22,6 +22,8 @@ import { LegacyStreams } from './LegacyStreams.js';
 import { DRAINING, rpcError } from './rpcError.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
+import { refuseBatch, serveBatch, type BatchContext } from './serveBatch.js';
+import { isBatchText } from '../../protocol/readBatch.js';
 
 /** The app's options (host, path, allowed hosts and origins, body size and time, request rate) and the transport's own. */
 export interface HttpTransportOptions extends HttpAppOptions {
@@ -53,8 +55,9 @@ export class HttpTransport {
   private readonly app: FastifyInstance;
   private readonly auth: HttpAuth | undefined;
   private readonly keepalive = new SseKeepalive();
-  /** POSTed requests not yet answered: a drain waits for them, then answers those left. */
-  private readonly open = new OpenSet<PostChannel>();
+  /** POSTed requests (and batches) not yet answered: a drain waits for them, then answers those left. */
+  private readonly open = new OpenSet<{ abandon(error: JsonRpcErrorObject): void }>();
+  private readonly batches: BatchContext;
   private readonly streams: LegacyStreams;
   private draining = false;
 
@@ -67,6 +70,7 @@ export class HttpTransport {
     this.app = createHttpApp(options, this.auth, logger, engine.signals);
     this.sessions = new HttpSessions(engine, options.quotas, options, logger);
     this.streams = new LegacyStreams(options.quotas, this.keepalive, engine.signals);
+    this.batches = { engine, limits: options.limits, quotas: options.quotas, keepalive: this.keepalive, open: this.open, draining: () => this.draining };
     const path = options.path;
     this.app.post(path, (req, reply) => this.post(req, reply));
     this.app.get(path, (req, reply) => this.get(req, reply));
@@ -126,6 +130,7 @@ export class HttpTransport {
       signals.refused('bad-request', req.principal?.id);
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: Accept must include application/json and text/event-stream' });
     }
+    if (isBatchText(req.body)) return this.postBatch(req, reply, req.body);
     const msg = readMessage(req.body as string, this.options.limits, 'POST');
     if (msg.kind === 'invalid') {
       // Over `server.limits` (the error names the limit), or not a message at all.
@@ -147,12 +152,19 @@ export class HttpTransport {
     try {
       if (this.isModern(req, request.method, request.params)) return await this.postModern(req, channel, reply, request, principal);
       if (request.method === 'initialize') return await this.initialize(req, channel, request, principal);
-      const session = this.sessions.find(req, reply);
+      const session = this.sessions.find(req, reply, request.id);
       if (session) this.finish(channel, await this.engine.handleRequest(request, session, channel));
     } finally {
       this.open.delete(channel);
       if (counted) this.options.quotas.give('inFlight', principal.id);
     }
+  }
+
+  /** A JSON array: served on a session that negotiated 2025-03-26 (serveBatch), refused with the reason anywhere else. */
+  private async postBatch(req: FastifyRequest, reply: FastifyReply, text: string): Promise<void> {
+    if (req.headers['mcp-session-id'] === undefined) return refuseBatch(this.batches, req, reply, 'this POST names no session: initialize alone first');
+    const session = this.sessions.find(req, reply);
+    if (session) await serveBatch(this.batches, req, reply, session, text);
   }
 
   /** A notification or a response (to the host's own request): 202, after handing it to the session's engine. */

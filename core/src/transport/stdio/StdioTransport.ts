@@ -8,14 +8,21 @@ import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../calls/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import type { Engine } from '../../protocol/Engine.js';
-import { errorResponse, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
+import { errorResponse, type Classified, type JsonRpcMessage, type JsonRpcRequest, type RequestId } from '../../protocol/jsonrpc.js';
 import { DEFAULT_JSON_LIMITS } from '../../calls/jsonLimits.js';
 import { hasModernMeta } from '../../protocol/modern/modernMeta.js';
 import { RpcCode } from '../../protocol/ProtocolError.js';
 import { serializeMessage } from '../../protocol/RawJson.js';
 import { readMessage } from '../../protocol/readMessage.js';
+import { BATCH_VERSION, batchRefusal, isBatchText, readBatch } from '../../protocol/readBatch.js';
 import { Session } from '../../protocol/Session.js';
 import { LineReader } from './LineReader.js';
+
+/** How long a response waits after a progress notification, for the client to read the progress first (see `progressAt`). */
+const PROGRESS_GAP_MS = 10;
+
+/** What needs no plugin: answered at once while the plugins load (see `holdUntil`). */
+const ANSWERED_WHILE_LOADING: ReadonlySet<string> = new Set(['initialize', 'ping', 'server/discover']);
 
 export interface StdioOptions {
   /** stdio carries no credentials: the principal is whoever the launcher configured (auth.stdioPrincipal). */
@@ -48,7 +55,7 @@ export class StdioTransport {
     options: StdioOptions = {},
   ) {
     this.session = new Session(undefined, options.principal ?? ANONYMOUS);
-    this.channel = { canSend: true, transport: 'stdio', send: (m) => this.write(m) };
+    this.channel = { canSend: true, transport: 'stdio', send: (m) => this.send(m) };
     this.session.standalone = this.channel;
     this.limits = options.limits ?? DEFAULT_JSON_LIMITS;
     const maxLineBytes = options.maxLineBytes ?? 4_194_304;
@@ -62,6 +69,44 @@ export class StdioTransport {
     if (this.session.closed) return;
     this.output.write(serializeMessage(message as never) + '\n');
   }
+
+  /**
+   * When a progress notification last went to the client (performance.now(); 0: never).
+   *
+   * The official SDK clients (1.x and 2.x) handle a response at once but a notification one
+   * microtask later, so a progress notification read in the same chunk as its call's result finds
+   * its handler gone and is dropped ("unknown token"). A worker even hands the host a call's
+   * progress and result in one message. Writing the result in a later turn is not enough: a client
+   * still waking up reads both writes at once (measured: the same loss as before). So a response
+   * ready within PROGRESS_GAP_MS of a progress notification waits out the rest of it (`respond`):
+   * time for the client to read the progress first. Measured with 100 calls of 3 progress each
+   * (test/e2e/progress-delivery.test.ts): 23–46 of 300 arrived before, 291–300 with a 10 ms gap on
+   * a loaded 2-core machine; what is still lost is a client not scheduled for that long.
+   * Only progress: a log or a list_changed handled after the response is late, not lost. Calls
+   * that send none pay nothing (a host that never sent progress skips even the clock read).
+   */
+  private progressAt = 0;
+
+  /** What the engine sends ahead of a response (progress, logs, requests to the client, list_changed). */
+  private send(message: JsonRpcMessage): void {
+    if ((message as { method?: string }).method === 'notifications/progress') this.progressAt = performance.now();
+    this.write(message);
+  }
+
+  /**
+   * Until `ready` settles, requests other than `initialize`, `ping` and `server/discover` wait for
+   * it (in order), then are served; those three and every notification and response are handled at
+   * once. The host reads stdin before its plugins have loaded, so a client's handshake (and the
+   * 2026-07-28 discovery probe, which the AI SDK abandons after 1 s) is answered within
+   * milliseconds, while a list or a call sees the full catalog, not a partial one. The kernel
+   * bounds `ready` (plugins.loadTimeoutMs).
+   */
+  holdUntil(ready: Promise<void>): void {
+    const held = ready.then(() => void (this.held === held && (this.held = undefined)));
+    this.held = held;
+  }
+
+  private held: Promise<void> | undefined;
 
   /** Starts reading; the returned promise settles when stdin closes (or a drain stops reading). */
   start(): Promise<void> {
@@ -89,13 +134,26 @@ export class StdioTransport {
   private answer(id: RequestId, pending: Promise<JsonRpcMessage | undefined>): void {
     this.open.add(id);
     pending.then(
-      (response) => response && this.open.has(id) && this.write(response),
-      (err) => this.logger.error({ err }, 'stdio request failed'),
-    ).finally(() => this.open.delete(id));
+      (response) => (response ? this.respond(id, response) : this.open.delete(id)),
+      (err) => (this.logger.error({ err }, 'stdio request failed'), this.open.delete(id)),
+    );
+  }
+
+  /** Writes a response now, or once PROGRESS_GAP_MS have passed since the last progress notification (see `progressAt`). */
+  private respond(id: RequestId, response: JsonRpcMessage): void {
+    const wait = this.progressAt === 0 ? 0 : this.progressAt + PROGRESS_GAP_MS - performance.now();
+    if (wait <= 0) return this.answered(id, response);
+    setTimeout(() => this.answered(id, response), wait);
+  }
+
+  private answered(id: RequestId, response: JsonRpcMessage): void {
+    if (this.open.has(id)) this.write(response);
+    this.open.delete(id);
   }
 
   private onLine(line: string): void {
     if (line.trim() === '') return;
+    if (isBatchText(line)) return this.onBatch(line);
     const msg = readMessage(line, this.limits, 'line');
     switch (msg.kind) {
       case 'invalid':
@@ -107,9 +165,68 @@ export class StdioTransport {
       case 'response':
         return this.engine.handleResponse(msg.message, this.session);
       case 'request':
-        if (hasModernMeta(msg.message.params)) return this.serveModern(msg.message);
-        this.answer(msg.message.id, this.engine.handleRequest(msg.message, this.session, this.channel));
+        if (this.held && !ANSWERED_WHILE_LOADING.has(msg.message.method)) {
+          const request = msg.message;
+          this.open.add(request.id);
+          // Not served if a drain answered it meanwhile.
+          return void this.held.then(() => this.open.has(request.id) && !this.session.closed && this.serve(request));
+        }
+        this.serve(msg.message);
     }
+  }
+
+  /**
+   * A batch line, on a session that negotiated 2025-03-26 (refused with the reason on any other):
+   * read under the limits of readBatch; its notifications and responses are handled in order, its
+   * requests run concurrently and their responses go out together as one JSON array line (nothing
+   * when the batch held only notifications and responses), after the batch's progress, like any
+   * response (`respond`). Held while the plugins load, as a list or a call is.
+   */
+  private onBatch(line: string): void {
+    if (this.session.protocolVersion !== BATCH_VERSION) {
+      this.engine.signals.refused('bad-request', this.session.principal.id);
+      return this.write(errorResponse(null, batchRefusal(this.session.protocolVersion ? `this session negotiated ${this.session.protocolVersion}` : 'no initialize yet', 'line')));
+    }
+    const read = readBatch(line, this.limits);
+    if (!read.ok) {
+      this.engine.signals.refused((read.error.data as { limit?: unknown } | undefined)?.limit !== undefined ? 'limits' : 'bad-request', this.session.principal.id);
+      return this.write(errorResponse(null, read.error));
+    }
+    if (this.held) return void this.held.then(() => !this.session.closed && this.serveBatch(read.messages));
+    this.serveBatch(read.messages);
+  }
+
+  private serveBatch(messages: Classified[]): void {
+    const answers: Array<Promise<JsonRpcMessage | undefined>> = [];
+    for (const m of messages) {
+      if (m.kind === 'notification') this.engine.handleNotification(m.message, this.session);
+      else if (m.kind === 'response') this.engine.handleResponse(m.message, this.session);
+      else if (m.kind === 'invalid') answers.push(Promise.resolve(errorResponse(m.id, m.error)));
+      else if (m.message.method === 'initialize') answers.push(Promise.resolve(errorResponse(m.message.id, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize must not be part of a batch (2025-03-26)' })));
+      else answers.push(this.engine.handleRequest(m.message, this.session, this.channel));
+    }
+    if (answers.length === 0) return;
+    const ids = messages.flatMap((m) => (m.kind === 'request' ? [m.message.id] : []));
+    for (const id of ids) this.open.add(id);
+    void Promise.all(answers).then(
+      (responses) => {
+        const batch = responses.filter((r): r is JsonRpcMessage => r !== undefined);
+        const write = () => {
+          // Answered by a drain meanwhile: the drain's answers stand.
+          if (batch.length > 0 && ids.every((id) => this.open.has(id)) && !this.session.closed) this.output.write(`[${batch.map((r) => serializeMessage(r as never)).join(',')}]\n`);
+          for (const id of ids) this.open.delete(id);
+        };
+        const wait = this.progressAt === 0 ? 0 : this.progressAt + PROGRESS_GAP_MS - performance.now();
+        if (wait <= 0) write();
+        else setTimeout(write, wait);
+      },
+      (err) => (this.logger.error({ err }, 'stdio batch failed'), ids.forEach((id) => this.open.delete(id))),
+    );
+  }
+
+  private serve(request: JsonRpcRequest): void {
+    if (hasModernMeta(request.params)) return this.serveModern(request);
+    this.answer(request.id, this.engine.handleRequest(request, this.session, this.channel));
   }
 
   /** A 2026-07-28 request: stateless, cancelled by `notifications/cancelled` with its id. */
