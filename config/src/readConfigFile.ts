@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from './ConfigError.js';
 import { isPlainObject } from './mergeConfig.js';
 
@@ -31,11 +30,14 @@ export async function readConfigFile(file: string): Promise<unknown> {
       cause,
     });
   }
-  const raw = path.extname(abs).toLowerCase() === '.json' ? parseJson(text, abs) : parseYaml(text, abs);
+  const raw = path.extname(abs).toLowerCase() === '.json' ? parseJson(text, abs) : await parseYaml(text, abs);
   return resolvePluginPaths(raw ?? {}, path.dirname(abs));
 }
 
-function parseYaml(text: string, file: string): unknown {
+async function parseYaml(text: string, file: string): Promise<unknown> {
+  // Imported here, not at the top: a host started without a config file (the embedded default,
+  // `--stdio` spawned by a desktop client) answers sooner without loading a YAML parser (~50 ms).
+  const { LineCounter, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

@@ -2,11 +2,10 @@ import { ConfigError, loadConfig } from '@mcp-host/config';
 import { Host } from '../kernel/Host.js';
 import { missingPluginPaths } from '../kernel/missingPluginPaths.js';
 import { HOST_VERSION } from '../version.js';
-import { startDevLoop, type DevLoop } from './dev/startDevLoop.js';
+import type { DevLoop } from './dev/startDevLoop.js';
 import type { DevLog } from './dev/TsDevCompiler.js';
 import { parseCommand } from './parseCommand.js';
 import { UsageError } from './parseFlags.js';
-import { runNewPlugin } from './runNewPlugin.js';
 import { NEW_USAGE, USAGE } from './usage.js';
 
 /** Prints one clear line and exits: the CLI's contract for every start-up failure. */
@@ -26,6 +25,9 @@ async function main(): Promise<void> {
   if (command.kind === 'help') return void process.stdout.write(command.topic === 'new' ? NEW_USAGE : USAGE);
   if (command.kind === 'new-plugin') {
     try {
+      // The scaffold and the dev loop are imported only when asked for: serving (above all a stdio host
+      // a client spawns and waits on) starts without their modules and the file watcher behind them.
+      const { runNewPlugin } = await import('./runNewPlugin.js');
       return void process.stdout.write(await runNewPlugin(command.dir, command.language));
     } catch (e) {
       die((e as Error).message, 1);
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     info: (f, m) => (devTarget ? devTarget.info(f, m) : void early.push(['info', f, m])),
     error: (f, m) => (devTarget ? devTarget.error(f, m) : void early.push(['error', f, m])),
   };
-  if (flags.dev) devLoop = await startDevLoop(config.plugins.paths, devLog);
+  if (flags.dev) devLoop = await (await import('./dev/startDevLoop.js')).startDevLoop(config.plugins.paths, devLog);
 
   // Signals are handled from before the start, so a SIGTERM during start-up still exits 0 (nothing to keep then).
   // The first signal drains (calls in flight finish within server.drainTimeoutMs); a second one exits at once.

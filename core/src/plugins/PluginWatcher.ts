@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { watch, type FSWatcher } from 'chokidar';
+import type { FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 
 /** Files whose change reloads a plugin: code and manifests. Sources (.ts), docs and data do not. */
@@ -30,7 +30,9 @@ export class PluginWatcher {
   ) {}
 
   /** Resolves once the initial scan is done, so changes after it are seen. */
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    // Imported when watching starts (after the plugins load): a stdio host answers its client first.
+    const { watch } = await import('chokidar');
     const roots = this.paths.map((p) => resolve(p));
     // Only what lies below a configured path is filtered, so plugins may live under a dot-folder (~/.config/…).
     const ignored = (p: string) => roots.some((root) => p.startsWith(root + sep) && IGNORED.test(p.slice(root.length)));
