@@ -98,6 +98,36 @@ describe('hostile clients: fair shares', () => {
     expect((await post(h.url, 'mallory', modernRequest('after', 'tools/call', { name: 'ping', arguments: {} }))).status).toBe(200);
   });
 
+  it('a 2025-03-26 batch counts each request in flight: one that does not fit the share is refused whole (429) before anything runs', async () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...bearer('mallory') };
+    const init = await fetch(h.url, { method: 'POST', headers, body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'batcher', version: '1' } } }) });
+    const session = init.headers.get('mcp-session-id')!;
+    await init.text();
+    const inSession = { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-03-26' };
+    await (await fetch(h.url, { method: 'POST', headers: inSession, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) })).text();
+    const sleeps = (n: number, ms: number) => Array.from({ length: n }, (_, i) => ({ jsonrpc: '2.0', id: `b${i}`, method: 'tools/call', params: { name: 'sleep', arguments: { ms } } }));
+
+    // One request over the share: nothing of the batch runs (no tool is called, no audit line for it).
+    const callsBefore = h.host.logs.filter((l) => l.audit === true && l.target === 'sleep').length;
+    const over = await fetch(h.url, { method: 'POST', headers: inSession, body: JSON.stringify(sleeps(QUOTAS.inFlightPerPrincipal + 1, 10)) });
+    expect(over.status).toBe(429);
+    expect(over.headers.get('retry-after')).toBe('1');
+    expect(await over.json()).toMatchObject({ error: { code: -32029, data: { limit: 'inFlightPerPrincipal', max: QUOTAS.inFlightPerPrincipal } } });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.host.logs.filter((l) => l.audit === true && l.target === 'sleep').length).toBe(callsBefore);
+
+    // A batch that fits is served whole, and the share is given back when it ends.
+    const fits = await fetch(h.url, { method: 'POST', headers: inSession, body: JSON.stringify(sleeps(QUOTAS.inFlightPerPrincipal, 10)) });
+    expect(fits.status).toBe(200);
+    const answers = (await fits.json()) as Array<{ id: string; result?: { content: Array<{ text: string }> } }>;
+    expect(answers.map((a) => a.id).sort()).toEqual(['b0', 'b1', 'b2', 'b3']);
+    for (const a of answers) expect(a.result?.content[0]?.text).toBe('slept 10');
+    // The audit trail sees these four calls, so the count above would have seen a refused one run.
+    await expect.poll(() => h.host.logs.filter((l) => l.audit === true && l.target === 'sleep').length).toBe(callsBefore + QUOTAS.inFlightPerPrincipal);
+    expect((await post(h.url, 'mallory', modernRequest('after-batch', 'tools/call', { name: 'ping', arguments: {} }))).status).toBe(200);
+    await expectServing(h);
+  });
+
   it('slow bodies: 40 connections that never finish their body are cut after server.bodyTimeoutMs (408), others are served', async () => {
     const url = new URL(h.url);
     const started = Date.now();
