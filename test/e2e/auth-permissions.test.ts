@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jwks, modernRequest, openListenStream, postModern, signingKey, signToken, startJwksServer, startTestHost, writeConfig, type JwksServer, type SigningKey, type TestHost } from '../harness/index.js';
+import { connectWithToken, jwks, modernRequest, openListenStream, postModern, signingKey, signToken, startJwksServer, startTestHost, writeConfig, type JwksServer, type SigningKey, type TestHost } from '../harness/index.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/auth/secure-fixture', import.meta.url));
 const ISSUER = 'https://issuer.e2e.test';
@@ -27,23 +25,7 @@ async function rpc(url: string, token: string, body: unknown, session?: string) 
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : undefined };
 }
 
-/** An SDK 1.x client with a bearer token that records tools/list_changed; resolves once its GET stream is open. */
-async function connect(url: string, token: string) {
-  let opened!: () => void;
-  const streamOpen = new Promise<void>((resolve) => (opened = resolve));
-  const spy = async (input: string | URL, init?: RequestInit) => {
-    const res = await fetch(input, init);
-    if ((init?.method ?? 'GET') === 'GET' && res.status === 200) opened();
-    return res;
-  };
-  const client = new Client({ name: 'auth-e2e', version: '1.0.0' }, { capabilities: {} });
-  const toolsChanged: number[] = [];
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => void toolsChanged.push(Date.now()));
-  const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: spy, requestInit: { headers: { authorization: `Bearer ${token}` } } });
-  await client.connect(transport);
-  await streamOpen;
-  return { client, transport, toolsChanged };
-}
+const connect = (url: string, token: string) => connectWithToken(url, token, 'auth-e2e');
 
 const names = async (client: Client) => (await client.listTools()).tools.map((t) => t.name).sort();
 

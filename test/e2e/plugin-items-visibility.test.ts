@@ -6,11 +6,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sha256Hex, startTestHost, type TestHost } from '../harness/index.js';
+import { connectWithToken, sha256Hex, startTestHost, type TestHost } from '../harness/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const TOKENS = { keeper: 'keeper-token-0123456789abcdef', visitor: 'visitor-token-0123456789abcdef' } as const;
@@ -34,22 +31,7 @@ export default definePlugin({
 });
 `;
 
-/** An SDK 1.x client with a bearer token that records tools/list_changed; resolves once its GET stream is open. */
-async function connect(url: string, token: string) {
-  let opened!: () => void;
-  const streamOpen = new Promise<void>((resolve) => (opened = resolve));
-  const spy = async (input: string | URL, init?: RequestInit) => {
-    const res = await fetch(input, init);
-    if ((init?.method ?? 'GET') === 'GET' && res.status === 200) opened();
-    return res;
-  };
-  const client = new Client({ name: 'items-visibility-e2e', version: '1.0.0' }, { capabilities: {} });
-  const changes: number[] = [];
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changes.push(Date.now()));
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: spy, requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-  await streamOpen;
-  return { client, changes };
-}
+const connect = (url: string, token: string) => connectWithToken(url, token, 'items-visibility-e2e');
 
 let root: string;
 let host: TestHost;
@@ -87,16 +69,16 @@ describe('run-time item changes and visibility', () => {
     const visitor = await connect(host.url, TOKENS.visitor);
     try {
       expect((await keeper.client.callTool({ name: 'add_tool', arguments: { name: 'vault_open', scope: 'vault' } })).content).toEqual([{ type: 'text', text: 'added' }]);
-      await vi.waitFor(() => expect(keeper.changes).toHaveLength(1), { timeout: 10_000, interval: 20 });
+      await vi.waitFor(() => expect(keeper.toolsChanged).toHaveLength(1), { timeout: 10_000, interval: 20 });
       expect((await keeper.client.listTools()).tools.map((t) => t.name)).toContain('vault_open');
       // The visitor's visible catalog did not change: no notification, and the tool is not listed.
       await sleep(500);
-      expect(visitor.changes).toEqual([]);
+      expect(visitor.toolsChanged).toEqual([]);
       expect((await visitor.client.listTools()).tools.map((t) => t.name)).toEqual(['add_tool']);
 
       await visitor.client.callTool({ name: 'add_tool', arguments: { name: 'lobby' } });
-      await vi.waitFor(() => expect(visitor.changes).toHaveLength(1), { timeout: 10_000, interval: 20 });
-      await vi.waitFor(() => expect(keeper.changes).toHaveLength(2), { timeout: 10_000, interval: 20 });
+      await vi.waitFor(() => expect(visitor.toolsChanged).toHaveLength(1), { timeout: 10_000, interval: 20 });
+      await vi.waitFor(() => expect(keeper.toolsChanged).toHaveLength(2), { timeout: 10_000, interval: 20 });
       expect((await visitor.client.callTool({ name: 'lobby', arguments: {} })).content).toEqual([{ type: 'text', text: 'lobby' }]);
     } finally {
       await keeper.client.close();

@@ -7,6 +7,9 @@ import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 
 export interface SigningKey {
@@ -92,4 +95,25 @@ export function writeConfig(config: unknown, files: Record<string, string> = {})
   writeFileSync(file, JSON.stringify(config, null, 2));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return { file, dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * An SDK 1.x client calling with a bearer token, recording the time of each tools/list_changed it
+ * hears; resolves once its GET stream is open (so no notification sent after it is missed).
+ */
+export async function connectWithToken(url: string, token: string, name = 'auth-e2e'): Promise<{ client: Client; transport: StreamableHTTPClientTransport; toolsChanged: number[] }> {
+  let opened!: () => void;
+  const streamOpen = new Promise<void>((resolve) => (opened = resolve));
+  const spy = async (input: string | URL, init?: RequestInit) => {
+    const res = await fetch(input, init);
+    if ((init?.method ?? 'GET') === 'GET' && res.status === 200) opened();
+    return res;
+  };
+  const client = new Client({ name, version: '1.0.0' }, { capabilities: {} });
+  const toolsChanged: number[] = [];
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => void toolsChanged.push(Date.now()));
+  const transport = new StreamableHTTPClientTransport(new URL(url), { fetch: spy, requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  await client.connect(transport);
+  await streamOpen;
+  return { client, transport, toolsChanged };
 }
