@@ -12,5 +12,6 @@ export interface ConfigOverrides {
   plugins?: { paths?: string[]; watch?: boolean };
   admin?: { port?: number; host?: string };
   protocol?: { requestStateSecret?: string };
+  cluster?: { redisUrl?: string; replicaId?: string };
   auth?: { stdioPrincipal?: { id: string; scopes?: string[]; roles?: string[] } };
 }

@@ -16,6 +16,8 @@ import type { ConfigOverrides } from './ConfigOverrides.js';
  * | `MCP_HOST_STDIO`           | `stdio`                  | `1`, `true`, `0`, `false`                   |
  * | `MCP_HOST_PLUGINS`         | `plugins.paths`          | `path.delimiter` separated, against `cwd`   |
  * | `MCP_HOST_REQUEST_STATE_SECRET` | `protocol.requestStateSecret` | (keeps the secret out of config files) |
+ * | `MCP_HOST_REDIS_URL`       | `cluster.redisUrl`       | turns replicas on                            |
+ * | `MCP_HOST_REPLICA_ID`      | `cluster.replicaId`      |                                             |
  * | `MCP_HOST_STDIO_PRINCIPAL` | `auth.stdioPrincipal.id` | who the stdio client is                      |
  * | `MCP_HOST_STDIO_SCOPES`    | `auth.stdioPrincipal.scopes` | comma separated (with the principal)     |
  * | `MCP_HOST_STDIO_ROLES`     | `auth.stdioPrincipal.roles`  | comma separated (with the principal)     |
@@ -74,6 +76,11 @@ export function envOverrides(env: NodeJS.ProcessEnv = process.env, cwd: string =
 
   const secret = get('MCP_HOST_REQUEST_STATE_SECRET');
   if (secret !== undefined) overrides.protocol = { requestStateSecret: secret };
+
+  // A replica's Redis and name usually come from its deployment, not from the shared config file.
+  const redisUrl = get('MCP_HOST_REDIS_URL');
+  const replicaId = get('MCP_HOST_REPLICA_ID');
+  if (redisUrl !== undefined || replicaId !== undefined) overrides.cluster = { ...(redisUrl !== undefined ? { redisUrl } : {}), ...(replicaId !== undefined ? { replicaId } : {}) };
 
   // stdio carries no tokens: whoever launches the host names its client's principal (MCP spec: env credentials).
   const principal = get('MCP_HOST_STDIO_PRINCIPAL');

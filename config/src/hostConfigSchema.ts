@@ -2,6 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { auditSchema, authSchema, limitsSchema, maskingSchema, permissionsSchema, pluginMaskingSchema } from './securityConfigSchema.js';
 import { adminSchema, telemetrySchema } from './opsConfigSchema.js';
+import { clusterSchema } from './clusterConfigSchema.js';
 
 /*
  * Every object is strict so that a typo (`server.prot`) is an error instead of a silently ignored
@@ -182,8 +183,12 @@ export const hostConfigSchema = z
     /** The admin listener (health, /metrics, admin API and UI); absent = none. */
     admin: adminSchema.optional(),
     telemetry: telemetrySchema.prefault({}),
+    /** Replicas sharing sessions, events, limits and notifications through Redis; absent = one process. */
+    cluster: clusterSchema.optional(),
   })
-  .strict();
+  .strict()
+  // Every replica must open the requestState another sealed: a random per-process secret would not.
+  .refine((c) => c.cluster === undefined || c.protocol.requestStateSecret !== undefined, { error: 'cluster needs protocol.requestStateSecret (MCP_HOST_REQUEST_STATE_SECRET), the same on every replica: a requestState sealed by one replica is opened by another', path: ['protocol', 'requestStateSecret'] });
 
 /** The complete, validated host configuration, every default filled in. */
 export type HostConfig = z.output<typeof hostConfigSchema>;
@@ -202,4 +207,5 @@ export type QuotasConfig = HostConfig['server']['quotas'];
 export type AuditConfig = NonNullable<HostConfig['audit']>;
 export type AdminConfig = NonNullable<HostConfig['admin']>;
 export type TelemetryConfig = HostConfig['telemetry'];
+export type ClusterConfig = NonNullable<HostConfig['cluster']>;
 export type PermissionsConfig = NonNullable<PluginSettings['permissions']>;
