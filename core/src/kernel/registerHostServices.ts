@@ -20,7 +20,9 @@ import { HostState } from '../admin/HostState.js';
 import { HostTelemetry, type HostTelemetryOptions } from '../telemetry/HostTelemetry.js';
 import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
-import { ADMIN, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { RedisLink } from '../cluster/RedisLink.js';
+import type { ClusterBus } from '../cluster/ClusterBus.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -52,6 +54,8 @@ export interface OptionalModules {
    * once it is answering (Host.start sets it then); until then the engine sees the empty catalog.
    */
   PluginSupervisor?: typeof PluginSupervisor;
+  /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -87,6 +91,12 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   const telemetry = (c: DependencyContainer) => c.resolve<HostTelemetry>(TELEMETRY);
 
   root.register(HOST_CONFIG, { useValue: config });
+  if (config.cluster) {
+    const cluster = loaded(modules.cluster, 'cluster');
+    single(root, REDIS, (c) => new cluster.RedisLink(config.cluster!, logger(c)));
+    single(root, CLUSTER_BUS, (c) => new cluster.ClusterBus(c.resolve<RedisLink>(REDIS), logger(c)));
+  }
+  const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
   single(root, SECURITY, () => new HostSecurity(config));
   single(root, HOST_STATE, () => new HostState());
   single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
@@ -136,7 +146,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const t = telemetry(c);
     const state = c.resolve<HostState>(HOST_STATE);
     return new (loaded(modules.AdminServer, 'AdminServer'))({
-      config: config.admin, logger: logger(c), registry: t.registry, readiness: () => readinessOf(state, plugins(c)),
+      config: config.admin, logger: logger(c), registry: t.registry, readiness: () => readinessOf(state, plugins(c), redis(c)),
       api: { auth: config.auth, mcpUrl: () => state.mcpUrl, plugins: () => plugins(c), notifier: () => c.resolve<Notifier>(NOTIFIER), quotas: security(c).quotas, feed: t.feed },
     });
   });

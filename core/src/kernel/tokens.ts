@@ -24,3 +24,7 @@ export const TELEMETRY = Symbol.for('mcp-host:token:telemetry');
 export const HOST_STATE = Symbol.for('mcp-host:token:host-state');
 /** The admin listener: health, /metrics, admin API and UI (AdminServer; resolved only when `admin` is configured). */
 export const ADMIN = Symbol.for('mcp-host:token:admin');
+/** The cluster's Redis connections (RedisLink; registered only with `cluster`). */
+export const REDIS = Symbol.for('mcp-host:token:redis');
+/** Messages between replicas (ClusterBus; only with `cluster`). */
+export const CLUSTER_BUS = Symbol.for('mcp-host:token:cluster-bus');
