@@ -22,7 +22,8 @@ import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
-import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -55,7 +56,7 @@ export interface OptionalModules {
    */
   PluginSupervisor?: typeof PluginSupervisor;
   /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus };
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -95,6 +96,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const cluster = loaded(modules.cluster, 'cluster');
     single(root, REDIS, (c) => new cluster.RedisLink(config.cluster!, logger(c)));
     single(root, CLUSTER_BUS, (c) => new cluster.ClusterBus(c.resolve<RedisLink>(REDIS), logger(c)));
+    single(root, SESSION_STORE, (c) => new cluster.RedisSessionStore(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), config.server.sessionIdleTimeoutMs, logger(c)));
   }
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
   single(root, SECURITY, () => new HostSecurity(config));
@@ -160,6 +162,6 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   );
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
-    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas }, logger(c));
+    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, sessionStore: config.cluster ? c.resolve<RedisSessionStore>(SESSION_STORE) : undefined }, logger(c));
   });
 }
