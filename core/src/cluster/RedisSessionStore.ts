@@ -112,6 +112,20 @@ export class RedisSessionStore implements SessionStorePort {
     if (this.link.up) void this.link.redis.eval(RELEASE, 1, this.link.key('hold', id), this.replicaId).catch(() => {});
   }
 
+  onReconnect(handler: () => void): () => void {
+    let wasUp = this.link.up;
+    return this.link.onChange((up) => {
+      if (up && !wasUp) handler();
+      wasUp = up;
+    });
+  }
+
+  restore(id: string, record: SessionRecord, holdsStream: boolean): void {
+    const pipeline = this.link.redis.pipeline().set(this.key(id), JSON.stringify(record), 'PX', this.idleMs, 'NX');
+    if (holdsStream) pipeline.set(this.link.key('hold', id), this.replicaId, 'PX', this.link.config.leaseMs, 'NX');
+    pipeline.exec().catch(() => {});
+  }
+
   /** Renews every hold of this replica in one pipeline. */
   private renew(): void {
     if (this.holds.size === 0 || !this.link.up) return;

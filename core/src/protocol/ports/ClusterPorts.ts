@@ -84,4 +84,11 @@ export interface SessionStorePort {
   hold(id: string, takeOver: boolean): Promise<StreamHold>;
   /** Gives the hold back (the stream closed here). */
   release(id: string): void;
+  /**
+   * Calls `handler` each time the store comes back after being unreachable (a restarted Redis may
+   * have lost everything): replicas then store again what their copies know.
+   */
+  onReconnect(handler: () => void): () => void;
+  /** Stores a record again unless a newer one is there; takes the stream hold again if free. */
+  restore(id: string, record: SessionRecord, holdsStream: boolean): void;
 }

@@ -60,7 +60,13 @@ export class HttpSessions {
         return true;
       },
     };
-    this.unlisten = store.listen((event) => this.onRemote(event));
+    const unlisten = store.listen((event) => this.onRemote(event));
+    // A Redis that restarted lost the sessions: every replica stores again those it has copies of, so they survive.
+    const unreconnect = store.onReconnect(() => {
+      for (const [id, s] of this.sessions) store.restore(id, s.record(), s.standalone !== undefined);
+      logger.info({ sessions: this.sessions.size }, 'sessions stored again after Redis returned (what it lost is restored from the copies here)');
+    });
+    this.unlisten = () => (unlisten(), unreconnect());
   }
 
   get size(): number {
