@@ -82,18 +82,38 @@ export function settle(server) {
   });
 }
 
-/** Stops one child: SIGTERM, then SIGKILL after a grace period. */
+/**
+ * Stops one child: SIGTERM, then SIGKILL after a grace period. Stopping one already being stopped
+ * waits for that stop (a second SIGTERM would make the host exit without its graceful shutdown).
+ */
 export async function stopServer(server) {
   if (!server || server.exited) return;
-  const gone = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), KILL_GRACE_MS);
-  await gone;
-  clearTimeout(timer);
+  server.stopping ??= (async () => {
+    const gone = new Promise((resolve) => server.child.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    const timer = setTimeout(() => server.child.kill('SIGKILL'), KILL_GRACE_MS);
+    await gone;
+    clearTimeout(timer);
+  })();
+  await server.stopping;
+}
+
+const cleanups = new Set();
+/**
+ * Runs `fn` at the next stopAll (the end of the run, a crash, SIGINT/SIGTERM, the hard limit) once
+ * every child has stopped: for what the children leave outside themselves (e.g. Redis keys).
+ * Returns its removal, for a scenario that cleaned up itself.
+ */
+export function atStopAll(fn) {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
 }
 
 export async function stopAll() {
   await Promise.all([...live].map(stopServer));
+  const pending = [...cleanups];
+  cleanups.clear();
+  await Promise.allSettled(pending.map((fn) => fn()));
 }
 
 /** Last resort on exit: synchronous SIGKILL of whatever is still running. */

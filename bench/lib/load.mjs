@@ -70,8 +70,9 @@ export async function measure(url, request, { idReplacement = false, durationS =
  * resolves with a sample. All servers are started and checked first (an idle server costs no CPU),
  * each is warmed up, then the measurement time is cut into `loadOptions.rounds` slices run
  * A B C, C B A, A B C…, so whatever else the machine does falls on every server alike and the
- * ratios hold even when absolute numbers drift. Every answer is checked again at the end.
- * Resolves with `{ [key]: { m, sample } }`.
+ * ratios hold even when absolute numbers drift. Every answer is checked again at the end; then an
+ * entry's optional `after(url)` measures what it wants on the warm server before it stops.
+ * Resolves with `{ [key]: { m, sample, after } }`.
  */
 export async function compare(entries) {
   const servers = [];
@@ -94,6 +95,7 @@ export async function compare(entries) {
       for (const i of order) out[entries[i].key].runs.push(await once({ ...opts[i], duration: durationS / rounds }));
     }
     for (const p of prepared) await p.check();
+    for (const [i, e] of entries.entries()) if (e.after) out[e.key].after = await e.after(servers[i].url);
     for (const v of Object.values(out)) v.m = aggregate(v.runs, durationS);
     for (const v of Object.values(out)) delete v.runs;
     return out;
