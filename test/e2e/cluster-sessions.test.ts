@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pluginPath, startTestHost, type TestHost } from '../harness/index.js';
+import { connectModernHttpClient, startTestHost, type TestHost } from '../harness/index.js';
 
 const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
 const SECRET = 'cluster-sessions-secret-0123456789';
@@ -124,6 +124,27 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
     expect(new Set(flood)).toEqual(new Set([404]));
     const { client } = await connect(urls);
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+  });
+
+  it('serves a 2026-07-28 client (SDK 2.x) on any replica: a requestState sealed by one is opened by another', async () => {
+    const rotating = rotatingFetch(urls);
+    const { client } = await connectModernHttpClient(urls()[0], {
+      fetch: rotating.fetch as typeof fetch,
+      onElicit: () => ({ action: 'accept', content: { name: 'Ada' } }),
+      onSample: () => ({ role: 'assistant', content: { type: 'text', text: 'Paris' }, model: 'm' }),
+    });
+    for (let i = 0; i < 3; i++) {
+      // Each input_required round trip is a new request: the answer goes to the next replica with the sealed state.
+      const e = await client.callTool({ name: 'test_input_required_result_elicitation', arguments: {} });
+      expect(JSON.stringify(e.content)).toContain('Hello, Ada!');
+      const s = await client.callTool({ name: 'test_input_required_result_sampling', arguments: {} });
+      expect(JSON.stringify(s.content)).toContain('Paris');
+      const progress: number[] = [];
+      await client.callTool({ name: 'test_tool_with_progress', arguments: {} }, { onprogress: (p: { progress: number }) => progress.push(p.progress) });
+      expect(progress.length).toBeGreaterThan(0);
+    }
+    expect(new Set(rotating.landed).size).toBe(3);
     await client.close();
   });
 
