@@ -5,6 +5,7 @@
  * replica until the health check (/readyz) takes it out, and it is put back once it serves again.
  * Counts come from each replica's own /metrics.
  */
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modernRequest, operationCounts, postModern, startCluster, type TestCluster } from '../harness/index.js';
 
@@ -49,6 +50,20 @@ describe('cluster: HAProxy balances every request over the replicas and takes a 
       for (let i = 1; i < requests.length; i++) expect(requests[i][2]).not.toBe(requests[i - 1][2]);
     }
     expect(Math.max(...[...byConnection.values()].map((requests) => new Set(requests.map((r) => r[2])).size))).toBe(3);
+  });
+
+  it('a client speaking garbage is answered 400 by HAProxy: no replica sees it, and the cluster goes on serving', async () => {
+    const before = await operationCounts(cluster, {});
+    const { port } = new URL(cluster.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: x\r\nBad Header\r\n\r\n'));
+      let text = '';
+      socket.setEncoding('utf8').on('data', (d) => (text += d)).once('end', () => resolve(text)).once('error', reject);
+      socket.setTimeout(5000, () => reject(new Error(`no answer; got ${text}`)));
+    });
+    expect(answer).toMatch(/^HTTP\/1\.[01] 400 /);
+    expect(await operationCounts(cluster, {})).toEqual(before);
+    expect(await listToolsTimes(3)).toEqual([1, 1, 1]);
   });
 
   it('a replica killed with SIGKILL is taken out within seconds, no request fails meanwhile, and it is put back once restarted', async () => {
