@@ -162,7 +162,10 @@ export async function startCluster(options: StartClusterOptions = {}): Promise<T
   };
 
   try {
-    replicas.push(...(await Promise.all(ports.map((_, i) => startReplica(i)))));
+    // Settled, not raced: a replica that fails to start must not leave the others running unseen by stop().
+    const started = await Promise.allSettled(ports.map((_, i) => startReplica(i).then((host) => (replicas[i] = host))));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
 
     const cfgFile = join(dir, 'haproxy.cfg');
     writeFileSync(cfgFile, haproxyConfigFor(count));
