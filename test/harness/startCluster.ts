@@ -74,14 +74,16 @@ async function freePorts(count: number): Promise<number[]> {
   return [...ports];
 }
 
-/** The shipped haproxy.cfg with its r1 `server` line repeated for each replica (r2, r3… dropped first). */
+/** The shipped haproxy.cfg with each backend's r1 `server` line repeated for each replica (its r2, r3… lines dropped). */
 function haproxyConfigFor(replicas: number): string {
   const lines = readFileSync(HAPROXY_CFG, 'utf8').split('\n');
-  const first = lines.findIndex((l) => /^\s*server r1 /.test(l));
-  if (first === -1) throw new Error(`${HAPROXY_CFG} has no "server r1" line`);
-  const template = lines[first];
-  const servers = Array.from({ length: replicas }, (_, i) => template.replaceAll('r1', `r${i + 1}`).replaceAll('R1_', `R${i + 1}_`));
-  return [...lines.slice(0, first), ...servers, ...lines.slice(first).filter((l) => !/^\s*server r\d+ /.test(l))].join('\n');
+  if (!lines.some((l) => /^\s*server r1 /.test(l))) throw new Error(`${HAPROXY_CFG} has no "server r1" line`);
+  return lines
+    .flatMap((line) => {
+      if (/^\s*server r1 /.test(line)) return Array.from({ length: replicas }, (_, i) => line.replaceAll('r1', `r${i + 1}`).replaceAll('R1_', `R${i + 1}_`));
+      return /^\s*server r\d+ /.test(line) ? [] : [line];
+    })
+    .join('\n');
 }
 
 /** The keys under `prefix`, deleted (SCAN + DEL, never KEYS: the machine's Redis is shared). */
