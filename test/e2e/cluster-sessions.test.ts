@@ -7,18 +7,18 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { ElicitRequestSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pluginPath, startTestHost, type TestHost } from '../harness/index.js';
+import { connectModernHttpClient, sha256Hex, startTestHost, type TestHost } from '../harness/index.js';
 
 const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
 const SECRET = 'cluster-sessions-secret-0123456789';
 
 /** Replicas sharing one Redis (no load balancer: the tests pick the replica of every request). */
-async function startReplicas(n: number): Promise<TestHost[]> {
+async function startReplicas(n: number, extra: Record<string, unknown> = {}): Promise<TestHost[]> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-host-replicas-'));
   return Promise.all(
     Array.from({ length: n }, (_, i) => {
       const file = join(dir, `r${i + 1}.json`);
-      writeFileSync(file, JSON.stringify({ cluster: { redisUrl: 'redis://127.0.0.1:6379', replicaId: `r${i + 1}`, keyPrefix: PREFIX, leaseMs: 3000 }, protocol: { requestStateSecret: SECRET } }));
+      writeFileSync(file, JSON.stringify({ cluster: { redisUrl: 'redis://127.0.0.1:6379', replicaId: `r${i + 1}`, keyPrefix: PREFIX, leaseMs: 3000 }, protocol: { requestStateSecret: SECRET }, ...extra }));
       return startTestHost({ args: ['--config', file] });
     }),
   );
@@ -127,6 +127,27 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
     await client.close();
   });
 
+  it('serves a 2026-07-28 client (SDK 2.x) on any replica: a requestState sealed by one is opened by another', async () => {
+    const rotating = rotatingFetch(urls);
+    const { client } = await connectModernHttpClient(urls()[0], {
+      fetch: rotating.fetch as typeof fetch,
+      onElicit: () => ({ action: 'accept', content: { name: 'Ada' } }),
+      onSample: () => ({ role: 'assistant', content: { type: 'text', text: 'Paris' }, model: 'm' }),
+    });
+    for (let i = 0; i < 3; i++) {
+      // Each input_required round trip is a new request: the answer goes to the next replica with the sealed state.
+      const e = await client.callTool({ name: 'test_input_required_result_elicitation', arguments: {} });
+      expect(JSON.stringify(e.content)).toContain('Hello, Ada!');
+      const s = await client.callTool({ name: 'test_input_required_result_sampling', arguments: {} });
+      expect(JSON.stringify(s.content)).toContain('Paris');
+      const progress: number[] = [];
+      await client.callTool({ name: 'test_tool_with_progress', arguments: {} }, { onprogress: (p: { progress: number }) => progress.push(p.progress) });
+      expect(progress.length).toBeGreaterThan(0);
+    }
+    expect(new Set(rotating.landed).size).toBe(3);
+    await client.close();
+  });
+
   it('keeps every session usable when a replica is killed (SIGKILL)', async () => {
     const clients = await Promise.all(Array.from({ length: 6 }, () => connect(urls)));
     for (const c of clients) await c.client.listTools();
@@ -139,5 +160,43 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
       expect((await c.client.listTools()).tools.length).toBeGreaterThan(0);
     }
     await Promise.all(clients.map((c) => c.client.close()));
+  });
+});
+
+describe('another principal presenting a session id, on any replica', () => {
+  const ALICE = 'alice-token-0123456789abcdef';
+  const BOB = 'bob-token-0123456789abcdef';
+  let replicas: TestHost[];
+
+  beforeAll(async () => {
+    replicas = await startReplicas(2, { auth: { serviceTokens: [{ name: 'alice', sha256: sha256Hex(ALICE) }, { name: 'bob', sha256: sha256Hex(BOB) }] } });
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(replicas?.map((r) => r.stop()) ?? []);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${PREFIX}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it("is told the session does not exist (404, as for an unknown id), cannot end it or take its stream, and the owner's session goes on", async () => {
+    const client = new Client({ name: 'alice', version: '1' }, { capabilities: {} });
+    const transport = new StreamableHTTPClientTransport(new URL(replicas[0].url), { requestInit: { headers: { authorization: `Bearer ${ALICE}` } } });
+    await client.connect(transport);
+    const id = transport.sessionId!;
+    const as = (token: string, method: string, extra: Record<string, string> = {}) =>
+      Promise.all(replicas.map((r) => fetch(r.url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25', ...extra }, ...(method === 'POST' ? { body: JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'tools/list' }) } : {}) }).then(async (res) => ({ status: res.status, body: await res.text() }))));
+    for (const r of await as(BOB, 'POST')) {
+      expect(r.status).toBe(404);
+      expect(r.body).toContain('Session not found');
+    }
+    for (const r of await as(BOB, 'DELETE')) expect(r.status).toBe(404);
+    for (const r of await as(BOB, 'GET', { 'last-event-id': 'x_1' })) expect(r.status).toBe(404);
+    // Alice's session is untouched, on both replicas.
+    for (const r of replicas) {
+      const res = await fetch(r.url, { method: 'POST', headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' }, body: JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'tools/list' }) });
+      expect(res.status).toBe(200);
+    }
+    await client.close();
   });
 });

@@ -30,3 +30,5 @@ export const REDIS = Symbol.for('mcp-host:token:redis');
 export const CLUSTER_BUS = Symbol.for('mcp-host:token:cluster-bus');
 /** Legacy sessions shared by the replicas (RedisSessionStore; only with `cluster`). */
 export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
+/** Requests forwarded to the replica keeping what they name, a task (BusForwarder; only with `cluster`). */
+export const FORWARDER = Symbol.for('mcp-host:token:forwarder');
