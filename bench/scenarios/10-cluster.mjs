@@ -14,7 +14,9 @@
 //   replicas, the change announced by bench_trigger (a plugin's NOTIFICATIONS.listChanged) on one of
 //   them: time until the last stream anywhere has its notifications/tools/list_changed (median of
 //   rounds; target ≤ 150 ms). The other replicas hear of it through the cluster bus (Redis pub/sub).
-//   Each stream must get each change once: a second copy on a stream is counted.
+//   Each stream must get each change once: a second copy on a stream is counted. Scenario 6 (one
+//   process, all 1,000 streams) runs beside it, rounds alternating, as the reference: on a busy
+//   machine its time moves as much as the cluster's, and the two together say what the bus adds.
 import { startHost, stopServer } from '../lib/children.mjs';
 import { compare, pairedRatio } from '../lib/load.mjs';
 import { expectToolText, legacyRequest, modernRequest, modernToolCall, openLegacySession, pool } from '../lib/mcp.mjs';
@@ -43,7 +45,7 @@ export async function run({ quick }) {
   try {
     const one = await oneReplica(standalone, replica);
     const elsewhere = await sessionElsewhere(replica, quick);
-    const republish = await republishOverReplicas(replica, quick);
+    const republish = await republishOverReplicas(standalone, replica, quick);
     return { rows: [...one.rows, ...elsewhere.rows, ...republish.rows], targets: [...one.targets, ...republish.targets] };
   } finally {
     await redis.cleanup();
@@ -143,95 +145,135 @@ async function firstRequests(urlA, urlB, n) {
   return { first: median(first), again: median(again), n };
 }
 
-async function republishOverReplicas(replica, quick) {
+async function republishOverReplicas(standalone, replica, quick) {
   const NAME = `10 cluster: republish to ${LISTENERS.toLocaleString('en-US')} listen streams over ${REPLICAS} replicas`;
-  const rounds = quick ? 3 : 5;
+  const SERVER = `mcp-host, change announced on replica 1 of ${REPLICAS}`;
+  const rounds = quick ? 3 : 7;
   const servers = [];
-  const streams = [];
+  const groups = [];
   try {
-    // Started side by side: a start is mostly waiting (imports, Redis), and on a busy machine three in a row take long.
-    const starts = await Promise.allSettled(Array.from({ length: REPLICAS }, (_, r) => startHost(`mcp-host replica ${r + 1}`, PLUGINS, { config: replica(`bench-r${r + 1}`) })));
+    // Started side by side: a start is mostly waiting (imports, Redis), and on a busy machine four in a row take long.
+    const starts = await Promise.allSettled([
+      ...Array.from({ length: REPLICAS }, (_, r) => startHost(`mcp-host replica ${r + 1}`, PLUGINS, { config: replica(`bench-r${r + 1}`) })),
+      startHost('mcp-host (one process)', PLUGINS, { config: { ...standalone, protocol: { ...standalone.protocol, maxListenStreams: 2000 } } }),
+    ]);
     servers.push(...starts.filter((s) => s.status === 'fulfilled').map((s) => s.value));
     const failed = starts.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const replicaOf = (i) => i % REPLICAS;
-    // Each stream remembers what it has seen; a waiter per stream resolves on the awaited marker.
-    const state = Array.from({ length: LISTENERS }, () => ({ buf: '', want: undefined, resolve: undefined }));
-    let duplicates = 0;
-    const waitFor = (i, marker) => new Promise((resolve) => Object.assign(state[i], { buf: '', want: marker, resolve }));
-    const onData = (i) => (chunk) => {
-      const s = state[i];
-      s.buf += chunk;
-      if (s.want && s.buf.includes(s.want)) {
-        const resolve = s.resolve;
-        Object.assign(s, { buf: '', want: undefined, resolve: undefined });
-        resolve(performance.now());
-      } else if (!s.want && s.buf.includes(CHANGED)) {
-        // A change this stream already had, delivered again (by its own replica and by the bus?).
-        duplicates++;
-        s.buf = '';
-      } else if (s.buf.length > 65_536) s.buf = s.buf.slice(-1024);
-    };
     const t0 = performance.now();
-    const acks = [];
-    await pool(LISTENERS, 50, async (i) => {
-      const ack = waitFor(i, ACK);
-      const request = modernRequest('subscriptions/listen', { notifications: { toolsListChanged: true } }, { id: `listen-${i}`, accept: 'text/event-stream' });
-      streams.push(await openStream(servers[replicaOf(i)].url, { method: 'POST', ...request }, onData(i)));
-      acks.push(ack);
-    });
-    await withTimeout(Promise.all(acks), () => 'acknowledgements of the listen streams');
+    const cluster = await openListeners(servers.slice(0, REPLICAS).map((s) => s.url));
+    groups.push(cluster);
     const openMs = performance.now() - t0;
+    // Scenario 6 beside it, rounds alternating: what the same machine gives one process at the same moments.
+    const single = await openListeners([servers[REPLICAS].url]);
+    groups.push(single);
 
-    const trigger = modernToolCall('bench_trigger', {});
     const lasts = [];
     const firsts = [];
     const remoteFirsts = [];
+    const singleLasts = [];
     // Round 0 warms up (JIT, buffers, the bus) and is not counted.
     for (let round = 0; round <= rounds; round++) {
-      const arrivals = state.map((_, i) => waitFor(i, CHANGED));
-      const start = performance.now();
-      await expectToolText(servers[0].url, trigger, 'triggered', 'bench_trigger on replica 1');
-      const times = (await withTimeout(Promise.all(arrivals), () => missing(state, replicaOf, round))).map((t) => t - start);
-      if (round > 0) {
-        lasts.push(Math.max(...times));
-        firsts.push(Math.min(...times));
-        remoteFirsts.push(Math.min(...times.filter((_, i) => replicaOf(i) !== 0)));
+      for (const which of round % 2 === 0 ? ['cluster', 'single'] : ['single', 'cluster']) {
+        if (which === 'single') {
+          const times = await single.change(servers[REPLICAS].url, round);
+          if (round > 0) singleLasts.push(Math.max(...times));
+        } else {
+          const times = await cluster.change(servers[0].url, round);
+          if (round > 0) {
+            lasts.push(Math.max(...times));
+            firsts.push(Math.min(...times));
+            remoteFirsts.push(Math.min(...times.filter((_, i) => cluster.replicaOf(i) !== 0)));
+          }
+        }
+        await new Promise((r) => setTimeout(r, 200));
       }
-      await new Promise((r) => setTimeout(r, 200));
     }
     const last = median(lasts);
+    const { duplicates } = cluster;
     const note =
       `last of ${LISTENERS.toLocaleString('en-US')} notified after ${last.toFixed(1)} ms (median of ${rounds} rounds; worst ${Math.max(...lasts).toFixed(1)} ms; ` +
       `first stream ${median(firsts).toFixed(1)} ms, first on another replica ${median(remoteFirsts).toFixed(1)} ms; ${duplicates} duplicate${duplicates === 1 ? '' : 's'}; ` +
       `streams opened in ${(openMs / 1000).toFixed(1)} s)`;
+    const reference = `last of ${LISTENERS.toLocaleString('en-US')} notified after ${median(singleLasts).toFixed(1)} ms (scenario 6, its rounds alternating with the cluster's; worst ${Math.max(...singleLasts).toFixed(1)} ms)`;
     return {
-      rows: [noteRow(NAME, `mcp-host, change announced on replica 1 of ${REPLICAS}`, note, { lastMs: last, roundsMs: lasts, duplicates })],
+      rows: [
+        noteRow(NAME, SERVER, note, { lastMs: last, roundsMs: lasts, duplicates }),
+        noteRow(NAME, 'mcp-host, one process, all streams (reference)', reference, { lastMs: median(singleLasts), roundsMs: singleLasts }),
+      ],
       targets: [target(`republish to ${LISTENERS} listeners over ${REPLICAS} replicas: ms until the last stream`, last, { max: 150 })],
     };
   } catch (e) {
     // The throughput measurements above stand; the republish is reported as failed, with why.
     return {
-      rows: [noteRow(NAME, `mcp-host, change announced on replica 1 of ${REPLICAS}`, `FAILED: ${e.message}`)],
+      rows: [noteRow(NAME, SERVER, `FAILED: ${e.message}`)],
       targets: [target(`republish to ${LISTENERS} listeners over ${REPLICAS} replicas: ms until the last stream`, NaN, { max: 150 })],
     };
   } finally {
-    for (const s of streams) s.close();
+    for (const g of groups) g.close();
     await Promise.all(servers.map(stopServer));
   }
 }
 
+/**
+ * LISTENERS modern `subscriptions/listen` streams spread over `urls` in turn, each acknowledged.
+ * `change(url, round)` calls bench_trigger on `url` and resolves with, per stream, the ms until it
+ * had the notifications/tools/list_changed; `duplicates` counts changes a stream had twice.
+ */
+async function openListeners(urls) {
+  const replicaOf = (i) => i % urls.length;
+  const streams = [];
+  // Each stream remembers what it has seen; a waiter per stream resolves on the awaited marker.
+  const state = Array.from({ length: LISTENERS }, () => ({ buf: '', want: undefined, resolve: undefined }));
+  const group = { replicaOf, duplicates: 0, close: () => streams.forEach((s) => s.close()) };
+  const waitFor = (i, marker) => new Promise((resolve) => Object.assign(state[i], { buf: '', want: marker, resolve }));
+  const onData = (i) => (chunk) => {
+    const s = state[i];
+    s.buf += chunk;
+    if (s.want && s.buf.includes(s.want)) {
+      const resolve = s.resolve;
+      Object.assign(s, { buf: '', want: undefined, resolve: undefined });
+      resolve(performance.now());
+    } else if (!s.want && s.buf.includes(CHANGED)) {
+      // A change this stream already had, delivered again (by its own replica and by the bus?).
+      group.duplicates++;
+      s.buf = '';
+    } else if (s.buf.length > 65_536) s.buf = s.buf.slice(-1024);
+  };
+  try {
+    const acks = [];
+    await pool(LISTENERS, 50, async (i) => {
+      const ack = waitFor(i, ACK);
+      const request = modernRequest('subscriptions/listen', { notifications: { toolsListChanged: true } }, { id: `listen-${i}`, accept: 'text/event-stream' });
+      streams.push(await openStream(urls[replicaOf(i)], { method: 'POST', ...request }, onData(i)));
+      acks.push(ack);
+    });
+    await withTimeout(Promise.all(acks), () => 'acknowledgements of the listen streams');
+  } catch (e) {
+    group.close();
+    throw e;
+  }
+  const trigger = modernToolCall('bench_trigger', {});
+  group.change = async (url, round) => {
+    const arrivals = state.map((_, i) => waitFor(i, CHANGED));
+    const start = performance.now();
+    await expectToolText(url, trigger, 'triggered', 'bench_trigger');
+    return (await withTimeout(Promise.all(arrivals), () => missing(state, replicaOf, urls.length, round))).map((t) => t - start);
+  };
+  return group;
+}
+
 /** Which streams, on which replicas, did not have the change: says whether it reached the other replicas at all. */
-function missing(state, replicaOf, round) {
-  const waiting = Array(REPLICAS).fill(0);
-  const total = Array(REPLICAS).fill(0);
+function missing(state, replicaOf, replicas, round) {
+  const waiting = Array(replicas).fill(0);
+  const total = Array(replicas).fill(0);
   state.forEach((s, i) => {
     total[replicaOf(i)]++;
     if (s.want === CHANGED) waiting[replicaOf(i)]++;
   });
   const per = waiting.map((w, r) => `replica ${r + 1}: ${w} of ${total[r]}`).join(', ');
   const what = `notifications/tools/list_changed in round ${round} (streams still waiting: ${per})`;
-  if (waiting[0] === 0 && waiting.slice(1).every((w, r) => w === total[r + 1])) {
+  if (replicas > 1 && waiting[0] === 0 && waiting.slice(1).every((w, r) => w === total[r + 1])) {
     return `${what}: every stream on replica 1, where bench_trigger ran, had it, and none on the others: a plugin's list change does not reach the other replicas (NOTIFICATIONS.listChanged published on the cluster bus is missing from this build?)`;
   }
   return what;
