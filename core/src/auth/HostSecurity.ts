@@ -1,4 +1,4 @@
-import type { HostConfig } from '@mcp-host/config';
+import type { HostConfig, LimitsConfig, QuotasConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/Catalog.js';
@@ -14,6 +14,14 @@ import { PrincipalQuotas } from './PrincipalQuotas.js';
 import type { Requirement } from '../catalog/Requirement.js';
 import { RateLimiter } from './RateLimiter.js';
 
+/** Builds the limiter and the quotas from their config (a cluster's count them across replicas). */
+export interface LimitsFactory {
+  limiter(config: LimitsConfig): RateLimiter;
+  quotas(config: QuotasConfig): PrincipalQuotas;
+}
+
+const PER_HOST: LimitsFactory = { limiter: (c) => new RateLimiter(c), quotas: (c) => new PrincipalQuotas(c) };
+
 /**
  * The host's security pieces built from one config: who may see what (only with `auth`: without
  * it the one caller is the local user and nothing is enforced), masking, limits, audit, what the
@@ -22,26 +30,48 @@ import { RateLimiter } from './RateLimiter.js';
 export class HostSecurity {
   readonly access: AccessPolicy | undefined;
   readonly masking: MaskPolicy;
-  readonly limiter: RateLimiter | undefined;
   /** pino redact paths: credentials, and every configured sensitive field (logs are masked for everyone). */
   readonly logRedact: string[];
   /** Fields and patterns every log line is masked by, the plugins' rules included (logs are masked for everyone). */
   readonly logMask: LogMask;
-  /** Each principal's share of sessions, streams and requests in flight (`server.quotas`). */
-  readonly quotas: PrincipalQuotas;
+  private limits: { limiter: RateLimiter | undefined; quotas: PrincipalQuotas } | undefined;
 
-  constructor(private readonly config: HostConfig) {
+  /**
+   * `shared`: the factory of limits counted across replicas (with `cluster`). Asked for on first
+   * use of the limiter or quotas, not here: it needs the Redis link, which needs the logger,
+   * which is built from this (its redaction).
+   */
+  constructor(
+    private readonly config: HostConfig,
+    private readonly shared?: () => LimitsFactory,
+  ) {
     this.access = config.auth ? new AccessPolicy(config.plugins.settings) : undefined;
     this.masking = new MaskPolicy(config.masking, config.plugins.settings);
-    this.limiter = config.limits ? new RateLimiter(config.limits) : undefined;
-    // Without auth there is one principal (everyone): a share of the host is then the whole host, and only the global caps apply.
-    this.quotas = new PrincipalQuotas(config.auth ? config.server.quotas : PrincipalQuotas.UNLIMITED);
     const plugins = Object.values(config.plugins.settings);
     this.logMask = {
       fields: [...new Set([...(config.masking?.fields ?? []), ...plugins.flatMap((s) => s.masking?.fields ?? [])])],
       patterns: [...new Set([...(config.masking?.patterns ?? []), ...plugins.flatMap((s) => s.masking?.patterns ?? [])])],
     };
     this.logRedact = logRedactPaths([...(config.masking?.fields ?? []), ...Object.values(config.plugins.settings).flatMap((s) => s.masking?.fields ?? [])]);
+  }
+
+  get limiter(): RateLimiter | undefined {
+    return (this.limits ??= this.buildLimits()).limiter;
+  }
+
+  /** Each principal's share of sessions, streams and requests in flight (`server.quotas`). */
+  get quotas(): PrincipalQuotas {
+    return (this.limits ??= this.buildLimits()).quotas;
+  }
+
+  private buildLimits(): { limiter: RateLimiter | undefined; quotas: PrincipalQuotas } {
+    const { limits, auth, server } = this.config;
+    const make = this.shared?.() ?? PER_HOST;
+    return {
+      limiter: limits ? make.limiter(limits) : undefined,
+      // Without auth there is one principal (everyone): a share of the host is then the whole host, and only the global caps apply.
+      quotas: make.quotas(auth ? server.quotas : PrincipalQuotas.UNLIMITED),
+    };
   }
 
   /** For CatalogOptions.access: absent when nothing is enforced, so catalogs keep one view. */

@@ -22,6 +22,7 @@ import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
+import type { sharedLimits } from '../cluster/sharedLimits.js';
 import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
@@ -55,7 +56,7 @@ export interface OptionalModules {
    */
   PluginSupervisor?: typeof PluginSupervisor;
   /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus };
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly sharedLimits: typeof sharedLimits };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -97,7 +98,8 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     single(root, CLUSTER_BUS, (c) => new cluster.ClusterBus(c.resolve<RedisLink>(REDIS), logger(c)));
   }
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
-  single(root, SECURITY, () => new HostSecurity(config));
+  // In a cluster, limits and quotas are counted across replicas (in Redis).
+  single(root, SECURITY, (c) => new HostSecurity(config, config.cluster && (() => loaded(modules.cluster, 'cluster').sharedLimits(c.resolve<RedisLink>(REDIS), logger(c)))));
   single(root, HOST_STATE, () => new HostState());
   single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));

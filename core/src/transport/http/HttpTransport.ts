@@ -143,7 +143,9 @@ export class HttpTransport {
     const principal = req.principal ?? ANONYMOUS;
     if (this.draining) return void (signals.refused('unavailable', principal.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING, request.id));
     const counted = request.method !== 'subscriptions/listen';
-    if (counted && !this.options.quotas.take('inFlight', principal.id)) {
+    let took = !counted || this.options.quotas.take('inFlight', principal.id);
+    if (typeof took !== 'boolean') took = await took;
+    if (!took) {
       signals.refused('quota', principal.id);
       return void rpcError(reply.header('retry-after', '1'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.options.quotas.refusal('inFlight')}`, data: { limit: 'inFlightPerPrincipal', max: this.options.quotas.limit('inFlight') } }, request.id);
     }
@@ -183,7 +185,8 @@ export class HttpTransport {
       this.engine.signals.refused('bad-request', principal.id);
       return channel.finish(errorResponse(request.id, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id' }), 400);
     }
-    const session = this.sessions.reserve(principal);
+    let session = this.sessions.reserve(principal);
+    if (session instanceof Promise) session = await session;
     if (!('id' in session)) {
       this.engine.signals.refused(session.status === 429 ? 'quota' : 'session-limit', principal.id);
       channel.header('retry-after', '5');

@@ -29,14 +29,22 @@ export class LegacyStreams {
 
   /** Opens `session`'s stream on this GET (hijacking the reply), or answers why not (409, 429). */
   open(session: Session, reply: FastifyReply): void {
-    if (session.standalone) {
-      this.signals.refused('bad-request', session.principal.id);
-      return void rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream' });
-    }
+    if (session.standalone) return this.conflict(session, reply);
+    const took = this.quotas.take('getStreams', session.principal.id);
+    // A quota counted across replicas answers later; the session or the client may have moved on by then.
+    if (typeof took !== 'boolean') return void took.then((t) => this.opened(t, session, reply, true));
+    this.opened(took, session, reply, false);
+  }
+
+  private opened(took: boolean, session: Session, reply: FastifyReply, late: boolean): void {
     const owner = session.principal.id;
-    if (!this.quotas.take('getStreams', owner)) {
+    if (!took) {
       this.signals.refused('quota', owner);
       return void rpcError(reply.header('retry-after', '5'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.quotas.refusal('getStreams')}`, data: { limit: 'getStreamsPerPrincipal', max: this.quotas.limit('getStreams') } });
+    }
+    if (late && (session.standalone || reply.raw.destroyed || reply.raw.socket?.destroyed !== false)) {
+      this.quotas.give('getStreams', owner);
+      return session.standalone ? this.conflict(session, reply) : undefined;
     }
     reply.hijack();
     const res = reply.raw;
@@ -52,6 +60,11 @@ export class LegacyStreams {
       if (session.standalone === channel) session.standalone = undefined;
       session.lastSeen = Date.now();
     });
+  }
+
+  private conflict(session: Session, reply: FastifyReply): void {
+    this.signals.refused('bad-request', session.principal.id);
+    rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream' });
   }
 
   /** Ends every stream (a drain): the clients see the stream close and reconnect elsewhere or later. */
