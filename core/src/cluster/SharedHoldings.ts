@@ -50,6 +50,7 @@ export class SharedHoldings {
     this.leases = link.key('limits', 'leases');
     this.holder = this.holderId();
     this.rewriteEvery = Math.max(1, Math.floor(HOLD_TTL_MS / 3 / (leaseMs / 3)));
+    this.wasUp = link.up;
     this.unlisten = link.onChange((up) => {
       if (this.wasUp !== undefined && up !== this.wasUp) {
         if (up) logger.info({ replica: link.replicaId }, 'limits and quotas are shared across replicas again');
