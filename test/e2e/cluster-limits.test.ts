@@ -1,0 +1,158 @@
+/**
+ * Shared limits (issue 15): three real host processes, replicas of one cluster sharing a Redis
+ * (127.0.0.1:6379, a key prefix of this run's own, removed afterwards), each reached directly. A
+ * principal's requests spread over the replicas are held to the cluster-wide share — sessions,
+ * requests in flight, request rate — with the same refusals as one host gives, while another
+ * principal is served; a flood from one principal on every replica is refused cleanly and every
+ * replica stays up and serves the others.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sha256Hex, writeConfig } from '../harness/auth.js';
+import { connectHttpClient, modernRequest } from '../harness/index.js';
+import { bearer, LEAKY, openSession, post, TOKENS, type Who } from '../harness/hostile.js';
+import { startTestHost, type TestHost } from '../harness/startTestHost.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
+/** alice, the good client, holds one session on each replica: 3 is her share. */
+const QUOTAS = { sessionsPerPrincipal: 3, inFlightPerPrincipal: 3 };
+/** Every principal's HTTP requests: a burst of 60 cluster-wide, then 2 a second. */
+const RATE = { rate: 2, burst: 60 };
+
+interface Replica {
+  readonly host: TestHost;
+  readonly url: string;
+  /** alice, the good client, connected to this replica. */
+  alice: Client;
+  readonly remove: () => void;
+}
+
+describe('limits and quotas across replicas (three host processes, one Redis)', () => {
+  const replicas: Replica[] = [];
+
+  beforeAll(async () => {
+    const started = await Promise.allSettled(
+      ['r1', 'r2', 'r3'].map(async (replicaId) => {
+        const config = writeConfig({
+          cluster: { redisUrl: REDIS_URL, replicaId, keyPrefix: PREFIX },
+          protocol: { requestStateSecret: 'cluster-limits-secret-0123456789' },
+          server: { quotas: QUOTAS, maxSessions: 100 },
+          limits: { perPrincipal: RATE },
+          auth: { serviceTokens: (Object.keys(TOKENS) as Who[]).map((name) => ({ name, sha256: sha256Hex(TOKENS[name]), scopes: ['notes:read'] })) },
+        });
+        const host = await startTestHost({ plugins: [LEAKY], args: ['--config', config.file], timeoutMs: 60_000 }).catch((e) => (config.remove(), Promise.reject(e)));
+        const replica = { host, url: host.url, alice: undefined as unknown as Client, remove: config.remove };
+        // Kept before connecting, so afterAll stops it whatever happens next.
+        replicas.push(replica);
+        replica.alice = (await connectHttpClient(host.url, undefined, bearer('alice'))).client;
+        return replica;
+      }),
+    );
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    // The same order as the ids, whichever started first.
+    replicas.sort((a, b) => a.url.localeCompare(b.url));
+  }, 150_000);
+
+  afterAll(async () => {
+    await Promise.all(
+      replicas.map(async (r) => {
+        await r.alice?.close().catch(() => undefined);
+        await r.host.stop();
+        r.remove();
+      }),
+    );
+    // This run's keys (redis-cli: the root package does not depend on a Redis client).
+    const keys = execFileSync('redis-cli', ['-u', REDIS_URL, '--scan', '--pattern', `${PREFIX}*`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    if (keys.length > 0) execFileSync('redis-cli', ['-u', REDIS_URL, 'del', ...keys]);
+  });
+
+  /** Every replica is up and answers alice promptly. */
+  async function expectAllServing(): Promise<void> {
+    for (const r of replicas) {
+      expect(r.host.process.exitCode, 'the replica must be alive').toBeNull();
+      const started = performance.now();
+      const pong = await r.alice.callTool({ name: 'ping', arguments: {} }, undefined, { timeout: 3_000 });
+      expect((pong.content as Array<{ text: string }>)[0]!.text).toBe('pong');
+      expect(performance.now() - started).toBeLessThan(3_000);
+    }
+  }
+
+  it('every replica joined the cluster', () => {
+    for (const r of replicas) expect(r.host.logs.some((l) => String(l.msg).includes('joined the cluster'))).toBe(true);
+  });
+
+  it('sessions: the share holds over all replicas (the fourth session on any replica gets the same 429 as one host gives); DELETE on its replica gives it back', async () => {
+    const [r1, r2, r3] = replicas as [Replica, Replica, Replica];
+    const first = await openSession(r1.url, 'mallory');
+    const second = await openSession(r2.url, 'mallory');
+    const third = await openSession(r2.url, 'mallory');
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+    for (const r of replicas) {
+      const refused = await openSession(r.url, 'mallory');
+      expect(refused.status).toBe(429);
+      expect(refused.id).toBeNull();
+      expect(refused.response?.error).toMatchObject({ code: -32029, message: expect.stringMatching(/already holds 3 sessions \(server\.quotas\.sessionsPerPrincipal\)/) });
+    }
+    // Another principal is served on every replica.
+    for (const r of replicas) expect((await openSession(r.url, 'bob')).status).toBe(200);
+    const end = await fetch(r2.url, { method: 'DELETE', headers: { 'mcp-session-id': second.id!, ...bearer('mallory') } });
+    expect(end.status).toBe(200);
+    const again = await openSession(r3.url, 'mallory');
+    expect(again.status).toBe(200);
+    for (const [r, id] of [[r1, first.id], [r2, third.id], [r3, again.id]] as const) expect((await fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } })).status).toBe(200);
+    await expectAllServing();
+  });
+
+  it('requests in flight: calls held on two replicas fill the share, so the next one on the third is refused (429, Retry-After)', async () => {
+    const [r1, r2, r3] = replicas as [Replica, Replica, Replica];
+    const call = (r: Replica, id: string, name: string, args: Record<string, unknown> = {}) => post(r.url, 'mallory', modernRequest(id, 'tools/call', { name, arguments: args }));
+    const slow = [call(r1, 's1', 'sleep', { ms: 2500 }), call(r2, 's2', 'sleep', { ms: 2500 }), call(r2, 's3', 'sleep', { ms: 2500 })];
+    await new Promise((r) => setTimeout(r, 400));
+    const refused = await call(r3, 'x', 'ping');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.response?.error).toMatchObject({ code: -32029, message: expect.stringMatching(/3 requests in flight \(server\.quotas\.inFlightPerPrincipal\)/), data: { limit: 'inFlightPerPrincipal', max: 3 } });
+    const bob = await post(r3.url, 'bob', modernRequest('b', 'tools/call', { name: 'ping', arguments: {} }), { timeoutMs: 2_000 });
+    expect(bob.response?.result).toMatchObject({ content: [{ type: 'text', text: 'pong' }] });
+    for (const r of await Promise.all(slow)) expect(r.response?.result).toMatchObject({ content: [{ type: 'text', text: 'slept 2500' }] });
+    // Given back as the calls end, on whichever replica asks next.
+    expect((await call(r3, 'after', 'ping')).status).toBe(200);
+  });
+
+  it('hostile: a flood from one principal on every replica is held to the cluster-wide rate (not three times it); the others are served and every replica stays up', async () => {
+    const ping = (r: Replica, id: string) => post(r.url, 'bob', modernRequest(id, 'tools/call', { name: 'ping', arguments: {} }), { timeoutMs: 20_000 });
+    // One caller per replica, each as fast as it is answered (within the in-flight share of 3): only the rate limits them.
+    const started = performance.now();
+    const waves = await Promise.all(replicas.map(async (r, i) => {
+      const answers = [];
+      for (let n = 0; n < 60; n++) answers.push(await ping(r, `w${i}-${n}`));
+      return answers;
+    }));
+    const seconds = (performance.now() - started) / 1000;
+    const all = waves.flat();
+    const served = all.filter((r) => r.status === 200);
+    const refused = all.filter((r) => r.status === 429);
+    expect(served.length + refused.length).toBe(all.length);
+    // bob spent a few of his tokens above (sessions, a ping); the refill adds RATE.rate a second.
+    expect(served.length).toBeLessThanOrEqual(RATE.burst + Math.ceil(seconds * RATE.rate) + 1);
+    expect(served.length).toBeGreaterThan(RATE.burst - 10);
+    for (const r of refused) {
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(r.response?.error).toMatchObject({ code: -32029, data: { retryAfterMs: expect.any(Number) }, message: expect.stringMatching(/limits\.perPrincipal/) });
+    }
+    // Each replica refused part of it: one limit, across them.
+    for (const answers of waves) expect(answers.some((r) => r.status === 429)).toBe(true);
+
+    // Then everything at once on every replica: each answer is a clean refusal (rate or in-flight share) or a result.
+    const flood = await Promise.all(Array.from({ length: 150 }, (_, i) => ping(replicas[i % 3]!, `f${i}`)));
+    for (const r of flood) {
+      expect([200, 429]).toContain(r.status);
+      if (r.status === 429) expect(r.response?.error).toMatchObject({ code: -32029, message: expect.stringMatching(/limits\.perPrincipal|server\.quotas\.inFlightPerPrincipal/) });
+    }
+    await expectAllServing();
+    for (const r of replicas) expect(r.host.logs.filter((l) => Number(l.level) >= 50)).toEqual([]);
+  }, 90_000);
+});
