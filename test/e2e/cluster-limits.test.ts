@@ -11,14 +11,14 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, writeConfig } from '../harness/auth.js';
-import { connectHttpClient, modernRequest } from '../harness/index.js';
+import { connectHttpClient, modernRequest, openListenStream, type ListenStream } from '../harness/index.js';
 import { bearer, LEAKY, openSession, post, TOKENS, type Who } from '../harness/hostile.js';
 import { startTestHost, type TestHost } from '../harness/startTestHost.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
-/** alice, the good client, holds one session on each replica: 3 is her share. */
-const QUOTAS = { sessionsPerPrincipal: 3, inFlightPerPrincipal: 3 };
+/** alice, the good client, holds a session and its GET stream on each replica: 3 of each is her share. */
+const QUOTAS = { sessionsPerPrincipal: 3, getStreamsPerPrincipal: 3, listenStreamsPerPrincipal: 2, inFlightPerPrincipal: 3 };
 /** Every principal's HTTP requests: a burst of 60 cluster-wide, then 2 a second. */
 const RATE = { rate: 2, burst: 60 };
 
@@ -103,6 +103,60 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
     const again = await openSession(r3.url, 'mallory');
     expect(again.status).toBe(200);
     for (const [r, id] of [[r1, first.id], [r2, third.id], [r3, again.id]] as const) expect((await fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } })).status).toBe(200);
+    await expectAllServing();
+  });
+
+  it('GET streams: three open on three replicas fill the share; the fourth, on any replica, is refused (429); closing one frees it', async () => {
+    const [r1, r2, r3] = replicas as [Replica, Replica, Replica];
+    const sessions = await Promise.all(replicas.map((r) => openSession(r.url, 'mallory')));
+    const controllers: AbortController[] = [];
+    const stream = (r: Replica, id: string) => {
+      const controller = new AbortController();
+      controllers.push(controller);
+      return fetch(r.url, { method: 'GET', headers: { accept: 'text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25', ...bearer('mallory') }, signal: controller.signal });
+    };
+    try {
+      const open = await Promise.all(replicas.map((r, i) => stream(r, sessions[i]!.id!)));
+      expect(open.map((r) => r.status)).toEqual([200, 200, 200]);
+      // The fourth stream needs a fourth session: end one (its stream stays open, counted) and open another on r1.
+      const ended = await fetch(r2.url, { method: 'DELETE', headers: { 'mcp-session-id': sessions[1]!.id!, ...bearer('mallory') } });
+      expect(ended.status).toBe(200);
+      await new Promise((r) => setTimeout(r, 200));
+      const fourth = await openSession(r1.url, 'mallory');
+      expect(fourth.status).toBe(200);
+      const refused = await stream(r1, fourth.id!);
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toMatchObject({ error: { code: -32029, message: expect.stringMatching(/3 GET streams \(server\.quotas\.getStreamsPerPrincipal\)/), data: { limit: 'getStreamsPerPrincipal', max: 3 } } });
+      controllers[2]!.abort();
+      await expect.poll(async () => {
+        const again = await stream(r1, fourth.id!);
+        return again.status;
+      }, { timeout: 5_000 }).toBe(200);
+      for (const [r, id] of [[r1, sessions[0]!.id], [r3, sessions[2]!.id], [r1, fourth.id]] as const) await fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } });
+    } finally {
+      for (const c of controllers) c.abort();
+    }
+    await expectAllServing();
+  });
+
+  it('listen streams: two open on two replicas fill the share; a third on the third replica is answered -32029', async () => {
+    const [r1, r2, r3] = replicas as [Replica, Replica, Replica];
+    const streams: ListenStream[] = [];
+    try {
+      for (const [i, r] of [r1, r2].entries()) {
+        const s = await openListenStream(r.url, `l${i}`, { toolsListChanged: true }, { headers: bearer('mallory') });
+        streams.push(s);
+        await s.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
+      }
+      const refused = await openListenStream(r3.url, 'l-x', { toolsListChanged: true }, { headers: bearer('mallory') });
+      streams.push(refused);
+      expect((await refused.waitFor((e) => 'error' in e)).error).toMatchObject({ code: -32029, message: expect.stringMatching(/2 listen streams \(server\.quotas\.listenStreamsPerPrincipal\)/), data: { limit: 'listenStreamsPerPrincipal', max: 2 } });
+      const bobs = await openListenStream(r3.url, 'b-l', { toolsListChanged: true }, { headers: bearer('bob') });
+      streams.push(bobs);
+      await bobs.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
+    } finally {
+      for (const s of streams) s.close();
+    }
     await expectAllServing();
   });
 

@@ -32,7 +32,7 @@ export class LegacyStreams {
     if (session.standalone) return this.conflict(session, reply);
     const took = this.quotas.take('getStreams', session.principal.id);
     // A quota counted across replicas answers later; the session or the client may have moved on by then.
-    if (typeof took !== 'boolean') return void took.then((t) => this.opened(t, session, reply, true));
+    if (typeof took !== 'boolean') return void took.then((t) => this.opened(t, session, reply, true)).catch((e: Error) => reply.send(e));
     this.opened(took, session, reply, false);
   }
 
