@@ -6,8 +6,9 @@
  * principal is served; a flood from one principal on every replica is refused cleanly and every
  * replica stays up and serves the others.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, writeConfig } from '../harness/auth.js';
@@ -208,5 +209,110 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
     }
     await expectAllServing();
     for (const r of replicas) expect(r.host.logs.filter((l) => Number(l.level) >= 50)).toEqual([]);
+  }, 90_000);
+});
+
+describe('limits while Redis is down (two host processes on a private redis-server, stopped and started again)', () => {
+  const replicas: Replica[] = [];
+  let server: ChildProcess | undefined;
+  let port = 0;
+
+  const startRedis = async () => {
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    // Ready once it answers (bounded: 10 s).
+    for (let tries = 0; tries < 200; tries++) {
+      try {
+        if (execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG') return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`redis-server on port ${port} did not start`);
+  };
+  const stopRedis = async () => {
+    const s = server!;
+    if (s.exitCode !== null || s.signalCode !== null) return;
+    s.kill('SIGKILL');
+    await new Promise((r) => s.once('exit', r));
+  };
+  const end = (r: Replica, id: string | null) => fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } });
+
+  beforeAll(async () => {
+    port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => resolve(p));
+      });
+    });
+    await startRedis();
+    const started = await Promise.allSettled(
+      ['d1', 'd2'].map(async (replicaId) => {
+        const config = writeConfig({
+          cluster: { redisUrl: `redis://127.0.0.1:${port}`, replicaId, keyPrefix: PREFIX, commandTimeoutMs: 500 },
+          protocol: { requestStateSecret: 'cluster-limits-secret-0123456789' },
+          server: { quotas: { sessionsPerPrincipal: 3 }, maxSessions: 100 },
+          auth: { serviceTokens: (Object.keys(TOKENS) as Who[]).map((name) => ({ name, sha256: sha256Hex(TOKENS[name]), scopes: ['notes:read'] })) },
+        });
+        const host = await startTestHost({ plugins: [LEAKY], args: ['--config', config.file], timeoutMs: 60_000 }).catch((e) => (config.remove(), Promise.reject(e)));
+        const replica = { host, url: host.url, alice: undefined as unknown as Client, remove: config.remove };
+        replicas.push(replica);
+        replica.alice = (await connectHttpClient(host.url, undefined, bearer('alice'))).client;
+        return replica;
+      }),
+    );
+    for (const s of started) if (s.status === 'rejected') throw s.reason;
+  }, 150_000);
+
+  afterAll(async () => {
+    await Promise.all(
+      replicas.map(async (r) => {
+        await r.alice?.close().catch(() => undefined);
+        await r.host.stop();
+        r.remove();
+      }),
+    );
+    if (server) await stopRedis();
+  });
+
+  it('down: each replica enforces the share alone, answering at once and logging it once; back: shared again with what each holds written back', async () => {
+    const [d1, d2] = replicas as [Replica, Replica];
+    expect((await openSession(d1.url, 'mallory')).status).toBe(200);
+    await stopRedis();
+    const perReplica = /limits and quotas are per replica while Redis is down/;
+    await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => perReplica.test(String(l.msg)))), { timeout: 10_000 }).toBe(true);
+
+    // Down: d1 holds 1 of its own 3, d2 none: each lets mallory reach 3 on it, no request waiting on Redis.
+    const held: Array<[Replica, string | null]> = [];
+    const started = performance.now();
+    for (const r of [d1, d1, d2, d2, d2]) {
+      const s = await openSession(r.url, 'mallory');
+      expect(s.status).toBe(200);
+      held.push([r, s.id]);
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
+    for (const r of replicas) expect((await openSession(r.url, 'mallory')).status).toBe(429);
+    expect((await openSession(d2.url, 'bob')).status).toBe(200);
+    for (const r of replicas) {
+      expect(r.host.process.exitCode).toBeNull();
+      expect((await r.alice.callTool({ name: 'ping', arguments: {} }, undefined, { timeout: 3_000 })).content).toEqual([{ type: 'text', text: 'pong' }]);
+    }
+
+    // Back (empty): each replica writes back what it holds, so mallory (6 held) is over the shared 3 everywhere.
+    await startRedis();
+    const shared = /limits and quotas are shared across replicas again/;
+    await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => shared.test(String(l.msg)))), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await openSession(d1.url, 'mallory')).status, { timeout: 10_000 }).toBe(429);
+    expect((await openSession(d2.url, 'mallory')).status).toBe(429);
+    // Four given back (6 → 2): one more fits, anywhere, then the share is full again.
+    for (const [r, id] of held.splice(0, 4)) expect((await end(r, id)).status).toBe(200);
+    await expect.poll(async () => {
+      const s = await openSession(d2.url, 'mallory');
+      if (s.id) held.push([d2, s.id]);
+      return s.status;
+    }, { timeout: 10_000 }).toBe(200);
+    expect((await openSession(d1.url, 'mallory')).status).toBe(429);
+    for (const r of replicas) expect(r.host.logs.filter((l) => perReplica.test(String(l.msg)))).toHaveLength(1);
+    for (const [r, id] of held) await end(r, id);
   }, 90_000);
 });
