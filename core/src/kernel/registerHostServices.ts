@@ -22,8 +22,10 @@ import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
+import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import type { BusForwarder } from '../cluster/BusForwarder.js';
 import type { sharedLimits } from '../cluster/sharedLimits.js';
-import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -56,7 +58,7 @@ export interface OptionalModules {
    */
   PluginSupervisor?: typeof PluginSupervisor;
   /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly sharedLimits: typeof sharedLimits };
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly sharedLimits: typeof sharedLimits };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -96,6 +98,9 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const cluster = loaded(modules.cluster, 'cluster');
     single(root, REDIS, (c) => new cluster.RedisLink(config.cluster!, logger(c)));
     single(root, CLUSTER_BUS, (c) => new cluster.ClusterBus(c.resolve<RedisLink>(REDIS), logger(c)));
+    // A forwarded request (a task's poll) waits for one bus round trip and the other replica's answer.
+    single(root, FORWARDER, (c) => new cluster.BusForwarder(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), Math.max(2000, 2 * config.cluster!.commandTimeoutMs), logger(c)));
+    single(root, SESSION_STORE, (c) => new cluster.RedisSessionStore(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), config.server.sessionIdleTimeoutMs, logger(c)));
   }
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
   // In a cluster, limits and quotas are counted across replicas (in Redis).
@@ -125,7 +130,8 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   });
   single(root, ENGINE, (c) => {
     const sec = security(c);
-    return new Engine({
+    const forwarder = config.cluster ? c.resolve<BusForwarder>(FORWARDER) : undefined;
+    const engine = new Engine({
       catalog: () => catalog(c),
       notifier: c.resolve<Notifier>(NOTIFIER),
       logger: logger(c),
@@ -141,7 +147,10 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       quotas: sec.quotas,
       observer: telemetry(c).observer,
       signals: telemetry(c),
+      forwarder,
     });
+    forwarder?.serveWith((era, request, principal) => engine.serveForwarded(era, request, principal));
+    return engine;
   });
   single(root, ADMIN, (c) => {
     if (!config.admin) throw new Error('the admin listener is not configured (admin)');
@@ -162,6 +171,6 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   );
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
-    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas }, logger(c));
+    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, sessionStore: config.cluster ? c.resolve<RedisSessionStore>(SESSION_STORE) : undefined }, logger(c));
   });
 }

@@ -28,3 +28,7 @@ export const ADMIN = Symbol.for('mcp-host:token:admin');
 export const REDIS = Symbol.for('mcp-host:token:redis');
 /** Messages between replicas (ClusterBus; only with `cluster`). */
 export const CLUSTER_BUS = Symbol.for('mcp-host:token:cluster-bus');
+/** Legacy sessions shared by the replicas (RedisSessionStore; only with `cluster`). */
+export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
+/** Requests forwarded to the replica keeping what they name, a task (BusForwarder; only with `cluster`). */
+export const FORWARDER = Symbol.for('mcp-host:token:forwarder');

@@ -28,15 +28,15 @@ export class LegacyStreams {
   }
 
   /** Opens `session`'s stream on this GET (hijacking the reply), or answers why not (409, 429). */
-  open(session: Session, reply: FastifyReply): void {
+  open(session: Session, reply: FastifyReply, onClose?: () => void): void | Promise<void> {
     if (session.standalone) return this.conflict(session, reply);
     const took = this.quotas.take('getStreams', session.principal.id);
     // A quota counted across replicas answers later; the session or the client may have moved on by then.
-    if (typeof took !== 'boolean') return void took.then((t) => this.opened(t, session, reply, true)).catch((e: Error) => reply.send(e));
-    this.opened(took, session, reply, false);
+    if (typeof took !== 'boolean') return took.then((t) => this.opened(t, session, reply, true, onClose)).catch((e: Error) => void reply.send(e));
+    this.opened(took, session, reply, false, onClose);
   }
 
-  private opened(took: boolean, session: Session, reply: FastifyReply, late: boolean): void {
+  private opened(took: boolean, session: Session, reply: FastifyReply, late: boolean, onClose: (() => void) | undefined): void {
     const owner = session.principal.id;
     if (!took) {
       this.signals.refused('quota', owner);
@@ -51,7 +51,7 @@ export class LegacyStreams {
     startSse(res, { 'mcp-session-id': session.id! });
     this.keepalive.add(res);
     this.streams.add(res);
-    const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m) };
+    const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m), end: () => void res.end() };
     session.standalone = channel;
     res.on('close', () => {
       this.keepalive.delete(res);
@@ -59,6 +59,7 @@ export class LegacyStreams {
       this.quotas.give('getStreams', owner);
       if (session.standalone === channel) session.standalone = undefined;
       session.lastSeen = Date.now();
+      onClose?.();
     });
   }
 
