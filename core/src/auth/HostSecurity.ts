@@ -1,4 +1,4 @@
-import type { HostConfig, LimitsConfig, QuotasConfig } from '@mcp-host/config';
+import type { HostConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/Catalog.js';
@@ -13,14 +13,9 @@ import { principal } from '../identity/principals.js';
 import { PrincipalQuotas } from './PrincipalQuotas.js';
 import type { Requirement } from '../catalog/Requirement.js';
 import { RateLimiter } from './RateLimiter.js';
-
-/** Builds the limiter and the quotas from their config (a cluster's count them across replicas). */
-export interface LimitsFactory {
-  limiter(config: LimitsConfig): RateLimiter;
-  quotas(config: QuotasConfig): PrincipalQuotas;
-}
-
-const PER_HOST: LimitsFactory = { limiter: (c) => new RateLimiter(c), quotas: (c) => new PrincipalQuotas(c) };
+import type { SharedCounts } from '../protocol/ports/LimitPorts.js';
+import { SharedQuotas } from './SharedQuotas.js';
+import { SharedRateLimiter } from './SharedRateLimiter.js';
 
 /**
  * The host's security pieces built from one config: who may see what (only with `auth`: without
@@ -37,13 +32,13 @@ export class HostSecurity {
   private limits: { limiter: RateLimiter | undefined; quotas: PrincipalQuotas } | undefined;
 
   /**
-   * `shared`: the factory of limits counted across replicas (with `cluster`). Asked for on first
-   * use of the limiter or quotas, not here: it needs the Redis link, which needs the logger,
-   * which is built from this (its redaction).
+   * `shared`: the counts the replicas of a cluster share, which the limiter and quotas then count
+   * in. Asked for on first use of the limiter or quotas, not here: it needs the Redis link, which
+   * needs the logger, which is built from this (its redaction).
    */
   constructor(
     private readonly config: HostConfig,
-    private readonly shared?: () => LimitsFactory,
+    private readonly shared?: () => SharedCounts,
   ) {
     this.access = config.auth ? new AccessPolicy(config.plugins.settings) : undefined;
     this.masking = new MaskPolicy(config.masking, config.plugins.settings);
@@ -66,11 +61,12 @@ export class HostSecurity {
 
   private buildLimits(): { limiter: RateLimiter | undefined; quotas: PrincipalQuotas } {
     const { limits, auth, server } = this.config;
-    const make = this.shared?.() ?? PER_HOST;
+    const counts = this.shared?.();
+    // Without auth there is one principal (everyone): a share of the host is then the whole host, and only the global caps apply.
+    const quotas = auth ? server.quotas : PrincipalQuotas.UNLIMITED;
     return {
-      limiter: limits ? make.limiter(limits) : undefined,
-      // Without auth there is one principal (everyone): a share of the host is then the whole host, and only the global caps apply.
-      quotas: make.quotas(auth ? server.quotas : PrincipalQuotas.UNLIMITED),
+      limiter: limits && (counts ? new SharedRateLimiter(limits, counts) : new RateLimiter(limits)),
+      quotas: counts ? new SharedQuotas(quotas, counts) : new PrincipalQuotas(quotas),
     };
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { SharedCounts } from '../protocol/ports/LimitPorts.js';
 import { withLimitCommands, type LimitCommands } from './limitScripts.js';
 import type { RedisLink } from './RedisLink.js';
 
@@ -8,7 +9,8 @@ import type { RedisLink } from './RedisLink.js';
 const HOLD_TTL_MS = 10 * 60_000;
 
 /**
- * Counts of held resources (sessions, streams, calls in flight) per principal across replicas,
+ * The counts auth's SharedRateLimiter and SharedQuotas share across replicas: token buckets
+ * (limitScripts TAKE_TOKEN), and held resources (sessions, streams, calls in flight) per principal
  * such that a replica that dies does not hold its units forever.
  *
  * Design: a share is a Redis hash, one field per holder (a replica process, under an id unique to
@@ -25,7 +27,7 @@ const HOLD_TTL_MS = 10 * 60_000;
  * Redis down: the owners fall back to their local counts (per-replica limits) and this logs it
  * once; when Redis is back, the rewrite makes the shared counts right again.
  */
-export class SharedHoldings {
+export class SharedHoldings implements SharedCounts {
   private readonly redis: Redis & LimitCommands;
   private readonly leases: string;
   private readonly process = `${randomUUID().slice(0, 8)}`;
@@ -69,6 +71,11 @@ export class SharedHoldings {
   /** Whether takes go to Redis now (else the owners count locally). */
   get up(): boolean {
     return this.link.up;
+  }
+
+  /** Takes a token of bucket `name` (0, or the milliseconds until one is there). Rejects when Redis fails. */
+  bucket(name: string, rate: number, burst: number): Promise<number> {
+    return this.redis.mcpTakeToken(this.link.key('limits', name), rate, burst);
   }
 
   /** A kind of holding and where its local counts are (principal → units this replica holds). */

@@ -24,7 +24,7 @@ import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
 import type { BusForwarder } from '../cluster/BusForwarder.js';
-import type { sharedLimits } from '../cluster/sharedLimits.js';
+import type { SharedHoldings } from '../cluster/SharedHoldings.js';
 import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
@@ -58,7 +58,7 @@ export interface OptionalModules {
    */
   PluginSupervisor?: typeof PluginSupervisor;
   /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly sharedLimits: typeof sharedLimits };
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly SharedHoldings: typeof SharedHoldings };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -104,7 +104,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   }
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
   // In a cluster, limits and quotas are counted across replicas (in Redis).
-  single(root, SECURITY, (c) => new HostSecurity(config, config.cluster && (() => loaded(modules.cluster, 'cluster').sharedLimits(c.resolve<RedisLink>(REDIS), logger(c)))));
+  single(root, SECURITY, (c) => new HostSecurity(config, config.cluster && (() => new (loaded(modules.cluster, 'cluster').SharedHoldings)(c.resolve<RedisLink>(REDIS), config.cluster!.leaseMs, logger(c)))));
   single(root, HOST_STATE, () => new HostState());
   single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));

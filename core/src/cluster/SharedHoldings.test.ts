@@ -13,9 +13,9 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RedisLink } from './RedisLink.js';
+import { SharedQuotas } from '../auth/SharedQuotas.js';
+import { SharedRateLimiter } from '../auth/SharedRateLimiter.js';
 import { SharedHoldings } from './SharedHoldings.js';
-import { SharedQuotas } from './SharedQuotas.js';
-import { SharedRateLimiter } from './SharedRateLimiter.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
@@ -40,7 +40,7 @@ async function replica(id: string, limits: LimitsConfig, url = REDIS_URL): Promi
   const link = new RedisLink(config, logger);
   await link.connect(2000);
   const holdings = new SharedHoldings(link, LEASE_MS, logger);
-  const r = { link, holdings, quotas: new SharedQuotas(QUOTAS, holdings), limiter: new SharedRateLimiter(limits, link, holdings), logs };
+  const r = { link, holdings, quotas: new SharedQuotas(QUOTAS, holdings), limiter: new SharedRateLimiter(limits, holdings), logs };
   replicas.push(r);
   // The first beat registers the holder's lease.
   await until(async () => (await link.redis.zcard(link.key('limits', 'leases'))) > 0 || !link.up);

@@ -1,13 +1,13 @@
 import type { QuotasConfig } from '@mcp-host/config';
-import { PrincipalQuotas, type QuotaKind } from '../auth/PrincipalQuotas.js';
-import type { SharedHoldings } from './SharedHoldings.js';
+import type { SharedCounts } from '../protocol/ports/LimitPorts.js';
+import { PrincipalQuotas, type QuotaKind } from './PrincipalQuotas.js';
 
 const KINDS: readonly QuotaKind[] = ['sessions', 'getStreams', 'listenStreams', 'inFlight'];
 
 /**
  * `server.quotas` across the cluster: a principal's sessions, streams and requests in flight are
- * counted over every replica (SharedHoldings: each replica's holdings under a lease, so a dead
- * replica's units are freed when it lapses). The parent class counts what this replica holds: that
+ * counted over every replica (cluster/SharedHoldings: each replica's holdings under a lease, so a
+ * dead replica's units are freed when it lapses). The parent class counts what this replica holds: that
  * count is the fallback while Redis is down (the quotas then hold per replica), the truth written
  * back to Redis when it returns, and a first check that costs no round trip (a replica that alone
  * holds the share refuses at once). A quota left unlimited is never sent to Redis.
@@ -15,7 +15,7 @@ const KINDS: readonly QuotaKind[] = ['sessions', 'getStreams', 'listenStreams', 
 export class SharedQuotas extends PrincipalQuotas {
   constructor(
     config: QuotasConfig,
-    private readonly holdings: SharedHoldings,
+    private readonly holdings: SharedCounts,
   ) {
     super(config);
     for (const kind of KINDS) if (this.limit(kind) !== Infinity) holdings.track(kind, () => this.holders(kind));
