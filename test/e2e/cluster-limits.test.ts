@@ -18,8 +18,8 @@ import { startTestHost, type TestHost } from '../harness/startTestHost.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
-/** alice, the good client, holds a session and its GET stream on each replica: 3 of each is her share. */
-const QUOTAS = { sessionsPerPrincipal: 3, getStreamsPerPrincipal: 3, listenStreamsPerPrincipal: 2, inFlightPerPrincipal: 3 };
+/** alice, the good client, holds a session and its GET stream on each replica: 3 streams are her share, and a session to spare. */
+const QUOTAS = { sessionsPerPrincipal: 4, getStreamsPerPrincipal: 3, listenStreamsPerPrincipal: 2, inFlightPerPrincipal: 3 };
 /** Every principal's HTTP requests: a burst of 60 cluster-wide, then 2 a second. */
 const RATE = { rate: 2, burst: 60 };
 
@@ -85,25 +85,28 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
     for (const r of replicas) expect(r.host.logs.some((l) => String(l.msg).includes('joined the cluster'))).toBe(true);
   });
 
-  it('sessions: the share holds over all replicas (the fourth session on any replica gets the same 429 as one host gives); DELETE on its replica gives it back', async () => {
+  it('sessions: the share holds over all replicas (the fifth session on any replica gets the same 429 as one host gives); DELETE on any replica gives it back', async () => {
     const [r1, r2, r3] = replicas as [Replica, Replica, Replica];
     const first = await openSession(r1.url, 'mallory');
     const second = await openSession(r2.url, 'mallory');
     const third = await openSession(r2.url, 'mallory');
-    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+    const fourth = await openSession(r3.url, 'mallory');
+    expect([first.status, second.status, third.status, fourth.status]).toEqual([200, 200, 200, 200]);
     for (const r of replicas) {
       const refused = await openSession(r.url, 'mallory');
       expect(refused.status).toBe(429);
       expect(refused.id).toBeNull();
-      expect(refused.response?.error).toMatchObject({ code: -32029, message: expect.stringMatching(/already holds 3 sessions \(server\.quotas\.sessionsPerPrincipal\)/) });
+      expect(refused.response?.error).toMatchObject({ code: -32029, message: expect.stringMatching(/already holds 4 sessions \(server\.quotas\.sessionsPerPrincipal\)/) });
     }
     // Another principal is served on every replica.
     for (const r of replicas) expect((await openSession(r.url, 'bob')).status).toBe(200);
-    const end = await fetch(r2.url, { method: 'DELETE', headers: { 'mcp-session-id': second.id!, ...bearer('mallory') } });
+    // Ended on another replica than the one holding its unit: that one hears of it and gives the unit back.
+    const end = await fetch(r3.url, { method: 'DELETE', headers: { 'mcp-session-id': second.id!, ...bearer('mallory') } });
     expect(end.status).toBe(200);
-    const again = await openSession(r3.url, 'mallory');
-    expect(again.status).toBe(200);
-    for (const [r, id] of [[r1, first.id], [r2, third.id], [r3, again.id]] as const) expect((await fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } })).status).toBe(200);
+    let again: Awaited<ReturnType<typeof openSession>> | undefined;
+    await expect.poll(async () => (again = await openSession(r1.url, 'mallory')).status, { timeout: 5_000 }).toBe(200);
+    expect((await openSession(r2.url, 'mallory')).status).toBe(429);
+    for (const [r, id] of [[r1, first.id], [r2, third.id], [r3, fourth.id], [r1, again!.id]] as const) expect((await fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } })).status).toBe(200);
     await expectAllServing();
   });
 
@@ -119,10 +122,6 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
     try {
       const open = await Promise.all(replicas.map((r, i) => stream(r, sessions[i]!.id!)));
       expect(open.map((r) => r.status)).toEqual([200, 200, 200]);
-      // The fourth stream needs a fourth session: end one (its stream stays open, counted) and open another on r1.
-      const ended = await fetch(r2.url, { method: 'DELETE', headers: { 'mcp-session-id': sessions[1]!.id!, ...bearer('mallory') } });
-      expect(ended.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 200));
       const fourth = await openSession(r1.url, 'mallory');
       expect(fourth.status).toBe(200);
       const refused = await stream(r1, fourth.id!);
@@ -133,7 +132,7 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
         const again = await stream(r1, fourth.id!);
         return again.status;
       }, { timeout: 5_000 }).toBe(200);
-      for (const [r, id] of [[r1, sessions[0]!.id], [r3, sessions[2]!.id], [r1, fourth.id]] as const) await fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } });
+      for (const [r, id] of [[r1, sessions[0]!.id], [r2, sessions[1]!.id], [r3, sessions[2]!.id], [r1, fourth.id]] as const) await fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } });
     } finally {
       for (const c of controllers) c.abort();
     }
@@ -212,7 +211,7 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
   }, 90_000);
 });
 
-describe('limits while Redis is down (two host processes on a private redis-server, stopped and started again)', () => {
+describe('quotas while Redis is down (two host processes on a private redis-server, stopped and started again)', () => {
   const replicas: Replica[] = [];
   let server: ChildProcess | undefined;
   let port = 0;
@@ -236,7 +235,6 @@ describe('limits while Redis is down (two host processes on a private redis-serv
     s.kill('SIGKILL');
     await new Promise((r) => s.once('exit', r));
   };
-  const end = (r: Replica, id: string | null) => fetch(r.url, { method: 'DELETE', headers: { 'mcp-session-id': id!, ...bearer('mallory') } });
 
   beforeAll(async () => {
     port = await new Promise<number>((resolve) => {
@@ -251,7 +249,7 @@ describe('limits while Redis is down (two host processes on a private redis-serv
         const config = writeConfig({
           cluster: { redisUrl: `redis://127.0.0.1:${port}`, replicaId, keyPrefix: PREFIX, commandTimeoutMs: 500 },
           protocol: { requestStateSecret: 'cluster-limits-secret-0123456789' },
-          server: { quotas: { sessionsPerPrincipal: 3 }, maxSessions: 100 },
+          server: { quotas: { listenStreamsPerPrincipal: 2 }, maxSessions: 100 },
           auth: { serviceTokens: (Object.keys(TOKENS) as Who[]).map((name) => ({ name, sha256: sha256Hex(TOKENS[name]), scopes: ['notes:read'] })) },
         });
         const host = await startTestHost({ plugins: [LEAKY], args: ['--config', config.file], timeoutMs: 60_000 }).catch((e) => (config.remove(), Promise.reject(e)));
@@ -277,42 +275,46 @@ describe('limits while Redis is down (two host processes on a private redis-serv
 
   it('down: each replica enforces the share alone, answering at once and logging it once; back: shared again with what each holds written back', async () => {
     const [d1, d2] = replicas as [Replica, Replica];
-    expect((await openSession(d1.url, 'mallory')).status).toBe(200);
-    await stopRedis();
-    const perReplica = /limits and quotas are per replica while Redis is down/;
-    await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => perReplica.test(String(l.msg)))), { timeout: 10_000 }).toBe(true);
+    const streams: ListenStream[] = [];
+    const listen = async (r: Replica, id: string) => {
+      const s = await openListenStream(r.url, id, { toolsListChanged: true }, { headers: bearer('mallory') });
+      streams.push(s);
+      const first = await s.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged' || 'error' in e);
+      return { stream: s, ok: !('error' in first), error: first.error };
+    };
+    try {
+      expect((await listen(d1, 'up-1')).ok).toBe(true);
+      await stopRedis();
+      const perReplica = /limits and quotas are per replica while Redis is down/;
+      await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => perReplica.test(String(l.msg)))), { timeout: 10_000 }).toBe(true);
 
-    // Down: d1 holds 1 of its own 3, d2 none: each lets mallory reach 3 on it, no request waiting on Redis.
-    const held: Array<[Replica, string | null]> = [];
-    const started = performance.now();
-    for (const r of [d1, d1, d2, d2, d2]) {
-      const s = await openSession(r.url, 'mallory');
-      expect(s.status).toBe(200);
-      held.push([r, s.id]);
-    }
-    expect(performance.now() - started).toBeLessThan(5_000);
-    for (const r of replicas) expect((await openSession(r.url, 'mallory')).status).toBe(429);
-    expect((await openSession(d2.url, 'bob')).status).toBe(200);
-    for (const r of replicas) {
-      expect(r.host.process.exitCode).toBeNull();
-      expect((await r.alice.callTool({ name: 'ping', arguments: {} }, undefined, { timeout: 3_000 })).content).toEqual([{ type: 'text', text: 'pong' }]);
-    }
+      // Down: d1 holds 1 of its own 2, d2 none: each lets mallory reach 2 on it, no request waiting on Redis.
+      const started = performance.now();
+      expect((await listen(d1, 'down-1')).ok).toBe(true);
+      expect((await listen(d2, 'down-2')).ok).toBe(true);
+      expect((await listen(d2, 'down-3')).ok).toBe(true);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      for (const [i, r] of replicas.entries()) expect((await listen(r, `down-x${i}`)).error).toMatchObject({ code: -32029, data: { limit: 'listenStreamsPerPrincipal', max: 2 } });
+      for (const r of replicas) {
+        expect(r.host.process.exitCode).toBeNull();
+        expect((await r.alice.callTool({ name: 'ping', arguments: {} }, undefined, { timeout: 3_000 })).content).toEqual([{ type: 'text', text: 'pong' }]);
+      }
 
-    // Back (empty): each replica writes back what it holds, so mallory (6 held) is over the shared 3 everywhere.
-    await startRedis();
-    const shared = /limits and quotas are shared across replicas again/;
-    await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => shared.test(String(l.msg)))), { timeout: 15_000 }).toBe(true);
-    await expect.poll(async () => (await openSession(d1.url, 'mallory')).status, { timeout: 10_000 }).toBe(429);
-    expect((await openSession(d2.url, 'mallory')).status).toBe(429);
-    // Four given back (6 → 2): one more fits, anywhere, then the share is full again.
-    for (const [r, id] of held.splice(0, 4)) expect((await end(r, id)).status).toBe(200);
-    await expect.poll(async () => {
-      const s = await openSession(d2.url, 'mallory');
-      if (s.id) held.push([d2, s.id]);
-      return s.status;
-    }, { timeout: 10_000 }).toBe(200);
-    expect((await openSession(d1.url, 'mallory')).status).toBe(429);
-    for (const r of replicas) expect(r.host.logs.filter((l) => perReplica.test(String(l.msg)))).toHaveLength(1);
-    for (const [r, id] of held) await end(r, id);
+      // Back (empty): each replica writes back what it holds, so mallory (4 held) is over the shared 2 everywhere.
+      await startRedis();
+      const shared = /limits and quotas are shared across replicas again/;
+      await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => shared.test(String(l.msg)))), { timeout: 15_000 }).toBe(true);
+      await expect.poll(async () => (await listen(d1, `back-${streams.length}`)).ok, { timeout: 10_000 }).toBe(false);
+      expect((await listen(d2, 'back-d2')).ok).toBe(false);
+      // Three closed (4 → 1): one more fits, anywhere, then the share is full again.
+      const open = streams.filter((s) => s.events.some((e) => e.method === 'notifications/subscriptions/acknowledged'));
+      expect(open).toHaveLength(4);
+      for (const s of open.slice(0, 3)) s.close();
+      await expect.poll(async () => (await listen(d2, `again-${streams.length}`)).ok, { timeout: 10_000 }).toBe(true);
+      expect((await listen(d1, 'full-again')).ok).toBe(false);
+      for (const r of replicas) expect(r.host.logs.filter((l) => perReplica.test(String(l.msg)))).toHaveLength(1);
+    } finally {
+      for (const s of streams) s.close();
+    }
   }, 90_000);
 });
