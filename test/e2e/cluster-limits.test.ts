@@ -285,7 +285,7 @@ describe('quotas while Redis is down (two host processes on a private redis-serv
     try {
       expect((await listen(d1, 'up-1')).ok).toBe(true);
       await stopRedis();
-      const perReplica = /limits and quotas are per replica while Redis is down/;
+      const perReplica = /limits and quotas are counted per replica until Redis returns/;
       await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => perReplica.test(String(l.msg)))), { timeout: 10_000 }).toBe(true);
 
       // Down: d1 holds 1 of its own 2, d2 none: each lets mallory reach 2 on it, no request waiting on Redis.

@@ -56,7 +56,7 @@ export class SharedHoldings implements SharedCounts {
     this.unlisten = link.onChange((up) => {
       if (this.wasUp !== undefined && up !== this.wasUp) {
         if (up) logger.info({ replica: link.replicaId }, 'limits and quotas are shared across replicas again');
-        else logger.warn({ replica: link.replicaId }, 'limits and quotas are per replica while Redis is down (each replica enforces them alone)');
+        else logger.warn({ replica: link.replicaId }, 'limits and quotas are counted per replica until Redis returns (each replica enforces them alone)');
       }
       this.wasUp = up;
       if (up) {
