@@ -7,10 +7,10 @@ const KINDS: readonly QuotaKind[] = ['sessions', 'getStreams', 'listenStreams', 
 /**
  * `server.quotas` across the cluster: a principal's sessions, streams and requests in flight are
  * counted over every replica (cluster/SharedHoldings: each replica's holdings under a lease, so a
- * dead replica's units are freed when it lapses). The parent class counts what this replica holds: that
- * count is the fallback while Redis is down (the quotas then hold per replica), the truth written
- * back to Redis when it returns, and a first check that costs no round trip (a replica that alone
- * holds the share refuses at once). A quota left unlimited is never sent to Redis.
+ * dead replica's units are freed when it lapses). The parent class counts what this replica
+ * holds: that count is the fallback while Redis is down (the quotas then hold per replica), the
+ * truth written back to Redis when it returns, and a first check that costs no round trip (a
+ * replica that alone holds the share refuses at once). A quota left unlimited never reaches Redis.
  */
 export class SharedQuotas extends PrincipalQuotas {
   constructor(

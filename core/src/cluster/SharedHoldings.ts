@@ -30,7 +30,8 @@ const HOLD_TTL_MS = 10 * 60_000;
 export class SharedHoldings implements SharedCounts {
   private readonly redis: Redis & LimitCommands;
   private readonly leases: string;
-  private readonly process = `${randomUUID().slice(0, 8)}`;
+  /** Unique to this process: a restarted replica with the same replicaId never inherits its predecessor's holdings. */
+  private readonly process = randomUUID().slice(0, 8);
   private epoch = 0;
   private holder: string;
   /** The holdings in Redis may be wrong: write them again at the next beat. */

@@ -4,7 +4,10 @@ import type { Redis } from 'ioredis';
  * The Lua scripts of the shared limits. Each runs atomically in Redis, so replicas taking from the
  * same bucket or share at once are serialized there (no read-modify-write race between them). Time
  * is Redis's own clock (`TIME`), never a replica's: every replica then refills buckets and judges
- * leases by the same clock, whatever the skew between the replicas' machines.
+ * leases by the same clock, whatever the skew between the replicas' machines (a caller's clock
+ * passed in would let a replica running ahead refill buckets early and expire others' leases).
+ * Scripts that read TIME and then write are replicated by their effects (Redis 5+, the only mode
+ * of Redis 7), so a Redis replica applies the same values.
  */
 
 /** Now in milliseconds (with fractions) by Redis's clock. */
