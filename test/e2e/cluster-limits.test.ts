@@ -192,7 +192,7 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
     expect(served.length + refused.length).toBe(all.length);
     // bob spent a few of his tokens above (sessions, a ping); the refill adds RATE.rate a second.
     expect(served.length).toBeLessThanOrEqual(RATE.burst + Math.ceil(seconds * RATE.rate) + 1);
-    expect(served.length).toBeGreaterThan(RATE.burst - 10);
+    expect(served.length).toBeGreaterThan(RATE.burst / 2);
     for (const r of refused) {
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(r.response?.error).toMatchObject({ code: -32029, data: { retryAfterMs: expect.any(Number) }, message: expect.stringMatching(/limits\.perPrincipal/) });

@@ -56,7 +56,8 @@ if n <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return n`;
 
 /**
- * Renews holder ARGV[1]'s lease (KEYS[1]: the leases) for ARGV[2] ms and forgets lapsed ones.
+ * Renews holder ARGV[1]'s lease (KEYS[1]: the leases) for ARGV[2] ms and forgets lapsed ones (the
+ * set itself goes once no replica has renewed for two leases).
  * Returns 1 when its lease was still running (its holdings were counted all along), 0 when it is
  * new or had lapsed (others may have dropped its holdings: the holder writes them again).
  */
@@ -64,6 +65,7 @@ const RENEW_LEASE = `${NOW}
 local prev = redis.call('ZSCORE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. now)
+redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[2]))
 if prev and tonumber(prev) >= now then return 1 end
 return 0`;
 
