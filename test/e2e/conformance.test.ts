@@ -21,6 +21,13 @@ const SCENARIOS = [
   'prompts-get-with-args', 'prompts-get-embedded-resource', 'prompts-get-with-image', 'dns-rebinding-protection',
 ];
 
+/**
+ * Scenarios of 0.1.16 pending upstream (not in its default run), run one by one and held to no
+ * failure and no warning: `server-sse-polling` (SEP-1699) checks the priming event, its `retry`,
+ * and that a client resuming with Last-Event-ID after the tool closed the stream gets the result.
+ */
+const PENDING_SCENARIOS_2025 = ['server-sse-polling'];
+
 /** The 37 required server scenarios of `conformance@0.2.0-alpha.12 --requirements 2026-07-28` (checklist §D3). */
 const SCENARIOS_2026 = [
   'server-stateless', 'completion-complete', 'tools-list', 'tools-call-simple-text', 'tools-call-image', 'tools-call-audio',
@@ -47,12 +54,12 @@ const EXTENSION_SCENARIOS_2026 = [
  * Runs one official conformance CLI against a fresh host serving plugins/conformance and checks
  * that every listed scenario ran and passed. Both eras are served by the same host and endpoint.
  */
-function conformanceSuite(title: string, cli: string, args: string[], scenarios: string[], oneByOne = false) {
+function conformanceSuite(title: string, cli: string, args: string[], scenarios: string[], oneByOne = false, noWarnings = false) {
   describe(title, () => {
     let host: TestHost;
     let output = '';
     let exitCode: number | null = null;
-    const results = new Map<string, { passed: number; failed: number }>();
+    const results = new Map<string, { passed: number; failed: number; warnings: number }>();
 
     beforeAll(async () => {
       if (!existsSync(NODE24) || !existsSync(cli)) throw new Error('conformance tools missing: run `pnpm test` (it installs test/conformance-tools)');
@@ -67,9 +74,9 @@ function conformanceSuite(title: string, cli: string, args: string[], scenarios:
       };
       if (!oneByOne) await run([]);
       else for (const s of scenarios) await run(['--scenario', s]);
-      for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
-      // One scenario's run reports "Running client scenario 'x'" … "Passed: p/n, f failed".
-      for (const m of output.matchAll(/Running client scenario '([\w-]+)'[\s\S]*?^Passed: (\d+)\/\d+, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
+      for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]), warnings: 0 });
+      // One scenario's run reports "Running client scenario 'x'" … "Passed: p/n, f failed, w warnings".
+      for (const m of output.matchAll(/Running client scenario '([\w-]+)'[\s\S]*?^Passed: (\d+)\/\d+, (\d+) failed(?:, (\d+) warnings)?/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]), warnings: Number(m[4] ?? 0) });
     }, 300_000);
     afterAll(async () => {
       await host?.stop();
@@ -85,10 +92,12 @@ function conformanceSuite(title: string, cli: string, args: string[], scenarios:
       expect(r, `scenario ${scenario} did not run:\n${output}`).toBeDefined();
       expect(r!.failed, output).toBe(0);
       expect(r!.passed).toBeGreaterThan(0);
+      if (noWarnings) expect(r!.warnings, output).toBe(0);
     });
   });
 }
 
 conformanceSuite('official conformance suite 0.1.16 (2025-11-25) over HTTP, no expected-failures file', CLI_2025, [], SCENARIOS);
+conformanceSuite('official conformance suite 0.1.16, scenarios pending upstream (server-sse-polling), no failure and no warning', CLI_2025, [], PENDING_SCENARIOS_2025, true, true);
 conformanceSuite('official conformance suite 0.2.0-alpha.12 --requirements 2026-07-28 over HTTP, no expected-failures file', CLI_2026, ['--requirements', '2026-07-28'], SCENARIOS_2026);
 conformanceSuite('official conformance suite 0.2.0-alpha.12, extension scenarios (tasks, skills), one by one', CLI_2026, [], EXTENSION_SCENARIOS_2026, true);

@@ -11,6 +11,8 @@ import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { Engine } from '../protocol/Engine.js';
 import { pluginDataLimits } from '../calls/jsonLimits.js';
 import { Notifier } from '../protocol/Notifier.js';
+import type { EventStore } from '../protocol/ports/EventStore.js';
+import { MemoryEventStore } from '../events/MemoryEventStore.js';
 import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
@@ -20,7 +22,7 @@ import { HostState } from '../admin/HostState.js';
 import { HostTelemetry, type HostTelemetryOptions } from '../telemetry/HostTelemetry.js';
 import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
-import { ADMIN, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import { ADMIN, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -148,8 +150,10 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       maxLineBytes: config.server.bodyLimitBytes,
     }),
   );
+  // One process: in memory, with the cluster's retention when one is configured (the streams cap bounds its memory).
+  single(root, EVENT_STORE, () => new MemoryEventStore({ maxPerStream: config.cluster?.events.maxPerStream ?? 1000, ttlMs: config.cluster?.events.ttlMs ?? 300_000, maxStreams: 10_000 }));
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
-    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas }, logger(c));
+    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, eventStore: c.resolve<EventStore>(EVENT_STORE) }, logger(c));
   });
 }

@@ -24,3 +24,5 @@ export const TELEMETRY = Symbol.for('mcp-host:token:telemetry');
 export const HOST_STATE = Symbol.for('mcp-host:token:host-state');
 /** The admin listener: health, /metrics, admin API and UI (AdminServer; resolved only when `admin` is configured). */
 export const ADMIN = Symbol.for('mcp-host:token:admin');
+/** Where legacy SSE events are kept for resumption with Last-Event-ID (an EventStore: in memory for one process). */
+export const EVENT_STORE = Symbol.for('mcp-host:token:event-store');

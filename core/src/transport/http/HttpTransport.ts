@@ -8,6 +8,7 @@ import type { Engine } from '../../protocol/Engine.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import type { BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
 import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
+import type { EventStore } from '../../protocol/ports/EventStore.js';
 import { readMessage } from '../../protocol/readMessage.js';
 import { hasModernMeta, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
 import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
@@ -19,6 +20,7 @@ import { createHttpApp, type HttpAppOptions } from './createHttpApp.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';
 import { LegacyStreams } from './LegacyStreams.js';
+import { MAX_EVENT_ID_LENGTH, parseEventId, type SseResumption } from './ResumableStream.js';
 import { DRAINING, rpcError } from './rpcError.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
@@ -36,6 +38,10 @@ export interface HttpTransportOptions extends HttpAppOptions {
   readonly quotas: QuotaPort;
   /** Bearer-token authentication, bound when the server listens; absent: every caller is the anonymous principal. */
   readonly auth?: BindBearerAuth;
+  /** Where legacy SSE events are kept for resumption (Last-Event-ID); the transport closes it. */
+  readonly eventStore: EventStore;
+  /** The `retry` of a legacy stream's priming event. */
+  readonly sseRetryMs: number;
 }
 
 const accepts = (req: FastifyRequest, type: string) => {
@@ -59,6 +65,7 @@ export class HttpTransport {
   private readonly open = new OpenSet<{ abandon(error: JsonRpcErrorObject): void }>();
   private readonly batches: BatchContext;
   private readonly streams: LegacyStreams;
+  private readonly resumption: SseResumption;
   private draining = false;
 
   constructor(
@@ -69,7 +76,8 @@ export class HttpTransport {
     this.auth = options.auth ? new HttpAuth(options.auth, logger, engine.signals) : undefined;
     this.app = createHttpApp(options, this.auth, logger, engine.signals);
     this.sessions = new HttpSessions(engine, options.quotas, options, logger);
-    this.streams = new LegacyStreams(options.quotas, this.keepalive, engine.signals);
+    this.resumption = { store: options.eventStore, retryMs: options.sseRetryMs };
+    this.streams = new LegacyStreams(options.quotas, this.keepalive, engine.signals, this.resumption);
     this.batches = { engine, limits: options.limits, quotas: options.quotas, keepalive: this.keepalive, open: this.open, draining: () => this.draining };
     const path = options.path;
     this.app.post(path, (req, reply) => this.post(req, reply));
@@ -116,6 +124,7 @@ export class HttpTransport {
     this.sessions.close();
     this.keepalive.close();
     await this.app.close();
+    await this.options.eventStore.close();
   }
 
   /**
@@ -153,7 +162,9 @@ export class HttpTransport {
       if (this.isModern(req, request.method, request.params)) return await this.postModern(req, channel, reply, request, principal);
       if (request.method === 'initialize') return await this.initialize(req, channel, request, principal);
       const session = this.sessions.find(req, reply, request.id);
-      if (session) this.finish(channel, await this.engine.handleRequest(request, session, channel));
+      if (!session) return;
+      channel.resumeOn(session, this.resumption);
+      this.finish(channel, await this.engine.handleRequest(request, session, channel));
     } finally {
       this.open.delete(channel);
       if (counted) this.options.quotas.give('inFlight', principal.id);
@@ -262,14 +273,21 @@ export class HttpTransport {
     reply.code(status).type('application/json').send(JSON.stringify(body));
   }
 
-  private get(req: FastifyRequest, reply: FastifyReply): void {
+  /** A legacy session's GET: its standalone stream, or with Last-Event-ID the resumption of one of its streams (LegacyStreams). */
+  private async get(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!req.headers.accept?.includes('text/event-stream')) {
       this.engine.signals.refused('bad-request', req.principal?.id);
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
     if (this.draining) return void (this.engine.signals.refused('unavailable', req.principal?.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING));
+    const lastEventId = req.headers['last-event-id'];
+    const cursor = lastEventId === undefined ? undefined : parseEventId(lastEventId as string);
+    if (lastEventId !== undefined && !cursor) {
+      this.engine.signals.refused('bad-request', req.principal?.id);
+      return void rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: Last-Event-ID is not an event id of this host (at most ${MAX_EVENT_ID_LENGTH} characters, <stream>_<sequence>)` });
+    }
     const session = this.sessions.find(req, reply);
-    if (session) this.streams.open(session, reply);
+    if (session) await this.streams.open(session, reply, cursor);
   }
 
   private delete(req: FastifyRequest, reply: FastifyReply): void {
