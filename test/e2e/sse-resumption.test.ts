@@ -1,0 +1,155 @@
+/**
+ * Resumable SSE on legacy (2025-11-25) sessions, SEP-1699: every event of a POST or GET stream has
+ * an id, a stream starts with a priming event (an id, empty data and `retry`), and a tool may close
+ * its call's stream while it runs on (`ctx.closeSseStream()`, in every isolation mode): the client
+ * comes back with a GET and Last-Event-ID and gets the rest from the event store. The official SDK
+ * clients (1.x and 2.x) do that by themselves; the raw requests check the wire and the refusals.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client as Client2, StreamableHTTPClientTransport as Transport2 } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlugin, pluginSource } from '../harness/faultPlugins.js';
+import { connectHttpClient, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
+
+const TOKENS = { alice: 'alice-token-0123456789abcdef', mallory: 'mallory-token-0123456789abcdef' } as const;
+type Who = keyof typeof TOKENS;
+const bearer = (who: Who) => ({ authorization: `Bearer ${TOKENS[who]}` });
+const RETRY_MS = 100;
+const GET_STREAMS = 3;
+
+const POLLING = pluginSource([
+  {
+    name: 'polling_slow',
+    inputSchema: { type: 'object', properties: { ms: { type: 'number' } } },
+    // Closing the stream is not cancellation: the handler runs on and its signal stays quiet.
+    body: `await ctx.progress(1, 2, 'before');
+ctx.closeSseStream();
+await new Promise((r) => setTimeout(r, args.ms ?? 300));
+await ctx.progress(2, 2, 'after');
+return ctx.signal.aborted ? 'cancelled' : 'finished after its stream closed';`,
+  },
+  { name: 'polling_plain', body: `await ctx.progress(1, 1, 'one');\nreturn 'plain';` },
+]);
+
+interface SseEvent {
+  readonly id?: string;
+  readonly retry?: string;
+  readonly data?: string;
+}
+
+/** An SSE body read event by event: `next()` resolves with the next event, or undefined once the stream has ended. */
+function sseOf(res: Response) {
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  return {
+    async next(timeoutMs = 5000): Promise<SseEvent | undefined> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const end = buffer.indexOf('\n\n');
+        if (end !== -1) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (block.startsWith(':')) continue; // a keepalive comment
+          const e: Record<string, string> = {};
+          for (const line of block.split('\n')) e[line.slice(0, line.indexOf(':'))] = line.slice(line.indexOf(':') + 1).replace(/^ /, '');
+          return e;
+        }
+        const left = deadline - Date.now();
+        const chunk = await Promise.race([reader.read(), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), Math.max(left, 0)))]);
+        if (chunk === 'timeout') throw new Error(`no SSE event within ${timeoutMs} ms`);
+        if (chunk.done) return undefined;
+        buffer += chunk.value;
+      }
+    },
+    /** Every event to the end of the stream. */
+    async rest(): Promise<SseEvent[]> {
+      const events: SseEvent[] = [];
+      for (let e = await this.next(); e; e = await this.next()) events.push(e);
+      return events;
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+const message = (e: SseEvent) => (e.data ? JSON.parse(e.data) : undefined);
+
+describe('resumable SSE on legacy sessions', () => {
+  let dir: string;
+  let host: TestHost;
+  let config: { file: string; remove: () => void };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-sse-'));
+    createPlugin(dir, 'polling', POLLING);
+    config = writeConfig({
+      server: { sseRetryMs: RETRY_MS, quotas: { getStreamsPerPrincipal: GET_STREAMS } },
+      auth: { serviceTokens: (Object.keys(TOKENS) as Who[]).map((name) => ({ name, sha256: sha256Hex(TOKENS[name]), scopes: [] })) },
+    });
+    host = await startTestHost({ plugins: [join(dir, 'polling')], args: ['--config', config.file, '--no-watch'], timeoutMs: 30_000 });
+  }, 40_000);
+  afterAll(async () => {
+    await host?.stop();
+    config?.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const headers = (who: Who, session?: string) => ({ 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25', ...(session ? { 'mcp-session-id': session } : {}), ...bearer(who) });
+
+  /** A raw legacy session of `who`. */
+  async function open(who: Who): Promise<string> {
+    const res = await fetch(host.url, { method: 'POST', headers: headers(who), body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'sse-e2e', version: '1' } } }) });
+    await res.text();
+    const session = res.headers.get('mcp-session-id')!;
+    await fetch(host.url, { method: 'POST', headers: headers(who, session), body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    return session;
+  }
+
+  const call = (who: Who, session: string, id: number, name: string, args: Record<string, unknown> = {}) =>
+    fetch(host.url, { method: 'POST', headers: headers(who, session), body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args, _meta: { progressToken: `t${id}` } } }) });
+
+  const get = (who: Who, session: string, lastEventId?: string) =>
+    fetch(host.url, { method: 'GET', headers: { accept: 'text/event-stream', 'mcp-session-id': session, 'mcp-protocol-version': '2025-11-25', ...(lastEventId !== undefined ? { 'last-event-id': lastEventId } : {}), ...bearer(who) } });
+
+  it('starts a POST stream with a priming event (id, retry, empty data) and gives every event an id', async () => {
+    const session = await open('alice');
+    const [priming, progress, result, ...more] = await sseOf(await call('alice', session, 1, 'polling_plain')).rest();
+    expect(more).toEqual([]);
+    expect(priming).toEqual({ id: expect.stringMatching(/^p[0-9a-f-]{36}_0$/), retry: String(RETRY_MS), data: '' });
+    const stream = priming.id!.slice(0, -2);
+    expect(progress.id).toBe(`${stream}_1`);
+    expect(message(progress)).toMatchObject({ method: 'notifications/progress' });
+    expect(result.id).toBe(`${stream}_2`);
+    expect(message(result)).toMatchObject({ id: 1, result: { content: [{ text: 'plain' }] } });
+  });
+
+  it('a closed stream resumes with GET and Last-Event-ID: the missed events, then the response, then the GET ends', async () => {
+    const session = await open('alice');
+    const first = await sseOf(await call('alice', session, 2, 'polling_slow', { ms: 300 })).rest();
+    expect(first.map((e) => e.id?.slice(-2))).toEqual(['_0', '_1']);
+    // Resumed after the progress sent before the close: the rest, live, and the end after the response.
+    const resumed = await get('alice', session, first[1].id);
+    expect(resumed.status).toBe(200);
+    expect((await sseOf(resumed).rest()).map((e) => message(e))).toEqual([
+      expect.objectContaining({ method: 'notifications/progress', params: expect.objectContaining({ progress: 2 }) }),
+      expect.objectContaining({ id: 2, result: expect.objectContaining({ content: [{ type: 'text', text: 'finished after its stream closed' }] }) }),
+    ]);
+    // Later, from the priming event: the whole stream again, from the store.
+    const again = await sseOf(await get('alice', session, first[0].id)).rest();
+    expect(again.map((e) => e.id!.slice(-2))).toEqual(['_1', '_2', '_3']);
+  });
+
+  it('a GET resuming the standalone stream replaces it: the old one ends, the session keeps one', async () => {
+    const session = await open('alice');
+    const first = sseOf(await get('alice', session));
+    const priming = (await first.next())!;
+    expect(priming).toEqual({ id: expect.stringMatching(/^g[0-9a-f-]{36}_0$/), retry: String(RETRY_MS), data: '' });
+    const second = await get('alice', session, priming.id);
+    expect(second.status).toBe(200);
+    expect(await first.next()).toBeUndefined();
+    // The session has its standalone stream again: a plain GET is a conflict.
+    expect((await get('alice', session)).status).toBe(409);
+    await second.body!.cancel();
+  });
+});
