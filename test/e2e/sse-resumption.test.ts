@@ -9,9 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as Client2, StreamableHTTPClientTransport as Transport2 } from '@modelcontextprotocol/client';
+import { Client as Client1 } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport as Transport1 } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlugin, pluginSource } from '../harness/faultPlugins.js';
-import { connectHttpClient, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
+import { sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
 
 const TOKENS = { alice: 'alice-token-0123456789abcdef', mallory: 'mallory-token-0123456789abcdef' } as const;
 type Who = keyof typeof TOKENS;
@@ -151,5 +153,101 @@ describe('resumable SSE on legacy sessions', () => {
     // The session has its standalone stream again: a plain GET is a conflict.
     expect((await get('alice', session)).status).toBe(409);
     await second.body!.cancel();
+  });
+
+  it('refuses a malformed or oversized Last-Event-ID with a clean 400, and serves on', async () => {
+    const session = await open('mallory');
+    for (const id of ['nope', 'p123_1', `g${crypto.randomUUID()}_-1`, `p${crypto.randomUUID()}_1234567890123456`, `p${crypto.randomUUID()}_1`.padEnd(10_000, '0')]) {
+      const res = await get('mallory', session, id);
+      expect(res.status, id.slice(0, 60)).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: -32000, message: expect.stringMatching(/Last-Event-ID/) } });
+    }
+    expect((await sseOf(await call('mallory', session, 9, 'polling_plain')).rest()).at(-1)).toMatchObject({ data: expect.stringContaining('plain') });
+  });
+
+  it("another principal's stream id tells nothing: it is a GET without Last-Event-ID, and its session is not found", async () => {
+    const aliceSession = await open('alice');
+    const alice = await sseOf(await call('alice', aliceSession, 3, 'polling_slow', { ms: 50 })).rest();
+    const malloryOwn = await open('mallory');
+    // Her own session with alice's event id: a new standalone stream, none of alice's events.
+    const stolen = sseOf(await get('mallory', malloryOwn, alice[0].id));
+    expect(await stolen.next()).toEqual({ id: expect.stringMatching(/^g[0-9a-f-]{36}_0$/), retry: String(RETRY_MS), data: '' });
+    // The same as a well-formed id nobody made (unknown or expired): a plain GET, here a conflict with the stream just opened.
+    const conflict = await get('mallory', malloryOwn, `p${crypto.randomUUID()}_3`);
+    expect(conflict.status).toBe(409);
+    await stolen.cancel();
+    // Alice's session presented by mallory: not found, as for an unknown session.
+    expect((await get('mallory', aliceSession, alice[0].id)).status).toBe(404);
+  });
+
+  it(`bounds a flood of resumptions by getStreamsPerPrincipal (${GET_STREAMS}): 429 past it, the share back once they close`, async () => {
+    const session = await open('mallory');
+    const [priming] = await sseOf(await call('mallory', session, 4, 'polling_slow', { ms: 4000 })).rest();
+    const flood = await Promise.all(Array.from({ length: GET_STREAMS + 3 }, () => get('mallory', session, priming.id)));
+    const statuses = flood.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(GET_STREAMS).fill(200), ...Array(3).fill(429)]);
+    // Alice's share is her own.
+    const aliceSession = await open('alice');
+    const aliceGet = await get('alice', aliceSession);
+    expect(aliceGet.status).toBe(200);
+    await aliceGet.body!.cancel();
+    for (const r of flood) await r.body?.cancel();
+    await expect.poll(async () => {
+      const res = await get('mallory', session, priming.id);
+      await res.body?.cancel();
+      return res.status;
+    }, { timeout: 5000 }).toBe(200);
+  });
+});
+
+describe.each(['in-process', 'worker', 'process'] as const)('a plugin running %s closes its stream mid-call', (isolation) => {
+  let dir: string;
+  let host: TestHost;
+  let config: { file: string; remove: () => void };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mcp-sse-'));
+    createPlugin(dir, 'polling', POLLING);
+    config = writeConfig({ server: { sseRetryMs: RETRY_MS }, plugins: { settings: { polling: { isolation } } } });
+    host = await startTestHost({ plugins: [join(dir, 'polling')], args: ['--config', config.file, '--no-watch'], timeoutMs: 30_000 });
+  }, 40_000);
+  afterAll(async () => {
+    await host?.stop();
+    config?.remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('an SDK 1.x client reconnects by itself and gets the progress and the result, the call not cancelled', async () => {
+    const resumes: string[] = [];
+    const spy = (input: string | URL | Request, init?: RequestInit) => {
+      const lastEventId = new Headers(init?.headers).get('last-event-id');
+      if (init?.method === 'GET' && lastEventId) resumes.push(lastEventId);
+      return fetch(input, init);
+    };
+    const client = new Client1({ name: 'sse-e2e-1x', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(new Transport1(new URL(host.url), { fetch: spy }));
+    try {
+      const progress: number[] = [];
+      const result = await client.callTool({ name: 'polling_slow', arguments: { ms: 300 } }, undefined, { onprogress: (p) => void progress.push(p.progress) });
+      expect(result.content).toEqual([{ type: 'text', text: 'finished after its stream closed' }]);
+      expect(progress).toEqual([1, 2]);
+      // The POST stream ended after the progress sent before the close; the rest came on the resumed GET.
+      expect(resumes).toEqual([expect.stringMatching(/^p[0-9a-f-]{36}_1$/)]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('an SDK 2.x client (2025-11-25) does the same', async () => {
+    const client = new Client2({ name: 'sse-e2e-2x', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(new Transport2(new URL(host.url)));
+    try {
+      const progress: number[] = [];
+      const result = await client.callTool({ name: 'polling_slow', arguments: { ms: 300 } }, { onprogress: (p) => void progress.push(p.progress) });
+      expect(result.content).toEqual([{ type: 'text', text: 'finished after its stream closed' }]);
+      expect(progress).toEqual([1, 2]);
+    } finally {
+      await client.close();
+    }
   });
 });
