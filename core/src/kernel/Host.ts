@@ -16,7 +16,9 @@ import { tracingEnabled } from '../telemetry/tracingEnabled.js';
 import type { AdminServer } from '../admin/AdminServer.js';
 import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
-import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { RedisLink } from '../cluster/RedisLink.js';
+import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, PLUGINS, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export type StartHostOptions = HostServiceOptions;
 
@@ -66,21 +68,30 @@ export class Host {
     // A child of the global container, so nothing a plugin or library puts in the global one leaks into ours.
     const root = globalContainer.createChildContainer();
     // What this config does not use is not imported: it would delay every start, stdio's first answer included.
-    const [HostTracing, prometheus, HttpTransport, AdminServer] = await Promise.all([
+    const [HostTracing, prometheus, HttpTransport, AdminServer, cluster] = await Promise.all([
       tracingEnabled(config.telemetry) ? import('../telemetry/HostTracing.js').then((m) => m.HostTracing) : undefined,
       metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
       config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
       config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
+      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js')]).then(([l, b, s]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore })) : undefined,
     ]);
     // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
     const deferPlugins = config.stdio && !config.admin;
-    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
+    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, cluster, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
     registerHostServices(root, options, modules);
     // The boot order, stated once: security → logger → notifier → plugins (manifests checked, then
     // loaded in parallel; the catalog) → engine → watcher → transport. Shutdown runs it backwards.
     const logger = root.resolve<Logger>(HOST_LOGGER);
     const state = root.resolve<HostState>(HOST_STATE);
     const telemetry = root.resolve<HostTelemetry>(TELEMETRY);
+    // A replica joins the cluster before anything is served: sessions, events and limits live in Redis.
+    // Redis down at start is not fatal: the replica starts unready and joins when Redis comes.
+    const link = config.cluster ? root.resolve<RedisLink>(REDIS) : undefined;
+    if (link) {
+      const up = await link.connect(config.cluster!.commandTimeoutMs);
+      logger.info({ replica: link.replicaId, redisUp: up }, `replica ${link.replicaId} ${up ? 'joined the cluster' : 'started with Redis down'}`);
+      telemetry.metrics?.track('redis_up', () => link.up);
+    }
     // The admin listener comes first, so health checks answer (not ready) while plugins load.
     let admin: AdminServer | undefined;
     let adminUrl: string | undefined;
@@ -169,6 +180,10 @@ export class Host {
       this.state.phase = 'closed';
       await this.admin?.close();
       await this.telemetry.close();
+      if (this.config.cluster) {
+        this.root.resolve<RedisSessionStore>(SESSION_STORE).close();
+        await this.root.resolve<RedisLink>(REDIS).close();
+      }
       await this.root.dispose();
       this.logger.flush?.();
     })();

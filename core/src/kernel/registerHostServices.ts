@@ -22,7 +22,10 @@ import { HostState } from '../admin/HostState.js';
 import { HostTelemetry, type HostTelemetryOptions } from '../telemetry/HostTelemetry.js';
 import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
-import { ADMIN, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { RedisLink } from '../cluster/RedisLink.js';
+import type { ClusterBus } from '../cluster/ClusterBus.js';
+import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -54,6 +57,8 @@ export interface OptionalModules {
    * once it is answering (Host.start sets it then); until then the engine sees the empty catalog.
    */
   PluginSupervisor?: typeof PluginSupervisor;
+  /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -89,6 +94,13 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   const telemetry = (c: DependencyContainer) => c.resolve<HostTelemetry>(TELEMETRY);
 
   root.register(HOST_CONFIG, { useValue: config });
+  if (config.cluster) {
+    const cluster = loaded(modules.cluster, 'cluster');
+    single(root, REDIS, (c) => new cluster.RedisLink(config.cluster!, logger(c)));
+    single(root, CLUSTER_BUS, (c) => new cluster.ClusterBus(c.resolve<RedisLink>(REDIS), logger(c)));
+    single(root, SESSION_STORE, (c) => new cluster.RedisSessionStore(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), config.server.sessionIdleTimeoutMs, logger(c)));
+  }
+  const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
   single(root, SECURITY, () => new HostSecurity(config));
   single(root, HOST_STATE, () => new HostState());
   single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
@@ -138,7 +150,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const t = telemetry(c);
     const state = c.resolve<HostState>(HOST_STATE);
     return new (loaded(modules.AdminServer, 'AdminServer'))({
-      config: config.admin, logger: logger(c), registry: t.registry, readiness: () => readinessOf(state, plugins(c)),
+      config: config.admin, logger: logger(c), registry: t.registry, readiness: () => readinessOf(state, plugins(c), redis(c)),
       api: { auth: config.auth, mcpUrl: () => state.mcpUrl, plugins: () => plugins(c), notifier: () => c.resolve<Notifier>(NOTIFIER), quotas: security(c).quotas, feed: t.feed },
     });
   });
@@ -154,6 +166,6 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   single(root, EVENT_STORE, () => new MemoryEventStore({ maxPerStream: config.cluster?.events.maxPerStream ?? 1000, ttlMs: config.cluster?.events.ttlMs ?? 300_000, maxStreams: 10_000 }));
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
-    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, eventStore: c.resolve<EventStore>(EVENT_STORE) }, logger(c));
+    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, eventStore: c.resolve<EventStore>(EVENT_STORE), sessionStore: config.cluster ? c.resolve<RedisSessionStore>(SESSION_STORE) : undefined }, logger(c));
   });
 }

@@ -24,5 +24,11 @@ export const TELEMETRY = Symbol.for('mcp-host:token:telemetry');
 export const HOST_STATE = Symbol.for('mcp-host:token:host-state');
 /** The admin listener: health, /metrics, admin API and UI (AdminServer; resolved only when `admin` is configured). */
 export const ADMIN = Symbol.for('mcp-host:token:admin');
+/** The cluster's Redis connections (RedisLink; registered only with `cluster`). */
+export const REDIS = Symbol.for('mcp-host:token:redis');
+/** Messages between replicas (ClusterBus; only with `cluster`). */
+export const CLUSTER_BUS = Symbol.for('mcp-host:token:cluster-bus');
+/** Legacy sessions shared by the replicas (RedisSessionStore; only with `cluster`). */
+export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
 /** Where legacy SSE events are kept for resumption with Last-Event-ID (an EventStore: in memory for one process). */
 export const EVENT_STORE = Symbol.for('mcp-host:token:event-store');

@@ -152,8 +152,8 @@ export class Engine {
   handleNotification(notification: JsonRpcNotification, session: Session): void {
     session.lastSeen = Date.now();
     if (notification.method === 'notifications/cancelled') {
-      const requestId = notification.params?.requestId as string | number | undefined;
-      if (requestId !== undefined) session.inFlight.get(requestId)?.abort(new Error(String(notification.params?.reason ?? 'cancelled by the client')));
+      const requestId = notification.params?.requestId;
+      if (typeof requestId === 'string' || typeof requestId === 'number') session.cancel(requestId, String(notification.params?.reason ?? 'cancelled by the client').slice(0, 1000));
     }
   }
 

@@ -30,6 +30,8 @@ export interface TrackedState {
   listen_streams: () => number;
   /** Whether the host is draining (shutting down). */
   draining: () => boolean;
+  /** A replica: whether its Redis is up (absent in one process: the gauge reads -1). */
+  redis_up: () => boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export class HostMetrics {
     gauge('get_streams', 'Legacy GET streams open', () => state.get_streams?.() ?? 0);
     gauge('listen_streams', 'Modern subscriptions/listen streams open', () => state.listen_streams?.() ?? 0);
     gauge('draining', '1 while the host drains (shutting down), else 0', () => (state.draining?.() ? 1 : 0));
+    gauge('cluster_redis_up', 'A replica: 1 while its Redis is up, 0 while down; -1 when not clustered', () => (state.redis_up ? (state.redis_up() ? 1 : 0) : -1));
     const calls = this.observer;
     gauge('calls_in_flight', 'Requests being served now (listen streams excluded)', () => calls.inFlight);
     new Gauge({ name: 'mcp_host_plugin_generations', help: 'Plugin generations by state', labelNames: ['state'], registers, collect() {

@@ -44,22 +44,26 @@ export class LegacyStreams {
     return this.streams.size;
   }
 
-  /** Opens or resumes a stream of `session` on this GET (hijacking the reply), or answers why not (409, 429). */
-  async open(session: Session, reply: FastifyReply, cursor: StreamCursor | undefined): Promise<void> {
+  /**
+   * Opens or resumes a stream of `session` on this GET (hijacking the reply), or answers why not
+   * (409, 429). `onClose` runs when the session's standalone stream opened here closes while it is
+   * still the session's (not when a resumption here replaced it).
+   */
+  async open(session: Session, reply: FastifyReply, cursor: StreamCursor | undefined, onClose?: () => void): Promise<void> {
     if (!cursor && session.standalone) return this.conflict(session, reply);
     const owner = session.principal.id;
     if (!this.quotas.take('getStreams', owner)) {
       this.signals.refused('quota', owner);
       return void rpcError(reply.header('retry-after', '5'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.quotas.refusal('getStreams')}`, data: { limit: 'getStreamsPerPrincipal', max: this.quotas.limit('getStreams') } });
     }
-    if (cursor && (await this.resume(session, reply, cursor))) return;
+    if (cursor && (await this.resume(session, reply, cursor, onClose))) return;
     if (reply.raw.destroyed) return this.quotas.give('getStreams', owner);
     // Without a cursor, or with one the store does not hold for this session: a GET without Last-Event-ID.
     if (session.standalone) return this.quotas.give('getStreams', owner), this.conflict(session, reply);
     const stream = ResumableStream.start(this.resumption, session, 'g');
     const res = this.attach(session, reply, () => undefined);
     stream.prime(res);
-    this.becomeStandalone(session, res, stream);
+    this.becomeStandalone(session, res, stream, onClose);
   }
 
   /** Ends every stream (a drain): the clients see the stream close and reconnect elsewhere or later. */
@@ -71,7 +75,7 @@ export class LegacyStreams {
    * Follows the stream at `cursor` from the store: what the client missed, then what comes. Resolves
    * false when the store does not hold it for this session (nothing was answered).
    */
-  private async resume(session: Session, reply: FastifyReply, cursor: StreamCursor): Promise<boolean> {
+  private async resume(session: Session, reply: FastifyReply, cursor: StreamCursor, onClose: (() => void) | undefined): Promise<boolean> {
     // Events delivered before this GET's response starts (the replay) wait here, in order.
     let res: ServerResponse | undefined;
     const early: StoredEvent[] = [];
@@ -100,18 +104,20 @@ export class LegacyStreams {
     // done, and the writer (this process, so far) is switched in the same step, so no message
     // falls between the replay and this stream, and none comes twice.
     stop();
-    this.becomeStandalone(session, target, new ResumableStream(this.resumption, session, cursor.streamId, Math.max(last, cursor.seq)));
+    this.becomeStandalone(session, target, new ResumableStream(this.resumption, session, cursor.streamId, Math.max(last, cursor.seq)), onClose);
     return true;
   }
 
   /** Makes `res` the session's standalone stream, ending the one it replaces. */
-  private becomeStandalone(session: Session, res: ServerResponse, stream: ResumableStream): void {
+  private becomeStandalone(session: Session, res: ServerResponse, stream: ResumableStream, onClose: (() => void) | undefined): void {
     const previous = session.standalone;
-    const channel: Channel = { canSend: true, send: (m) => stream.write(res, m), closeStream: () => void res.end() };
+    const channel: Channel = { canSend: true, send: (m) => stream.write(res, m), end: () => void res.end() };
     session.standalone = channel;
-    previous?.closeStream?.();
+    previous?.end?.();
     res.on('close', () => {
-      if (session.standalone === channel) session.standalone = undefined;
+      if (session.standalone !== channel) return;
+      session.standalone = undefined;
+      onClose?.();
     });
   }
 
