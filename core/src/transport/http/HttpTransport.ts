@@ -290,14 +290,15 @@ export class HttpTransport {
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
     if (this.draining) return void (this.engine.signals.refused('unavailable', req.principal?.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING));
+    // The session first: a session another principal presents is not found, whatever else it sends.
+    const session = await this.sessions.find(req, reply);
+    if (!session) return;
     const lastEventId = req.headers['last-event-id'];
     const cursor = lastEventId === undefined ? undefined : parseEventId(lastEventId as string);
     if (lastEventId !== undefined && !cursor) {
-      this.engine.signals.refused('bad-request', req.principal?.id);
+      this.engine.signals.refused('bad-request', session.principal.id);
       return void rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: Last-Event-ID is not an event id of this host (at most ${MAX_EVENT_ID_LENGTH} characters, <stream>_<sequence>)` });
     }
-    const session = await this.sessions.find(req, reply);
-    if (!session) return;
     const store = this.options.sessionStore;
     // A POST's stream is only read here (its writer is wherever the call runs): no hold on the session's GET stream.
     if (!store || session.standalone || cursor?.kind === 'p') return this.streams.open(session, reply, cursor);
