@@ -25,6 +25,7 @@ import { readinessOf } from './readinessOf.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import type { RedisEventStore } from '../events/RedisEventStore.js';
 import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
@@ -58,7 +59,7 @@ export interface OptionalModules {
    */
   PluginSupervisor?: typeof PluginSupervisor;
   /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore };
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly RedisEventStore: typeof RedisEventStore };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -162,8 +163,12 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       maxLineBytes: config.server.bodyLimitBytes,
     }),
   );
-  // One process: in memory, with the cluster's retention when one is configured (the streams cap bounds its memory).
-  single(root, EVENT_STORE, () => new MemoryEventStore({ maxPerStream: config.cluster?.events.maxPerStream ?? 1000, ttlMs: config.cluster?.events.ttlMs ?? 300_000, maxStreams: 10_000 }));
+  // Replicas share Redis Streams (a client resumes on any replica); one process keeps them in memory (the streams cap bounds it).
+  single(root, EVENT_STORE, (c) => {
+    if (!config.cluster) return new MemoryEventStore({ maxPerStream: 1000, ttlMs: 300_000, maxStreams: 10_000 });
+    const link = c.resolve<RedisLink>(REDIS);
+    return new (loaded(modules.cluster, 'cluster').RedisEventStore)(link.redis, link.sub, link.key('events', ''), config.cluster.events);
+  });
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
     return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, eventStore: c.resolve<EventStore>(EVENT_STORE), sessionStore: config.cluster ? c.resolve<RedisSessionStore>(SESSION_STORE) : undefined }, logger(c));
