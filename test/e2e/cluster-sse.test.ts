@@ -93,8 +93,14 @@ describe('resumable SSE across replicas', () => {
     expect(priming).toMatch(/^g[0-9a-f-]{36}_0$/);
     const second = await get(b, priming);
     expect(second.status).toBe(200);
+    // Replica b goes on with a stream of its own, primed after the replay.
+    const secondReader = second.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let secondText = '';
+    while (!/^id: /m.test(secondText)) secondText += (await secondReader.read()).value ?? '';
+    expect(ids(secondText)[0]).toMatch(/^g[0-9a-f-]{36}_0$/);
+    expect(ids(secondText)[0]).not.toBe(priming);
     // Replica a is told to let go of the stream: its GET ends.
     for (let r = await reader.read(); !r.done; r = await reader.read());
-    await second.body!.cancel();
+    await secondReader.cancel();
   });
 });

@@ -147,12 +147,17 @@ describe('resumable SSE on legacy sessions', () => {
     const first = sseOf(await get('alice', session));
     const priming = (await first.next())!;
     expect(priming).toEqual({ id: expect.stringMatching(/^g[0-9a-f-]{36}_0$/), retry: String(RETRY_MS), data: '' });
-    const second = await get('alice', session, priming.id);
-    expect(second.status).toBe(200);
+    const secondRes = await get('alice', session, priming.id);
+    expect(secondRes.status).toBe(200);
     expect(await first.next()).toBeUndefined();
+    // It goes on as a new stream, primed after the replay (no writer ever numbers another's stream).
+    const second = sseOf(secondRes);
+    const next = (await second.next())!;
+    expect(next).toEqual({ id: expect.stringMatching(/^g[0-9a-f-]{36}_0$/), retry: String(RETRY_MS), data: '' });
+    expect(next.id).not.toBe(priming.id);
     // The session has its standalone stream again: a plain GET is a conflict.
     expect((await get('alice', session)).status).toBe(409);
-    await second.body!.cancel();
+    await second.cancel();
   });
 
   it('refuses a malformed or oversized Last-Event-ID with a clean 400, and serves on', async () => {

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../calls/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
+import type { Session } from '../../protocol/Session.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import type { BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
 import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
@@ -20,7 +21,7 @@ import { ANONYMOUS } from '../../identity/principals.js';
 import { createHttpApp, type HttpAppOptions } from './createHttpApp.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';
-import { LegacyStreams } from './LegacyStreams.js';
+import { LegacyStreams, type StreamLease } from './LegacyStreams.js';
 import { MAX_EVENT_ID_LENGTH, parseEventId, type SseResumption } from './ResumableStream.js';
 import { DRAINING, rpcError } from './rpcError.js';
 import { PostChannel } from './PostChannel.js';
@@ -300,23 +301,27 @@ export class HttpTransport {
       return void rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: Last-Event-ID is not an event id of this host (at most ${MAX_EVENT_ID_LENGTH} characters, <stream>_<sequence>)` });
     }
     const store = this.options.sessionStore;
-    // A POST's stream is only read here (its writer is wherever the call runs): no hold on the session's GET stream.
-    if (!store || session.standalone || cursor?.kind === 'p') return this.streams.open(session, reply, cursor);
     // With replicas one replica holds a session's stream; a client resuming (Last-Event-ID) takes it over from wherever it was.
+    const lease: StreamLease | undefined = store && {
+      take: (takeOver) => this.holdStream(store, session, reply, takeOver),
+      release: () => void (session.standalone || store.release(session.id!)),
+    };
+    await this.streams.open(session, reply, cursor, lease);
+  }
+
+  /** Takes the hold on `session`'s GET stream for this replica, or answers why not (409 held elsewhere, 503 Redis down). */
+  private async holdStream(store: SessionStorePort, session: Session, reply: FastifyReply, takeOver: boolean): Promise<boolean> {
     let hold;
     try {
-      hold = await store.hold(session.id!, cursor !== undefined);
+      hold = await store.hold(session.id!, takeOver);
     } catch {
       this.engine.signals.refused('unavailable', session.principal.id);
-      return void rpcError(reply.header('retry-after', '2'), 503, { code: RpcCode.Unavailable, message: HttpSessions.STORE_DOWN });
+      return void rpcError(reply.header('retry-after', '2'), 503, { code: RpcCode.Unavailable, message: HttpSessions.STORE_DOWN }), false;
     }
-    if (!hold.held) {
-      this.engine.signals.refused('bad-request', session.principal.id);
-      return void rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream (on another replica); resume with Last-Event-ID to take it over' });
-    }
-    await this.streams.open(session, reply, cursor, () => store.release(session.id!));
-    // Refused after all (the principal's share of streams): the hold goes back at once.
-    if (!session.standalone) store.release(session.id!);
+    if (hold.held) return true;
+    this.engine.signals.refused('bad-request', session.principal.id);
+    rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream (on another replica); resume with Last-Event-ID to take it over' });
+    return false;
   }
 
   private async delete(req: FastifyRequest, reply: FastifyReply): Promise<void> {

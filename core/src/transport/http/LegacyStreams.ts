@@ -20,12 +20,23 @@ export interface StreamCursor {
 }
 
 /**
+ * With replicas, the hold on a session's GET stream (one replica writes it): taken before a GET
+ * becomes the session's stream (false: `take` answered why not, 409 or 503), given back when no
+ * stream of the session is open here any more.
+ */
+export interface StreamLease {
+  take(takeOver: boolean): Promise<boolean>;
+  release(): void;
+}
+
+/**
  * The GET streams of legacy sessions, each counted against its principal's
  * `server.quotas.getStreamsPerPrincipal`, kept alive through proxies, and ended when the host
  * drains. A GET without Last-Event-ID opens the session's standalone stream (one per session). A
  * GET with one resumes a stream of its session from the event store (SEP-1699): a POST's stream is
  * replayed and followed until its response, then the GET ends; the standalone stream is replayed
- * and the GET becomes the session's standalone stream, replacing (and ending) the one before. An
+ * and the GET becomes the session's standalone stream (a new one, primed after the replay),
+ * replacing (and ending) the one before. An
  * id of a stream the store does not hold under this session (another session's, expired, made up)
  * is treated as no id at all: its existence is never told.
  */
@@ -46,24 +57,28 @@ export class LegacyStreams {
 
   /**
    * Opens or resumes a stream of `session` on this GET (hijacking the reply), or answers why not
-   * (409, 429). `onClose` runs when the session's standalone stream opened here closes while it is
-   * still the session's (not when a resumption here replaced it).
+   * (409, 429; with replicas, what `lease` answers).
    */
-  async open(session: Session, reply: FastifyReply, cursor: StreamCursor | undefined, onClose?: () => void): Promise<void> {
+  async open(session: Session, reply: FastifyReply, cursor: StreamCursor | undefined, lease?: StreamLease): Promise<void> {
     if (!cursor && session.standalone) return this.conflict(session, reply);
     const owner = session.principal.id;
     if (!this.quotas.take('getStreams', owner)) {
       this.signals.refused('quota', owner);
       return void rpcError(reply.header('retry-after', '5'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.quotas.refusal('getStreams')}`, data: { limit: 'getStreamsPerPrincipal', max: this.quotas.limit('getStreams') } });
     }
-    if (cursor && (await this.resume(session, reply, cursor, onClose))) return;
-    if (reply.raw.destroyed) return this.quotas.give('getStreams', owner);
+    if (cursor && (await this.resume(session, reply, cursor, lease))) return;
     // Without a cursor, or with one the store does not hold for this session: a GET without Last-Event-ID.
     if (session.standalone) return this.quotas.give('getStreams', owner), this.conflict(session, reply);
+    if (!(await this.hold(session, lease, cursor !== undefined))) return this.quotas.give('getStreams', owner);
+    if (reply.raw.destroyed || session.standalone) {
+      this.quotas.give('getStreams', owner);
+      if (session.standalone) this.conflict(session, reply);
+      return lease?.release();
+    }
     const stream = ResumableStream.start(this.resumption, session, 'g');
     const res = this.attach(session, reply, () => undefined);
     stream.prime(res);
-    this.becomeStandalone(session, res, stream, onClose);
+    this.becomeStandalone(session, res, stream, lease);
   }
 
   /** Ends every stream (a drain): the clients see the stream close and reconnect elsewhere or later. */
@@ -75,15 +90,13 @@ export class LegacyStreams {
    * Follows the stream at `cursor` from the store: what the client missed, then what comes. Resolves
    * false when the store does not hold it for this session (nothing was answered).
    */
-  private async resume(session: Session, reply: FastifyReply, cursor: StreamCursor, onClose: (() => void) | undefined): Promise<boolean> {
+  private async resume(session: Session, reply: FastifyReply, cursor: StreamCursor, lease: StreamLease | undefined): Promise<boolean> {
     // Events delivered before this GET's response starts (the replay) wait here, in order.
     let res: ServerResponse | undefined;
     const early: StoredEvent[] = [];
     let ended = false;
-    let last = cursor.seq;
     const follower: StreamFollower = {
       event: (e) => {
-        last = e.seq;
         if (res) writeSseEvent(res, `${cursor.streamId}_${e.seq}`, e.data);
         else early.push(e);
       },
@@ -91,7 +104,13 @@ export class LegacyStreams {
     };
     const stop = await this.resumption.store.follow(streamKey(session, cursor.streamId), cursor.seq, follower);
     if (!stop) return false;
-    if (reply.raw.destroyed) return stop(), this.quotas.give('getStreams', session.principal.id), true;
+    if (cursor.kind === 'g') {
+      // The standalone stream: replayed, then this GET becomes the session's stream, taking it over.
+      stop();
+      const held = this.hold(session, lease, true);
+      if (held !== true && !(await held)) return this.quotas.give('getStreams', session.principal.id), true;
+    }
+    if (reply.raw.destroyed) return stop(), this.quotas.give('getStreams', session.principal.id), lease?.release(), true;
     const target = this.attach(session, reply, stop);
     for (const e of early) writeSseEvent(target, `${cursor.streamId}_${e.seq}`, e.data);
     if (cursor.kind === 'p') {
@@ -100,16 +119,26 @@ export class LegacyStreams {
       else res = target;
       return true;
     }
-    // The standalone stream: this GET writes it from now on. The follow ends here: the replay is
-    // done, and the writer (this process, so far) is switched in the same step, so no message
-    // falls between the replay and this stream, and none comes twice.
-    stop();
-    this.becomeStandalone(session, target, new ResumableStream(this.resumption, session, cursor.streamId, Math.max(last, cursor.seq)), onClose);
+    // Goes on as a new stream, primed after the replay: the writer it replaces (on another replica,
+    // perhaps, until it hears it lost the stream) may still append to the old one, and two writers
+    // must never number events of one stream.
+    const stream = ResumableStream.start(this.resumption, session, 'g');
+    stream.prime(target);
+    this.becomeStandalone(session, target, stream, lease);
     return true;
   }
 
+  /**
+   * With replicas, takes the hold on the session's GET stream unless this replica has it (false:
+   * the lease answered why not). `true` at once when there is nothing to take: no await, so an
+   * in-process writer is switched in the same step as the replay it follows.
+   */
+  private hold(session: Session, lease: StreamLease | undefined, takeOver: boolean): Promise<boolean> | boolean {
+    return !lease || session.standalone !== undefined || lease.take(takeOver);
+  }
+
   /** Makes `res` the session's standalone stream, ending the one it replaces. */
-  private becomeStandalone(session: Session, res: ServerResponse, stream: ResumableStream, onClose: (() => void) | undefined): void {
+  private becomeStandalone(session: Session, res: ServerResponse, stream: ResumableStream, lease: StreamLease | undefined): void {
     const previous = session.standalone;
     const channel: Channel = { canSend: true, send: (m) => stream.write(res, m), end: () => void res.end() };
     session.standalone = channel;
@@ -117,7 +146,7 @@ export class LegacyStreams {
     res.on('close', () => {
       if (session.standalone !== channel) return;
       session.standalone = undefined;
-      onClose?.();
+      lease?.release();
     });
   }
 
