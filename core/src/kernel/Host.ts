@@ -18,7 +18,8 @@ import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
-import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, PLUGINS, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { BusForwarder } from '../cluster/BusForwarder.js';
+import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, FORWARDER, PLUGINS, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export type StartHostOptions = HostServiceOptions;
 
@@ -73,7 +74,7 @@ export class Host {
       metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
       config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
       config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
-      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../events/RedisEventStore.js')]).then(([l, b, s, e]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, RedisEventStore: e.RedisEventStore })) : undefined,
+      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../cluster/BusForwarder.js'), import('../events/RedisEventStore.js')]).then(([l, b, s, f, e]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisEventStore: e.RedisEventStore })) : undefined,
     ]);
     // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
     const deferPlugins = config.stdio && !config.admin;
@@ -182,6 +183,7 @@ export class Host {
       await this.telemetry.close();
       if (this.config.cluster) {
         this.root.resolve<RedisSessionStore>(SESSION_STORE).close();
+        this.root.resolve<BusForwarder>(FORWARDER).close();
         await this.root.resolve<RedisLink>(REDIS).close();
       }
       await this.root.dispose();

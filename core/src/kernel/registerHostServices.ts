@@ -26,7 +26,8 @@ import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
 import type { RedisEventStore } from '../events/RedisEventStore.js';
-import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { BusForwarder } from '../cluster/BusForwarder.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -59,7 +60,7 @@ export interface OptionalModules {
    */
   PluginSupervisor?: typeof PluginSupervisor;
   /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly RedisEventStore: typeof RedisEventStore };
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisEventStore: typeof RedisEventStore };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -99,6 +100,8 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const cluster = loaded(modules.cluster, 'cluster');
     single(root, REDIS, (c) => new cluster.RedisLink(config.cluster!, logger(c)));
     single(root, CLUSTER_BUS, (c) => new cluster.ClusterBus(c.resolve<RedisLink>(REDIS), logger(c)));
+    // A forwarded request (a task's poll) waits for one bus round trip and the other replica's answer.
+    single(root, FORWARDER, (c) => new cluster.BusForwarder(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), Math.max(2000, 2 * config.cluster!.commandTimeoutMs), logger(c)));
     single(root, SESSION_STORE, (c) => new cluster.RedisSessionStore(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), config.server.sessionIdleTimeoutMs, logger(c)));
   }
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
@@ -128,7 +131,8 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   });
   single(root, ENGINE, (c) => {
     const sec = security(c);
-    return new Engine({
+    const forwarder = config.cluster ? c.resolve<BusForwarder>(FORWARDER) : undefined;
+    const engine = new Engine({
       catalog: () => catalog(c),
       notifier: c.resolve<Notifier>(NOTIFIER),
       logger: logger(c),
@@ -144,7 +148,10 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       quotas: sec.quotas,
       observer: telemetry(c).observer,
       signals: telemetry(c),
+      forwarder,
     });
+    forwarder?.serveWith((era, request, principal) => engine.serveForwarded(era, request, principal));
+    return engine;
   });
   single(root, ADMIN, (c) => {
     if (!config.admin) throw new Error('the admin listener is not configured (admin)');

@@ -30,5 +30,7 @@ export const REDIS = Symbol.for('mcp-host:token:redis');
 export const CLUSTER_BUS = Symbol.for('mcp-host:token:cluster-bus');
 /** Legacy sessions shared by the replicas (RedisSessionStore; only with `cluster`). */
 export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
+/** Requests forwarded to the replica keeping what they name, a task (BusForwarder; only with `cluster`). */
+export const FORWARDER = Symbol.for('mcp-host:token:forwarder');
 /** Where legacy SSE events are kept for resumption with Last-Event-ID (an EventStore: in memory for one process). */
 export const EVENT_STORE = Symbol.for('mcp-host:token:event-store');

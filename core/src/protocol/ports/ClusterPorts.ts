@@ -1,5 +1,5 @@
 import type { ClientCapabilities, Implementation, LoggingLevel, Principal } from '@mcp-host/sdk';
-import type { JsonRpcResponse } from '../jsonrpc.js';
+import type { JsonRpcRequest, JsonRpcResponse } from '../jsonrpc.js';
 
 /**
  * How the engine and transports see the other replicas of a cluster: interfaces they own, which
@@ -91,4 +91,17 @@ export interface SessionStorePort {
   onReconnect(handler: () => void): () => void;
   /** Stores a record again unless a newer one is there; takes the stream hold again if free. */
   restore(id: string, record: SessionRecord, holdsStream: boolean): void;
+}
+
+/** A request's era, as a forwarded request carries it. */
+export type ForwardedEra = 'legacy' | 'modern';
+
+/**
+ * Serves a request on the replica that holds what it names — a task runs, and is kept, on the
+ * replica that started it — when the request landed on another one.
+ */
+export interface ReplicaForwarder {
+  readonly replicaId: string;
+  /** The response of `replica` to `request` made by `principal`; an error response when it does not answer in time. */
+  forward(replica: string, era: ForwardedEra, request: JsonRpcRequest, principal: Principal): Promise<JsonRpcResponse>;
 }
