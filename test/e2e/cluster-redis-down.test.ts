@@ -55,7 +55,7 @@ describe('Redis down and back: replicas say so, serve what needs no shared state
       [1, 2].map((i) => {
         const file = join(dir, `r${i}.json`);
         writeFileSync(file, JSON.stringify({ cluster: { redisUrl: `redis://127.0.0.1:${port}`, replicaId: `down-r${i}`, commandTimeoutMs: 500 }, protocol: { requestStateSecret: 'redis-down-secret-0123456789' }, admin: { port: 0 } }));
-        return startTestHost({ args: ['--config', file] });
+        return startTestHost({ args: ['--config', file], timeoutMs: 60_000 });
       }),
     );
   }, 60_000);

@@ -19,7 +19,7 @@ async function startReplicas(n: number, extra: Record<string, unknown> = {}): Pr
     Array.from({ length: n }, (_, i) => {
       const file = join(dir, `r${i + 1}.json`);
       writeFileSync(file, JSON.stringify({ cluster: { redisUrl: 'redis://127.0.0.1:6379', replicaId: `r${i + 1}`, keyPrefix: PREFIX, leaseMs: 3000 }, protocol: { requestStateSecret: SECRET }, ...extra }));
-      return startTestHost({ args: ['--config', file] });
+      return startTestHost({ args: ['--config', file], timeoutMs: 60_000 });
     }),
   );
 }
