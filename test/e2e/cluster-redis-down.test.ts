@@ -58,7 +58,7 @@ describe('Redis down and back: replicas say so, serve what needs no shared state
         return startTestHost({ args: ['--config', file], timeoutMs: 60_000 });
       }),
     );
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await Promise.all(replicas?.map((r) => r.stop()) ?? []);
     redis?.kill('SIGKILL');
@@ -113,5 +113,5 @@ describe('Redis down and back: replicas say so, serve what needs no shared state
     expect((await fresh.listTools()).tools.length).toBeGreaterThan(0);
     await fresh.close();
     await legacy.close();
-  }, 60_000);
+  }, 90_000);
 });
