@@ -13,7 +13,7 @@ let cluster: Promise<TestCluster> | undefined;
 const target = async () => ({ url: (await (cluster ??= startCluster())).url, stop: async () => {} });
 afterAll(async () => {
   await (await cluster)?.stop();
-}, 60_000);
+}, 90_000);
 
 conformanceSuite({ title: 'cluster (3 replicas, HAProxy round robin): official conformance suite 0.1.16 (2025-11-25)', cli: CLI_2025, scenarios: SCENARIOS_2025, target });
 conformanceSuite({ title: 'cluster (3 replicas, HAProxy round robin): official conformance suite 0.1.16, pending scenarios (server-sse-polling), no failure and no warning', cli: CLI_2025, scenarios: PENDING_SCENARIOS_2025, oneByOne: true, noWarnings: true, target });

@@ -43,7 +43,7 @@ describe('resumable SSE across replicas', () => {
       }),
     );
     redis = new Redis('redis://127.0.0.1:6379');
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await Promise.all(replicas?.map((r) => r.stop()) ?? []);
     const keys = (await redis?.keys(`${PREFIX}*`)) ?? [];
