@@ -19,7 +19,7 @@ async function startReplicas(n: number, extra: Record<string, unknown> = {}): Pr
     Array.from({ length: n }, (_, i) => {
       const file = join(dir, `r${i + 1}.json`);
       writeFileSync(file, JSON.stringify({ cluster: { redisUrl: 'redis://127.0.0.1:6379', replicaId: `r${i + 1}`, keyPrefix: PREFIX, leaseMs: 3000 }, protocol: { requestStateSecret: SECRET }, ...extra }));
-      return startTestHost({ args: ['--config', file] });
+      return startTestHost({ args: ['--config', file], timeoutMs: 60_000 });
     }),
   );
 }
@@ -57,7 +57,7 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
     replicas = await startReplicas(3);
     replicas.forEach((_, i) => alive.add(i));
     redis = new Redis('redis://127.0.0.1:6379');
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await Promise.all(replicas?.map((r) => r.stop()) ?? []);
     const keys = await redis.keys(`${PREFIX}*`);
@@ -170,7 +170,7 @@ describe('another principal presenting a session id, on any replica', () => {
 
   beforeAll(async () => {
     replicas = await startReplicas(2, { auth: { serviceTokens: [{ name: 'alice', sha256: sha256Hex(ALICE) }, { name: 'bob', sha256: sha256Hex(BOB) }] } });
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await Promise.all(replicas?.map((r) => r.stop()) ?? []);
     const redis = new Redis('redis://127.0.0.1:6379');
