@@ -166,6 +166,7 @@ async function republishOverReplicas(standalone, replica, quick) {
     const lasts = [];
     const firsts = [];
     const remoteFirsts = [];
+    const replicaLasts = Array.from({ length: REPLICAS }, () => []);
     const singleLasts = [];
     // Round 0 warms up (JIT, buffers, the bus) and is not counted.
     for (let round = 0; round <= rounds; round++) {
@@ -179,6 +180,7 @@ async function republishOverReplicas(standalone, replica, quick) {
             lasts.push(Math.max(...times));
             firsts.push(Math.min(...times));
             remoteFirsts.push(Math.min(...times.filter((_, i) => cluster.replicaOf(i) !== 0)));
+            replicaLasts.forEach((lastsOf, r) => lastsOf.push(Math.max(...times.filter((_, i) => cluster.replicaOf(i) === r))));
           }
         }
         await new Promise((r) => setTimeout(r, 200));
@@ -188,7 +190,8 @@ async function republishOverReplicas(standalone, replica, quick) {
     const { duplicates } = cluster;
     const note =
       `last of ${LISTENERS.toLocaleString('en-US')} notified after ${last.toFixed(1)} ms (median of ${rounds} rounds; worst ${Math.max(...lasts).toFixed(1)} ms; ` +
-      `first stream ${median(firsts).toFixed(1)} ms, first on another replica ${median(remoteFirsts).toFixed(1)} ms; ${duplicates} duplicate${duplicates === 1 ? '' : 's'}; ` +
+      `first stream ${median(firsts).toFixed(1)} ms, first on another replica ${median(remoteFirsts).toFixed(1)} ms; last per replica ${replicaLasts.map((l) => median(l).toFixed(0)).join(' / ')} ms; ` +
+      `${duplicates} duplicate${duplicates === 1 ? '' : 's'}; ` +
       `streams opened in ${(openMs / 1000).toFixed(1)} s)`;
     const reference = `last of ${LISTENERS.toLocaleString('en-US')} notified after ${median(singleLasts).toFixed(1)} ms (scenario 6, its rounds alternating with the cluster's; worst ${Math.max(...singleLasts).toFixed(1)} ms)`;
     return {
