@@ -34,12 +34,12 @@ export function legacyRequest(sessionId, method, params, { id = 1 } = {}) {
   return { headers, body };
 }
 
-/** The JSON-RPC messages of a response body, JSON or SSE. */
+/** The JSON-RPC messages of a response body, JSON or SSE (a resumable stream's priming event has empty data: no message). */
 export function messagesOf(contentType, text) {
   if ((contentType ?? '').includes('text/event-stream')) {
     return text
       .split('\n')
-      .filter((l) => l.startsWith('data:'))
+      .filter((l) => l.startsWith('data:') && l.slice(5).trim() !== '')
       .map((l) => JSON.parse(l.slice(5)));
   }
   return text ? [JSON.parse(text)] : [];

@@ -6,6 +6,8 @@
 //   one interleaved run. A call must not wait on Redis: a modern call needs no shared state, and a
 //   legacy session's local copy is served from memory (its record's expiry in Redis is pushed back
 //   at most every tenth of the idle timeout, without waiting). Targets: ≥ 0.9x modern, ≥ 0.7x legacy.
+//   Scenario 2's SSE shape beside them, without a target: in a cluster every event of a legacy SSE
+//   response is also written to Redis (resumable streams, Last-Event-ID on any replica), so its cost is shown.
 // - A legacy session used on another replica: opened on replica A, then the scenario-2 load on
 //   replica B with that session id (B loads the session from Redis on its first request, then serves
 //   its local copy), against the same load on A. Once the load is over, the latency of a first
@@ -52,14 +54,19 @@ export async function run({ quick }) {
   }
 }
 
-/** A legacy session's tools/call echo (scenario 2, JSON): `session(url)` resolves with the session id to load. */
-function legacyCall(what, session) {
+/**
+ * A legacy session's tools/call (scenario 2): `session(url)` resolves with the session id to load.
+ * JSON: echo; SSE: echo_progress with a progressToken (one progress event, then the result).
+ */
+function legacyCall(what, session, sse = false) {
   return async (url) => {
-    const request = legacyRequest(await session(url), 'tools/call', { name: 'echo', arguments: { text: 'hello' } }, { id: ID });
+    const params = sse ? { name: 'echo_progress', arguments: { text: 'hello' }, _meta: { progressToken: 'p' } } : { name: 'echo', arguments: { text: 'hello' } };
+    const request = legacyRequest(await session(url), 'tools/call', params, { id: ID });
+    const contentType = sse ? 'text/event-stream' : 'application/json';
     let n = 0;
     const check = async () => {
       const r = await expectToolText(url, { ...request, body: request.body.replace(ID, `check-${++n}`) }, 'hello', what);
-      if (!r.contentType.includes('application/json')) throw new Error(`${what}: expected a JSON response, got ${r.contentType}`);
+      if (!r.contentType.includes(contentType)) throw new Error(`${what}: expected a ${contentType} response, got ${r.contentType}`);
       return r;
     };
     return { request, check };
@@ -80,15 +87,20 @@ async function oneReplica(standalone, replica) {
     { key: 'modernCluster', start: startClustered, prepare: modernCall('mcp-host (cluster)') },
     { key: 'legacy', start: startPlain, prepare: legacyCall('mcp-host', openLegacySession), options: legacy },
     { key: 'legacyCluster', start: startClustered, prepare: legacyCall('mcp-host (cluster)', openLegacySession), options: legacy },
+    { key: 'sse', start: startPlain, prepare: legacyCall('mcp-host', openLegacySession, true), options: legacy },
+    { key: 'sseCluster', start: startClustered, prepare: legacyCall('mcp-host (cluster)', openLegacySession, true), options: legacy },
   ]);
   const modernRatio = pairedRatio(r.modernCluster.m, r.modern.m);
   const legacyRatio = pairedRatio(r.legacyCluster.m, r.legacy.m);
+  const sseRatio = pairedRatio(r.sseCluster.m, r.sse.m);
   return {
     rows: [
       loadRow('10 cluster: modern tools/call echo', 'mcp-host standalone', r.modern.m),
       loadRow('10 cluster: modern tools/call echo', 'mcp-host, one replica in cluster mode', r.modernCluster.m, `cluster/standalone ${modernRatio.toFixed(2)}`),
       loadRow('10 cluster: legacy tools/call (JSON)', 'mcp-host standalone', r.legacy.m),
       loadRow('10 cluster: legacy tools/call (JSON)', 'mcp-host, one replica in cluster mode', r.legacyCluster.m, `cluster/standalone ${legacyRatio.toFixed(2)}`),
+      loadRow('10 cluster: legacy tools/call (SSE)', 'mcp-host standalone', r.sse.m),
+      loadRow('10 cluster: legacy tools/call (SSE)', 'mcp-host, one replica in cluster mode', r.sseCluster.m, `cluster/standalone ${sseRatio.toFixed(2)} (each SSE event also kept in Redis for resumption)`),
     ],
     targets: [
       target('cluster mode, one replica: modern tools/call cluster / standalone', modernRatio, { min: 0.9 }),
