@@ -17,7 +17,9 @@ import type { AdminServer } from '../admin/AdminServer.js';
 import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
-import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, PLUGINS, REDIS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { SharedPlugins } from '../cluster/SharedPlugins.js';
+import type { PluginControl } from '../plugins/PluginControl.js';
+import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, PLUGIN_CONTROL, PLUGINS, REDIS, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export type StartHostOptions = HostServiceOptions;
 
@@ -72,11 +74,12 @@ export class Host {
       metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
       config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
       config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
-      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js')]).then(([l, b]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus })) : undefined,
+      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/SharedPlugins.js')]).then(([l, b, p]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, SharedPlugins: p.SharedPlugins })) : undefined,
     ]);
     // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
     const deferPlugins = config.stdio && !config.admin;
-    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, cluster, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
+    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, cluster };
+    if (!deferPlugins) await importPlugins(modules);
     registerHostServices(root, options, modules);
     // The boot order, stated once: security → logger → notifier → plugins (manifests checked, then
     // loaded in parallel; the catalog) → engine → watcher → transport. Shutdown runs it backwards.
@@ -101,8 +104,11 @@ export class Host {
     }
     // stdio answers from here on, before the plugins load (see StdioTransport.holdUntil).
     const early = config.stdio ? answerStdioEarly(root, logger, config.plugins.loadTimeoutMs) : undefined;
-    modules.PluginSupervisor ??= await importSupervisor();
+    if (deferPlugins) await importPlugins(modules);
     const supervisor = root.resolve<PluginSupervisor>(PLUGINS);
+    // A replica serves with the overlay the others have (admin pins, enable/disable) from its first answer.
+    const shared = config.cluster ? root.resolve<SharedPlugins>(SHARED_PLUGINS) : undefined;
+    await shared?.load(supervisor.overlay);
     try {
       await supervisor.start(() => early?.expired() ?? false);
     } catch (e) {
@@ -115,6 +121,7 @@ export class Host {
     for (const p of problems) logger.warn({ code: p.code, plugin: p.pluginId, path: p.path, err: p.cause }, formatProblem(p));
     for (const g of catalog.generations) logger.info({ plugin: g.info.id, version: g.info.version, tools: g.bindings.tools.length, resources: g.bindings.resources.length, templates: g.bindings.templates.length, prompts: g.bindings.prompts.length }, 'plugin loaded');
 
+    shared?.start(root.resolve<PluginControl>(PLUGIN_CONTROL), telemetry.feed);
     const host = new Host(config, logger, root, supervisor, root.resolve<Engine>(ENGINE), state, telemetry);
     host.admin = admin;
     host.adminUrl = adminUrl;
@@ -179,7 +186,10 @@ export class Host {
       this.state.phase = 'closed';
       await this.admin?.close();
       await this.telemetry.close();
-      if (this.config.cluster) await this.root.resolve<RedisLink>(REDIS).close();
+      if (this.config.cluster) {
+        this.root.resolve<SharedPlugins>(SHARED_PLUGINS).close();
+        await this.root.resolve<RedisLink>(REDIS).close();
+      }
       await this.root.dispose();
       this.logger.flush?.();
     })();
@@ -225,4 +235,9 @@ function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: nu
   };
 }
 
-const importSupervisor = () => import('../plugins/PluginSupervisor.js').then((m) => m.PluginSupervisor);
+/** The plugin machinery: the supervisor and the operators' control of it. */
+async function importPlugins(modules: OptionalModules): Promise<void> {
+  const [supervisor, control] = await Promise.all([import('../plugins/PluginSupervisor.js'), import('../plugins/PluginControl.js')]);
+  modules.PluginSupervisor = supervisor.PluginSupervisor;
+  modules.PluginControl = control.PluginControl;
+}
