@@ -1,10 +1,11 @@
 /**
  * Change notifications, admin actions and catalog convergence across replicas: three real host
  * processes sharing the machine's Redis (a key prefix of their own, deleted after), each started
- * directly with its admin listener, clients connected to each replica directly. Replica A watches
- * the plugin folders; B and C do not, so what they serve after an edit comes over the bus.
+ * directly with its admin listener, clients connected to each replica directly. Replicas A and B
+ * watch the plugin folders (each hears an edit from its watcher and from the other's, and must
+ * tell its clients once); C does not, so what it serves after an edit comes over the bus.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +20,8 @@ const PREFIX = `mcp-host-test-${process.pid}-${Math.random().toString(36).slice(
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** redis-cli with the given commands on stdin, one per line (what a hostile peer on the same Redis could send). */
-function redisCli(lines: string[]): string {
-  const run = spawnSync('redis-cli', ['-u', REDIS_URL], { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+function redisCli(lines: string[], url = REDIS_URL): string {
+  const run = spawnSync('redis-cli', ['-u', url], { input: lines.join('\n') + '\n', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return run.stdout;
 }
 const channel = (topic: string) => `${PREFIX}bus:${topic}`;
@@ -69,9 +70,9 @@ let counter: string;
 const replicas: TestHost[] = [];
 let A: TestHost, B: TestHost, C: TestHost;
 
-function configFor(replicaId: string) {
+function configFor(replicaId: string, redisUrl: string) {
   return writeConfig({
-    cluster: { redisUrl: REDIS_URL, replicaId, keyPrefix: PREFIX },
+    cluster: { redisUrl, replicaId, keyPrefix: PREFIX },
     protocol: { requestStateSecret: 'cluster-notify-e2e-secret-0123456789' },
     admin: { port: 0, tokenSha256: [sha256Hex(TOKEN)] },
     server: { quotas: { listenStreamsPerPrincipal: 1000 } },
@@ -79,8 +80,8 @@ function configFor(replicaId: string) {
   });
 }
 const configs: Array<ReturnType<typeof writeConfig>> = [];
-async function startReplica(replicaId: string, watch: boolean): Promise<TestHost> {
-  const c = configFor(replicaId);
+async function startReplica(replicaId: string, watch: boolean, redisUrl = REDIS_URL): Promise<TestHost> {
+  const c = configFor(replicaId, redisUrl);
   configs.push(c);
   const host = await startTestHost({ plugins: [plugins, pluginPath('example-notes')], args: ['--config', c.file, '--admin-port', '0', '--log-level', 'info', ...(watch ? [] : ['--no-watch'])], timeoutMs: 60_000 });
   replicas.push(host);
@@ -93,7 +94,7 @@ beforeAll(async () => {
   counter = join(plugins, 'counter');
   writePlugin(counter, 'counter', ['step_0']);
   writePlugin(join(plugins, 'gamma'), 'gamma', ['gamma_tool']);
-  [A, B, C] = await Promise.all([startReplica('replica-a', true), startReplica('replica-b', false), startReplica('replica-c', false)]);
+  [A, B, C] = await Promise.all([startReplica('replica-a', true), startReplica('replica-b', true), startReplica('replica-c', false)]);
 }, 120_000);
 
 afterAll(async () => {
@@ -229,4 +230,62 @@ describe('cluster: hostile', () => {
       for (const r of [A, B, C, D]) expect(await toolNames(r.url), r.url).toContain('gamma_tool');
     }, { timeout: 5_000, interval: 50 });
   }, 30_000);
+});
+
+describe('cluster: Redis down and back', () => {
+  // A Redis of this test's own (the machine's is shared with other suites): killed and started again empty.
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const url = `redis://127.0.0.1:${port}`;
+  let redis: ChildProcess | undefined;
+  let R1: TestHost, R2: TestHost;
+  const startRedis = async () => {
+    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await vi.waitFor(() => expect(redisCli(['PING'], url)).toContain('PONG'), { timeout: 5_000, interval: 50 });
+  };
+  const ready = async (r: TestHost) => (await fetch(`${r.adminUrl}/readyz`)).status;
+  const overlayKey = arg(`${PREFIX}overlay`);
+
+  beforeAll(async () => {
+    await startRedis();
+    [R1, R2] = await Promise.all([startReplica('down-1', false, url), startReplica('down-2', false, url)]);
+  }, 120_000);
+  afterAll(() => {
+    redis?.kill('SIGKILL');
+  });
+
+  it('refuses overlay actions while Redis is down, writes the overlay back when Redis returns empty, and applies a change it missed', async () => {
+    expect((await admin(R1, '/admin/api/plugins/gamma/disable')).status).toBe(200);
+    await vi.waitFor(async () => expect(await toolNames(R2.url)).not.toContain('gamma_tool'), { timeout: 5_000, interval: 50 });
+
+    redis!.kill('SIGKILL');
+    await vi.waitFor(async () => {
+      for (const r of [R1, R2]) expect(await ready(r)).toBe(503);
+    }, { timeout: 5_000, interval: 50 });
+    const refused = await admin(R1, '/admin/api/plugins/gamma/enable');
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error).toMatch(/Redis is down/);
+    const reload = await admin(R1, '/admin/api/plugins/counter/reload');
+    expect(reload.status).toBe(200);
+    expect((await reload.json()).message).toMatch(/applied on this replica only/);
+    // Still serving what needs no shared state.
+    expect(await toolNames(R1.url)).toContain('step_0');
+
+    await startRedis();
+    await vi.waitFor(async () => {
+      for (const r of [R1, R2]) expect(await ready(r)).toBe(200);
+    }, { timeout: 5_000, interval: 50 });
+    // Redis came back empty: the replicas put back the overlay they serve with.
+    await vi.waitFor(() => expect(redisCli([`HGET ${overlayKey} gamma`], url)).toContain('"enabled":false'), { timeout: 5_000, interval: 50 });
+    for (const r of [R1, R2]) {
+      expect(await toolNames(r.url)).not.toContain('gamma_tool');
+      expect(r.logs.filter((l) => String(l.msg).startsWith('Redis is down')).length, r.url).toBe(1);
+      expect(r.logs.filter((l) => String(l.msg).startsWith('Redis is back')).length, r.url).toBe(1);
+    }
+
+    // A change no bus message told of (as if it were lost): found by the revision check.
+    redisCli([`HDEL ${overlayKey} gamma`, `HINCRBY ${overlayKey} _rev 1`], url);
+    await vi.waitFor(async () => {
+      for (const r of [R1, R2]) expect(await toolNames(r.url), r.url).toContain('gamma_tool');
+    }, { timeout: 8_000, interval: 100 });
+  }, 40_000);
 });
