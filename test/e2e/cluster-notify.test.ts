@@ -118,7 +118,7 @@ describe('cluster: notifications announced anywhere reach every client', () => {
       expect(await toolNames(A.url)).toContain('gamma_tool');
       const disabled = await admin(C, '/admin/api/plugins/gamma/disable');
       expect(disabled.status).toBe(200);
-      expect((await disabled.json()).note).toMatch(/shared by the replicas/);
+      expect(((await disabled.json()) as { note: string }).note).toMatch(/shared by the replicas/);
       await updates.waitFor((e) => e.method === 'notifications/tools/list_changed', 5_000);
       for (const r of [A, B, C]) expect(await toolNames(r.url), r.url).not.toContain('gamma_tool');
       // Audited once, where it was received; each replica's feed shows it.
@@ -263,10 +263,10 @@ describe('cluster: Redis down and back', () => {
     }, { timeout: 5_000, interval: 50 });
     const refused = await admin(R1, '/admin/api/plugins/gamma/enable');
     expect(refused.status).toBe(503);
-    expect((await refused.json()).error).toMatch(/Redis is down/);
+    expect(((await refused.json()) as { error: string }).error).toMatch(/Redis is down/);
     const reload = await admin(R1, '/admin/api/plugins/counter/reload');
     expect(reload.status).toBe(200);
-    expect((await reload.json()).message).toMatch(/applied on this replica only/);
+    expect(((await reload.json()) as { message: string }).message).toMatch(/applied on this replica only/);
     // Still serving what needs no shared state.
     expect(await toolNames(R1.url)).toContain('step_0');
 
