@@ -29,9 +29,9 @@ const channel = (topic: string) => `${PREFIX}bus:${topic}`;
 const arg = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** A plain-JS plugin folder; written beside and renamed in, so a watcher never reads half a file. */
-function writePlugin(dir: string, id: string, tools: string[]): void {
+function writePlugin(dir: string, id: string, tools: string[], version = '1.0.0'): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `@cluster-e2e/${id}`, version: '1.0.0', private: true, type: 'module', main: 'index.js', engines: { 'mcp-host': '^1.0.0' }, mcpHost: { id } }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `@cluster-e2e/${id}`, version, private: true, type: 'module', main: 'index.js', engines: { 'mcp-host': '^1.0.0' }, mcpHost: { id } }));
   const entries = tools.map((t) => `    { name: ${JSON.stringify(t)}, description: 'the ${t} tool', handler: async () => ${JSON.stringify(t)} },`);
   writeFileSync(join(dir, 'index.js.next'), [`import { definePlugin } from '@mcp-host/sdk';`, `export default definePlugin({`, `  tools: [`, ...entries, `  ],`, `});`].join('\n'));
   renameSync(join(dir, 'index.js.next'), join(dir, 'index.js'));
@@ -59,6 +59,28 @@ async function connectLegacy(url: string) {
 }
 
 const toolsListChanged = (s: ListenStream) => s.events.filter((e) => e.method === 'notifications/tools/list_changed').length;
+/** The admin event feed of a replica (recent events first), read until `done` holds. */
+async function readFeed(host: TestHost, done: (events: Array<Record<string, unknown>>) => boolean): Promise<Array<Record<string, unknown>>> {
+  const res = await fetch(`${host.adminUrl}/admin/api/events`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'text/event-stream' }, signal: AbortSignal.timeout(5_000) });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const events: Array<Record<string, unknown>> = [];
+  let buffer = '';
+  try {
+    while (!done(events)) {
+      const { value, done: end } = await reader.read();
+      if (end) break;
+      buffer += value;
+      for (let i: number; (i = buffer.indexOf('\n\n')) !== -1; buffer = buffer.slice(i + 2)) {
+        const data = buffer.slice(0, i).split('\n').find((l) => l.startsWith('data: '));
+        if (data) events.push(JSON.parse(data.slice(6)) as Record<string, unknown>);
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return events;
+}
+
 async function toolNames(url: string): Promise<string[]> {
   const res = await postModern(url, modernRequest(1, 'tools/list'));
   return ((res.response?.result?.tools as Array<{ name: string }> | undefined) ?? []).map((t) => t.name).sort();
@@ -94,6 +116,8 @@ beforeAll(async () => {
   counter = join(plugins, 'counter');
   writePlugin(counter, 'counter', ['step_0']);
   writePlugin(join(plugins, 'gamma'), 'gamma', ['gamma_tool']);
+  writePlugin(join(plugins, 'alpha-1'), 'alpha', ['alpha_one'], '1.0.0');
+  writePlugin(join(plugins, 'alpha-2'), 'alpha', ['alpha_one', 'alpha_two'], '2.0.0');
   [A, B, C] = await Promise.all([startReplica('replica-a', true), startReplica('replica-b', true), startReplica('replica-c', false)]);
 }, 120_000);
 
@@ -134,6 +158,33 @@ describe('cluster: notifications announced anywhere reach every client', () => {
     } finally {
       updates.close();
     }
+  });
+});
+
+describe('cluster: admin actions converge', () => {
+  const everywhere = (check: (tools: string[]) => void) =>
+    vi.waitFor(async () => {
+      for (const r of [A, B, C]) check(await toolNames(r.url));
+    }, { timeout: 5_000, interval: 50 });
+
+  it('pin on B, unpin on C, rollback on A: every replica serves the same version, and every feed shows each action', async () => {
+    await everywhere((tools) => expect(tools).toContain('alpha_two'));
+    expect((await admin(B, '/admin/api/plugins/alpha/pin', 'POST', { version: '1.0.0' })).status).toBe(200);
+    await everywhere((tools) => expect(tools).not.toContain('alpha_two'));
+    const pinned = await readFeed(C, (events) => events.some((e) => e.type === 'admin' && e.action === 'pin'));
+    expect(pinned.find((e) => e.type === 'admin' && e.action === 'pin')).toMatchObject({ plugin: 'alpha', replica: 'replica-b', principal: expect.any(String), outcome: 'ok' });
+
+    expect((await admin(C, '/admin/api/plugins/alpha/pin', 'DELETE')).status).toBe(200);
+    await everywhere((tools) => expect(tools).toContain('alpha_two'));
+    // A served 1.0.0 before 2.0.0 came back: that is what its rollback pins, on every replica.
+    const rollback = await admin(A, '/admin/api/plugins/alpha/rollback');
+    expect(rollback.status).toBe(200);
+    await everywhere((tools) => expect(tools).not.toContain('alpha_two'));
+    expect((await admin(A, '/admin/api/plugins/alpha/pin', 'DELETE')).status).toBe(200);
+    await everywhere((tools) => expect(tools).toContain('alpha_two'));
+    expect(redisCli([`HGET ${arg(`${PREFIX}overlay`)} alpha`]).trim()).toBe('');
+    const audits = replicas.flatMap((r) => r.logs.filter((l) => l.audit === true && l.plugin === 'alpha').map((l) => l.action));
+    expect(audits.sort()).toEqual(['pin', 'rollback', 'unpin', 'unpin']);
   });
 });
 
