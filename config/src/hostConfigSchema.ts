@@ -168,7 +168,7 @@ const protocolSchema = z
 
 export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const hostConfigSchema = z
+const hostConfigObject = z
   .object({
     server: serverSchema.prefault({}),
     stdio: z.boolean().default(false),
@@ -186,7 +186,16 @@ export const hostConfigSchema = z
     /** Replicas sharing sessions, events, limits and notifications through Redis; absent = one process. */
     cluster: clusterSchema.optional(),
   })
-  .strict()
+  .strict();
+
+/**
+ * One layer of the config (the file, the flags, the environment) on its own: every key checked,
+ * but a layer may hold part of what only the layers together complete — the cluster's Redis URL in
+ * the environment, its replica id in a flag, the shared secret in a file.
+ */
+export const configLayerSchema = hostConfigObject.extend({ cluster: clusterSchema.partial().optional() });
+
+export const hostConfigSchema = hostConfigObject
   // Every replica must open the requestState another sealed: a random per-process secret would not.
   .refine((c) => c.cluster === undefined || c.protocol.requestStateSecret !== undefined, { error: 'cluster needs protocol.requestStateSecret (MCP_HOST_REQUEST_STATE_SECRET), the same on every replica: a requestState sealed by one replica is opened by another', path: ['protocol', 'requestStateSecret'] });
 

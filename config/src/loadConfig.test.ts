@@ -239,4 +239,20 @@ describe('loadConfig', () => {
     const error = await failure({ file, env: {} });
     expect(error.message).toMatch(new RegExp(`^invalid JSON in ${file.replace(/[.\\]/g, '\\$&')}: line 3, column 1: `));
   });
+
+  it('completes a cluster across layers: the secret in a file, the Redis URL and replica id in the environment', async () => {
+    const file = await write('cluster.json', JSON.stringify({ protocol: { requestStateSecret: 'a-secret-of-16-chars' }, server: { port: 0 } }));
+    const config = await loadConfig({ file, env: { MCP_HOST_REDIS_URL: 'redis://127.0.0.1:6379', MCP_HOST_REPLICA_ID: 'r7' } });
+    expect(config.cluster).toMatchObject({ redisUrl: 'redis://127.0.0.1:6379', replicaId: 'r7', keyPrefix: 'mcp-host:', leaseMs: 10_000 });
+  });
+
+  it('refuses a cluster without its Redis URL or without a shared requestState secret, naming the layers together', async () => {
+    const noUrl = await failure({ file: await write('c1.json', JSON.stringify({ protocol: { requestStateSecret: 'a-secret-of-16-chars' } })), env: { MCP_HOST_REPLICA_ID: 'r1' } });
+    expect(noUrl.message).toContain('together');
+    expect(noUrl.issues.map((i) => i.path)).toContain('cluster.redisUrl');
+    const noSecret = await failure({ env: { MCP_HOST_REDIS_URL: 'redis://127.0.0.1:6379' } });
+    expect(noSecret.issues.map((i) => `${i.path}: ${i.message}`).join('\n')).toMatch(/protocol\.requestStateSecret: cluster needs protocol\.requestStateSecret/);
+    const badUrl = await failure({ env: { MCP_HOST_REDIS_URL: 'http://x', MCP_HOST_REQUEST_STATE_SECRET: 'a-secret-of-16-chars' } });
+    expect(badUrl.issues.map((i) => i.path)).toContain('cluster.redisUrl');
+  });
 });

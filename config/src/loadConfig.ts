@@ -4,7 +4,7 @@ import type { ConfigOverrides } from './ConfigOverrides.js';
 import { configIssuesFromZod } from './configIssuesFromZod.js';
 import { embeddedDefaultConfig } from './defaultConfig.js';
 import { envOverrides } from './envOverrides.js';
-import { hostConfigSchema, type HostConfig } from './hostConfigSchema.js';
+import { configLayerSchema, hostConfigSchema, type HostConfig } from './hostConfigSchema.js';
 import { mergeConfig } from './mergeConfig.js';
 import { readConfigFile } from './readConfigFile.js';
 
@@ -35,7 +35,9 @@ interface Layer {
  *
  * Each layer is validated on its own before merging, which is possible because every key has a
  * default: this way each issue is reported against the layer that caused it (the file's path,
- * `flags` or `environment`), and all of them are reported at once in one `ConfigError`.
+ * `flags` or `environment`), and all of them are reported at once in one `ConfigError`. The few
+ * rules that span layers (a `cluster` needs its Redis URL and `protocol.requestStateSecret`,
+ * wherever each is given) are checked on the merged config.
  */
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<HostConfig> {
   const cwd = options.cwd ?? process.cwd();
@@ -50,7 +52,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<HostC
   layers.push({ label: 'environment', value: envOverrides(options.env ?? process.env, cwd) });
 
   const failures = layers.flatMap((layer) => {
-    const result = hostConfigSchema.safeParse(layer.value);
+    const result = configLayerSchema.safeParse(layer.value);
     return result.success ? [] : [{ label: layer.label, issues: configIssuesFromZod(result.error) }];
   });
   if (failures.length > 0) {
@@ -66,9 +68,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<HostC
 
   const merged = layers.reduce<unknown>((acc, layer) => mergeConfig(acc, layer.value), {});
   const result = hostConfigSchema.safeParse(merged);
-  // Valid layers always merge into a valid config (no key is required and no rule spans keys);
-  // this guards against a future schema rule that breaks that.
-  if (!result.success) throw new ConfigError('invalid config after merging', configIssuesFromZod(result.error));
+  // What only the layers together must satisfy: a cluster's Redis URL, and its shared secret.
+  if (!result.success) throw new ConfigError(`invalid config (${layers.map((l) => l.label).join(' + ')} together)`, configIssuesFromZod(result.error));
   return result.data;
 }
 

@@ -3,3 +3,4 @@ export * from './clients.js';
 export * from './modernClients.js';
 export * from './auth.js';
 export * from './prometheus.js';
+export * from './startCluster.js';

@@ -131,10 +131,11 @@ export function recordingFetch(log: WireLog): typeof fetch {
  */
 export async function connectModernHttpClient(
   url: string,
-  options: ModernClientOptions & { readonly wire?: WireLog } = {},
+  options: ModernClientOptions & { readonly wire?: WireLog; readonly fetch?: typeof fetch } = {},
 ): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {
   const client = newModernClient(options, 'mcp-host-e2e-modern');
-  const transport = new StreamableHTTPClientTransport(new URL(url), options.wire ? { fetch: recordingFetch(options.wire) } : undefined);
+  const fetchLike = options.wire ? recordingFetch(options.wire) : options.fetch;
+  const transport = new StreamableHTTPClientTransport(new URL(url), fetchLike ? { fetch: fetchLike } : undefined);
   await client.connect(transport);
   return { client, transport };
 }

@@ -17,9 +17,11 @@ import type { AdminServer } from '../admin/AdminServer.js';
 import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
-import type { SharedPlugins } from '../cluster/SharedPlugins.js';
+import type { SharedPlugins } from '../admin/SharedPlugins.js';
 import type { PluginControl } from '../plugins/PluginControl.js';
-import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, PLUGIN_CONTROL, PLUGINS, REDIS, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import type { BusForwarder } from '../cluster/BusForwarder.js';
+import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, FORWARDER, PLUGIN_CONTROL, PLUGINS, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export type StartHostOptions = HostServiceOptions;
 
@@ -74,7 +76,7 @@ export class Host {
       metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
       config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
       config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
-      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/SharedPlugins.js')]).then(([l, b, p]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, SharedPlugins: p.SharedPlugins })) : undefined,
+      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../cluster/BusForwarder.js'), import('../cluster/RedisOverlay.js'), import('../admin/SharedPlugins.js')]).then(([l, b, s, f, o, p]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisOverlay: o.RedisOverlay, SharedPlugins: p.SharedPlugins })) : undefined,
     ]);
     // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
     const deferPlugins = config.stdio && !config.admin;
@@ -188,6 +190,8 @@ export class Host {
       await this.telemetry.close();
       if (this.config.cluster) {
         this.root.resolve<SharedPlugins>(SHARED_PLUGINS).close();
+        this.root.resolve<RedisSessionStore>(SESSION_STORE).close();
+        this.root.resolve<BusForwarder>(FORWARDER).close();
         await this.root.resolve<RedisLink>(REDIS).close();
       }
       await this.root.dispose();

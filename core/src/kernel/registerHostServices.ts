@@ -22,10 +22,13 @@ import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
-import type { SharedPlugins } from '../cluster/SharedPlugins.js';
+import type { SharedPlugins } from '../admin/SharedPlugins.js';
+import type { RedisOverlay } from '../cluster/RedisOverlay.js';
 import type { PluginControl } from '../plugins/PluginControl.js';
 import type { ClusterBusPort } from '../protocol/ports/ClusterPorts.js';
-import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGIN_CONTROL, PLUGINS, SECURITY, REDIS, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import type { BusForwarder } from '../cluster/BusForwarder.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGIN_CONTROL, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -59,8 +62,8 @@ export interface OptionalModules {
   PluginSupervisor?: typeof PluginSupervisor;
   /** Imported with PluginSupervisor: the operators' actions (admin API, and the cluster's). */
   PluginControl?: typeof PluginControl;
-  /** With `cluster`: the Redis connections, the bus between replicas (ioredis) and what they share of the plugins. */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly SharedPlugins: typeof SharedPlugins };
+  /** With `cluster`: the Redis connections, the bus between replicas (ioredis), shared sessions, forwarding and what the replicas share of the plugins. */
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisOverlay: typeof RedisOverlay; readonly SharedPlugins: typeof SharedPlugins };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -100,7 +103,10 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const cluster = loaded(modules.cluster, 'cluster');
     single(root, REDIS, (c) => new cluster.RedisLink(config.cluster!, logger(c)));
     single(root, CLUSTER_BUS, (c) => new cluster.ClusterBus(c.resolve<RedisLink>(REDIS), logger(c)));
-    single(root, SHARED_PLUGINS, (c) => new cluster.SharedPlugins(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBusPort>(CLUSTER_BUS), config.plugins.paths, () => plugins(c), logger(c)));
+    // A forwarded request (a task's poll) waits for one bus round trip and the other replica's answer.
+    single(root, FORWARDER, (c) => new cluster.BusForwarder(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), Math.max(2000, 2 * config.cluster!.commandTimeoutMs), logger(c)));
+    single(root, SESSION_STORE, (c) => new cluster.RedisSessionStore(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), config.server.sessionIdleTimeoutMs, logger(c)));
+    single(root, SHARED_PLUGINS, (c) => new cluster.SharedPlugins(new cluster.RedisOverlay(c.resolve<RedisLink>(REDIS)), c.resolve<ClusterBusPort>(CLUSTER_BUS), config.plugins.paths, () => plugins(c), logger(c)));
   }
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
   const bus = (c: DependencyContainer) => (config.cluster ? c.resolve<ClusterBusPort>(CLUSTER_BUS) : undefined);
@@ -131,7 +137,8 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   });
   single(root, ENGINE, (c) => {
     const sec = security(c);
-    return new Engine({
+    const forwarder = config.cluster ? c.resolve<BusForwarder>(FORWARDER) : undefined;
+    const engine = new Engine({
       catalog: () => catalog(c),
       notifier: c.resolve<Notifier>(NOTIFIER),
       logger: logger(c),
@@ -147,7 +154,10 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       quotas: sec.quotas,
       observer: telemetry(c).observer,
       signals: telemetry(c),
+      forwarder,
     });
+    forwarder?.serveWith((era, request, principal) => engine.serveForwarded(era, request, principal));
+    return engine;
   });
   single(root, PLUGIN_CONTROL, (c) => new (loaded(modules.PluginControl, 'PluginControl'))(plugins(c), shared(c)));
   single(root, ADMIN, (c) => {
@@ -170,6 +180,6 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   );
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
-    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas }, logger(c));
+    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, sessionStore: config.cluster ? c.resolve<RedisSessionStore>(SESSION_STORE) : undefined }, logger(c));
   });
 }

@@ -32,3 +32,7 @@ export const CLUSTER_BUS = Symbol.for('mcp-host:token:cluster-bus');
 export const PLUGIN_CONTROL = Symbol.for('mcp-host:token:plugin-control');
 /** What the replicas share about their plugins: the overlay in Redis, admin actions and reloads (SharedPlugins; only with `cluster`). */
 export const SHARED_PLUGINS = Symbol.for('mcp-host:token:shared-plugins');
+/** Legacy sessions shared by the replicas (RedisSessionStore; only with `cluster`). */
+export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
+/** Requests forwarded to the replica keeping what they name, a task (BusForwarder; only with `cluster`). */
+export const FORWARDER = Symbol.for('mcp-host:token:forwarder');

@@ -12,7 +12,7 @@ export interface ControlOutcome {
 }
 
 /**
- * How an action done here reaches the other replicas (with a `cluster`: cluster/SharedPlugins on
+ * How an action done here reaches the other replicas (with a `cluster`: admin/SharedPlugins on
  * Redis; a single host has none). Called in the action's own turn, after it succeeded, so nothing
  * the other replicas send can interleave between the action and what is shared of it.
  */

@@ -8,6 +8,8 @@ export interface Channel {
   send(message: JsonRpcMessage): void;
   /** False when nothing can reach the client this way (e.g. a JSON-only HTTP client): server→client requests then fail fast. */
   readonly canSend: boolean;
+  /** Ends a long-lived stream (a legacy GET stream whose session ended, or that another replica took over). */
+  end?(): void;
   /** Which transport carries it, for telemetry (`network.transport`, `network.protocol.name`). */
   readonly transport?: 'http' | 'stdio';
 }

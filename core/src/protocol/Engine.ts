@@ -24,7 +24,12 @@ import { ProtocolError, RpcCode } from './ProtocolError.js';
 import { ListPages } from './ListPages.js';
 import { RawJson, spliceResult } from './RawJson.js';
 import { ANONYMOUS } from '../identity/principals.js';
-import type { Session } from './Session.js';
+import { Session } from './Session.js';
+import { ElsewhereSignal } from './ElsewhereSignal.js';
+import type { ForwardedEra } from './ports/ClusterPorts.js';
+
+/** Where a forwarded request's related messages would go: nowhere (the other replica holds the client's stream). */
+const DETACHED: Channel = { canSend: false, send() {} };
 
 /** An argument a client mirrors in an `Mcp-Param-*` header: the engine's `tool()` hands transports these to check. */
 export type { ParamHeader } from '../catalog/findParamHeaders.js';
@@ -70,7 +75,7 @@ export class Engine {
   constructor(options: EngineOptions) {
     const { cache, serverInfo } = options;
     const modernListFields = `"resultType":"complete","ttlMs":${cache.listTtlMs},"cacheScope":${JSON.stringify(cache.cacheScope)},"_meta":${JSON.stringify({ [MetaKey.serverInfo]: serverInfo })}`;
-    const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY, tasks: new TaskStore(options.tasks), lists: new ListPages(options.listPageSize ?? 1000, modernListFields) });
+    const deps = (this.deps = { ...options, policy: options.policy ?? OPEN_POLICY, tasks: new TaskStore(options.tasks, options.forwarder?.replicaId), lists: new ListPages(options.listPageSize ?? 1000, modernListFields) });
     const common = { ...toolMethods(deps), ...resourceMethods(deps), ...promptMethods(deps), ...completionMethods(deps), ...taskMethods(deps), ...skillMethods(deps) };
     this.legacy = new Map(Object.entries({ ...lifecycleMethods(deps), ...legacySubscriptionMethods(deps), ...firstDraftTaskMethods(deps), ...common }));
     this.modern = new Map(Object.entries({ ...modernMethods(deps, this.shutdown.signal), ...common }));
@@ -142,6 +147,7 @@ export class Engine {
       const result = await this.invoke(handler, call);
       return lifetime.aborted ? undefined : resultResponse(id, result);
     } catch (e) {
+      if (e instanceof ElsewhereSignal && this.deps.forwarder) return this.deps.forwarder.forward(e.replica, 'legacy', request, principal);
       return lifetime.aborted ? undefined : this.errorResponse(id, method, e);
     } finally {
       session.inFlight.delete(id);
@@ -152,8 +158,8 @@ export class Engine {
   handleNotification(notification: JsonRpcNotification, session: Session): void {
     session.lastSeen = Date.now();
     if (notification.method === 'notifications/cancelled') {
-      const requestId = notification.params?.requestId as string | number | undefined;
-      if (requestId !== undefined) session.inFlight.get(requestId)?.abort(new Error(String(notification.params?.reason ?? 'cancelled by the client')));
+      const requestId = notification.params?.requestId;
+      if (typeof requestId === 'string' || typeof requestId === 'number') session.cancel(requestId, String(notification.params?.reason ?? 'cancelled by the client').slice(0, 1000));
     }
   }
 
@@ -215,8 +221,29 @@ export class Engine {
       }
       return resultResponse(id, { ...r, resultType: r.resultType ?? 'complete', _meta: r._meta ? { ...(r._meta as object), ...this.serverInfoMeta } : this.serverInfoMeta });
     } catch (e) {
+      if (e instanceof ElsewhereSignal && this.deps.forwarder) return this.deps.forwarder.forward(e.replica, 'modern', request, principal);
       return lifetime.aborted ? undefined : this.errorResponse(id, method, e);
     }
+  }
+
+  /**
+   * Serves a request another replica forwarded here (it names a task this replica keeps), as the
+   * principal that sent it there. Nothing can be streamed back: the answer is the response alone.
+   */
+  async serveForwarded(era: ForwardedEra, request: JsonRpcRequest, principal: Principal): Promise<JsonRpcResponse> {
+    const lifetime = new CallLifetime();
+    if (era === 'legacy') {
+      const session = new Session(undefined, principal);
+      session.initialized = true;
+      return (await this.handleRequest(request, session, DETACHED, principal)) ?? errorResponse(request.id, { code: RpcCode.InternalError, message: 'cancelled' });
+    }
+    let meta: ModernMeta;
+    try {
+      meta = this.readEnvelope(request);
+    } catch (e) {
+      return this.errorResponse(request.id, request.method, e);
+    }
+    return (await this.handleModernRequest(request, meta, DETACHED, lifetime, principal)) ?? errorResponse(request.id, { code: RpcCode.InternalError, message: 'cancelled' });
   }
 
   /** Runs a method handler; calls of plugin items are audited when audit is on; every request is observed when telemetry is on. */

@@ -5,6 +5,7 @@ import type { Channel } from './Channel.js';
 import type { JsonRpcResponse, RequestId } from './jsonrpc.js';
 import { ProtocolError, RpcCode } from './ProtocolError.js';
 import { ANONYMOUS } from '../identity/principals.js';
+import type { SessionRecord, SessionRemote } from './ports/ClusterPorts.js';
 
 const LEVELS: LoggingLevel[] = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'];
 export const levelRank = (l: LoggingLevel) => LEVELS.indexOf(l);
@@ -36,6 +37,8 @@ export class Session {
   standalone: Channel | undefined;
   private readonly pending = new ChurnMap<RequestId, PendingRequest>();
   private nextId = 0;
+  /** With replicas: how this copy reaches the others (set by the transport). */
+  remote: SessionRemote | undefined;
 
   constructor(
     /** The `Mcp-Session-Id` on HTTP; undefined on stdio. */
@@ -56,6 +59,37 @@ export class Session {
     return this.initialized ? (this.view ??= view) : view;
   }
 
+  /** What other replicas need to serve this session. */
+  record(): SessionRecord {
+    return { principal: this.principal, protocolVersion: this.protocolVersion, clientInfo: this.clientInfo, capabilities: this.clientCapabilities, logLevel: this.logLevel, subscriptions: [...this.subscriptions] };
+  }
+
+  /** Takes the state another replica stored (a copy made here to serve a request, or refreshed after a change there). */
+  restore(record: SessionRecord): this {
+    this.principal = record.principal;
+    this.protocolVersion = record.protocolVersion;
+    this.clientInfo = record.clientInfo;
+    this.clientCapabilities = record.capabilities ?? {};
+    this.logLevel = record.logLevel;
+    this.subscriptions.clear();
+    for (const uri of record.subscriptions) this.subscriptions.add(uri);
+    this.initialized = true;
+    this.view = undefined;
+    return this;
+  }
+
+  /** The log level or subscriptions changed: replicas are told (nothing to do in one process). */
+  changed(): void {
+    if (this.remote && this.id) this.remote.changed(this.id, this.record());
+  }
+
+  /** A client's `notifications/cancelled`: aborts the request here, or tells the replica that may serve it. */
+  cancel(requestId: RequestId, reason: string): void {
+    const call = this.inFlight.get(requestId);
+    if (call) call.abort(new Error(reason));
+    else if (this.remote && this.id) this.remote.cancel(this.id, requestId, reason);
+  }
+
   /** Whether a log at `level` passes the level the client set (everything passes until it sets one). */
   wantsLog(level: LoggingLevel): boolean {
     return this.logLevel === undefined || levelRank(level) >= levelRank(this.logLevel);
@@ -68,7 +102,8 @@ export class Session {
   request(method: string, params: Record<string, unknown>, channel: Channel, signal: AbortSignal, timeoutMs: number): Promise<unknown> {
     if (this.closed) return Promise.reject(new ProtocolError(RpcCode.ConnectionClosed, 'session closed'));
     if (!channel.canSend) return Promise.reject(new Error(`cannot send ${method}: the client's request did not accept a stream (Accept: text/event-stream)`));
-    const id = `mcp-host-${++this.nextId}`;
+    // With replicas the id names this one, so an answer POSTed to another replica is sent here.
+    const id = this.remote ? `mcp-host-${++this.nextId}@${this.remote.replicaId}` : `mcp-host-${++this.nextId}`;
     return new Promise((resolve, reject) => {
       const cancel = (reason: string) => {
         if (!this.pending.delete(id)) return;
@@ -88,10 +123,10 @@ export class Session {
     });
   }
 
-  /** Routes a response from the client to the request it answers. Returns false for unknown ids. */
-  settle(response: JsonRpcResponse): boolean {
+  /** Routes a response from the client to the request it answers (here or on the replica that sent it). Returns false for unknown ids. */
+  settle(response: JsonRpcResponse, local = false): boolean {
     const p = response.id === null ? undefined : this.pending.get(response.id);
-    if (!p) return false;
+    if (!p) return !local && this.remote !== undefined && this.id !== undefined && this.remote.answer(this.id, response);
     this.pending.delete(response.id!);
     clearTimeout(p.timer);
     if (response.error) p.reject(new ProtocolError(response.error.code, `client answered with an error: ${response.error.message}`, response.error.data));

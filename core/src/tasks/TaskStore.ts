@@ -29,7 +29,11 @@ export class TaskStore {
   private readonly byOwner = new Map<string, Set<Task>>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(readonly limits: TaskLimits = DEFAULT_TASK_LIMITS) {
+  constructor(
+    readonly limits: TaskLimits = DEFAULT_TASK_LIMITS,
+    /** With replicas: appended to every id (`<uuid>@<replica>`), so a request naming the task reaches the replica that keeps it. */
+    private readonly replicaId?: string,
+  ) {
     this.timer = setInterval(() => this.sweep(), Math.min(limits.ttlMs, 60_000));
     this.timer.unref();
   }
@@ -39,7 +43,7 @@ export class TaskStore {
     if (this.refusal(owner)) this.sweep();
     const refused = this.refusal(owner);
     if (refused) return refused;
-    const task = new Task(randomUUID(), owner, answers);
+    const task = new Task(this.replicaId ? `${randomUUID()}@${this.replicaId}` : randomUUID(), owner, answers);
     // Its handler may run as long as the task is kept (a sweep cancels it after ttlMs without a change), not just a request's call timeout.
     task.lifetime.timeoutMs = this.limits.ttlMs;
     this.tasks.set(task.id, task);

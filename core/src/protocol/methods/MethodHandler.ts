@@ -1,6 +1,7 @@
 import type { Implementation } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import type { TaskStore } from '../../tasks/TaskStore.js';
+import type { ReplicaForwarder } from '../ports/ClusterPorts.js';
 import type { Catalog } from '../../catalog/Catalog.js';
 import type { CallScope } from '../CallScope.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
@@ -36,6 +37,8 @@ export interface EngineDeps {
   readonly policy: CallPolicyPort;
   /** Every task of the host (the tasks extension), by owner. */
   readonly tasks: TaskStore;
+  /** With replicas: serves a request on the replica holding what it names (a task). */
+  readonly forwarder?: ReplicaForwarder;
   /** Each principal's share of listen streams (absent: only the global cap). */
   readonly quotas?: QuotaPort;
 }

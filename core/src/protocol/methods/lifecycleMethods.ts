@@ -60,6 +60,7 @@ export function lifecycleMethods(deps: EngineDeps): MethodTable {
       if (!session) throw invalidParams('logging/setLevel needs a session');
       if (!isLoggingLevel(params.level)) throw invalidParams(`logging/setLevel: unknown level ${JSON.stringify(params.level)}`, { supported: ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] });
       session.logLevel = params.level;
+      session.changed();
       return {};
     },
   };

@@ -72,10 +72,11 @@ export function legacySubscriptionMethods(deps: EngineDeps): MethodTable {
         throw new ProtocolError(RpcCode.ResourceNotFound, `Resource not found: ${uri}`, { uri });
       }
       call.session!.subscriptions.add(uri);
+      call.session!.changed();
       return {};
     },
     'resources/unsubscribe'({ params, session }) {
-      session!.subscriptions.delete(uriParam(params, 'resources/unsubscribe'));
+      if (session!.subscriptions.delete(uriParam(params, 'resources/unsubscribe'))) session!.changed();
       return {};
     },
   };

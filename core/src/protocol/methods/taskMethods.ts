@@ -4,9 +4,10 @@ import type { CallScope } from '../CallScope.js';
 import { answerProblem } from '../modern/MrtrState.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import type { EngineDeps, MethodTable } from './MethodHandler.js';
+import { ElsewhereSignal, replicaOf } from '../ElsewhereSignal.js';
 import { declaresTasks, detailedTask, firstDraftTask, isFirstDraft, tasksNotDeclared } from './taskWire.js';
 
-/** Longer ids are not ours (ours are UUIDs): refused before any lookup, and never echoed whole. */
+/** Longer ids are not ours (ours are UUIDs, `@<replica>` appended in a cluster): refused before any lookup, and never echoed whole. */
 const MAX_TASK_ID = 128;
 /** Tasks per `tasks/list` page. */
 const PAGE = 100;
@@ -22,6 +23,9 @@ function taskOf(deps: EngineDeps, call: CallScope): Task {
   const id = call.params.taskId;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_TASK_ID) throw invalidParams(`Invalid params: ${call.method} needs "taskId", a string of 1 to ${MAX_TASK_ID} characters`);
   const task = deps.tasks.get(call.principal.id, id);
+  // Kept by another replica (whose name ends the id): the engine asks it. Whether it is the caller's is checked there.
+  const elsewhere = !task && deps.forwarder ? replicaOf(id, deps.forwarder.replicaId) : undefined;
+  if (elsewhere) throw new ElsewhereSignal(elsewhere);
   if (!task) throw invalidParams(`Invalid params: no task ${JSON.stringify(id)} (unknown, expired, or not yours)`, { taskId: id });
   return task;
 }

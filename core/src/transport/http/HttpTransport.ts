@@ -8,6 +8,7 @@ import type { Engine } from '../../protocol/Engine.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import type { BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
 import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
+import type { SessionStorePort } from '../../protocol/ports/ClusterPorts.js';
 import { readMessage } from '../../protocol/readMessage.js';
 import { hasModernMeta, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
 import { methodNotFoundModern } from '../../protocol/modern/methodNotFoundModern.js';
@@ -36,6 +37,8 @@ export interface HttpTransportOptions extends HttpAppOptions {
   readonly quotas: QuotaPort;
   /** Bearer-token authentication, bound when the server listens; absent: every caller is the anonymous principal. */
   readonly auth?: BindBearerAuth;
+  /** With replicas: where sessions are shared (absent: they live in this process). */
+  readonly sessionStore?: SessionStorePort;
 }
 
 const accepts = (req: FastifyRequest, type: string) => {
@@ -68,7 +71,7 @@ export class HttpTransport {
   ) {
     this.auth = options.auth ? new HttpAuth(options.auth, logger, engine.signals) : undefined;
     this.app = createHttpApp(options, this.auth, logger, engine.signals);
-    this.sessions = new HttpSessions(engine, options.quotas, options, logger);
+    this.sessions = new HttpSessions(engine, options.quotas, options, logger, options.sessionStore);
     this.streams = new LegacyStreams(options.quotas, this.keepalive, engine.signals);
     this.batches = { engine, limits: options.limits, quotas: options.quotas, keepalive: this.keepalive, open: this.open, draining: () => this.draining };
     const path = options.path;
@@ -152,7 +155,8 @@ export class HttpTransport {
     try {
       if (this.isModern(req, request.method, request.params)) return await this.postModern(req, channel, reply, request, principal);
       if (request.method === 'initialize') return await this.initialize(req, channel, request, principal);
-      const session = this.sessions.find(req, reply, request.id);
+      const found = this.sessions.find(req, reply, request.id);
+      const session = found instanceof Promise ? await found : found;
       if (session) this.finish(channel, await this.engine.handleRequest(request, session, channel));
     } finally {
       this.open.delete(channel);
@@ -163,15 +167,15 @@ export class HttpTransport {
   /** A JSON array: served on a session that negotiated 2025-03-26 (serveBatch), refused with the reason anywhere else. */
   private async postBatch(req: FastifyRequest, reply: FastifyReply, text: string): Promise<void> {
     if (req.headers['mcp-session-id'] === undefined) return refuseBatch(this.batches, req, reply, 'this POST names no session: initialize alone first');
-    const session = this.sessions.find(req, reply);
+    const session = await this.sessions.find(req, reply);
     if (session) await serveBatch(this.batches, req, reply, session, text);
   }
 
   /** A notification or a response (to the host's own request): 202, after handing it to the session's engine. */
-  private acknowledge(req: FastifyRequest, reply: FastifyReply, message: JsonRpcNotification | JsonRpcResponse, kind: 'notification' | 'response'): void {
+  private async acknowledge(req: FastifyRequest, reply: FastifyReply, message: JsonRpcNotification | JsonRpcResponse, kind: 'notification' | 'response'): Promise<void> {
     // A modern notification (e.g. notifications/cancelled after a closed listen stream) has nothing to act on.
     if (kind === 'notification' && this.isModern(req, (message as JsonRpcNotification).method, (message as JsonRpcNotification).params)) return void reply.code(202).send();
-    const session = this.sessions.find(req, reply);
+    const session = await this.sessions.find(req, reply);
     if (!session) return;
     if (kind === 'notification') this.engine.handleNotification(message as JsonRpcNotification, session);
     else this.engine.handleResponse(message as JsonRpcResponse, session);
@@ -190,10 +194,16 @@ export class HttpTransport {
       return channel.finish(errorResponse(request.id, { code: session.status === 429 ? RpcCode.RateLimited : RpcCode.Unavailable, message: session.message }), session.status);
     }
     const response = await this.engine.handleRequest(request, session, channel);
-    const opened = response !== undefined && !response.error;
+    const succeeded = response !== undefined && !response.error;
+    const settled = this.sessions.settle(session, succeeded);
+    const opened = settled === true || (settled !== false && (await settled));
+    if (succeeded && !opened) {
+      this.engine.signals.refused('unavailable', principal.id);
+      channel.header('retry-after', '2');
+      return channel.finish(errorResponse(request.id, { code: RpcCode.Unavailable, message: HttpSessions.STORE_DOWN }), 503);
+    }
     // The id goes out only with a successful InitializeResult: a failed initialize creates no session.
     if (opened) channel.header('mcp-session-id', session.id!);
-    this.sessions.settle(session, opened);
     channel.finish(response);
   }
 
@@ -262,18 +272,35 @@ export class HttpTransport {
     reply.code(status).type('application/json').send(JSON.stringify(body));
   }
 
-  private get(req: FastifyRequest, reply: FastifyReply): void {
+  private async get(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!req.headers.accept?.includes('text/event-stream')) {
       this.engine.signals.refused('bad-request', req.principal?.id);
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
     if (this.draining) return void (this.engine.signals.refused('unavailable', req.principal?.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING));
-    const session = this.sessions.find(req, reply);
-    if (session) this.streams.open(session, reply);
+    const session = await this.sessions.find(req, reply);
+    if (!session) return;
+    const store = this.options.sessionStore;
+    if (!store || session.standalone) return this.streams.open(session, reply);
+    // With replicas one replica holds a session's stream; a client resuming (Last-Event-ID) takes it over from wherever it was.
+    let hold;
+    try {
+      hold = await store.hold(session.id!, req.headers['last-event-id'] !== undefined);
+    } catch {
+      this.engine.signals.refused('unavailable', session.principal.id);
+      return void rpcError(reply.header('retry-after', '2'), 503, { code: RpcCode.Unavailable, message: HttpSessions.STORE_DOWN });
+    }
+    if (!hold.held) {
+      this.engine.signals.refused('bad-request', session.principal.id);
+      return void rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream (on another replica); resume with Last-Event-ID to take it over' });
+    }
+    this.streams.open(session, reply, () => store.release(session.id!));
+    // Refused after all (the principal's share of streams): the hold goes back at once.
+    if (!session.standalone) store.release(session.id!);
   }
 
-  private delete(req: FastifyRequest, reply: FastifyReply): void {
-    const session = this.sessions.find(req, reply);
+  private async delete(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const session = await this.sessions.find(req, reply);
     if (!session) return;
     this.sessions.end(session);
     reply.code(200).send();

@@ -28,7 +28,7 @@ export class LegacyStreams {
   }
 
   /** Opens `session`'s stream on this GET (hijacking the reply), or answers why not (409, 429). */
-  open(session: Session, reply: FastifyReply): void {
+  open(session: Session, reply: FastifyReply, onClose?: () => void): void {
     if (session.standalone) {
       this.signals.refused('bad-request', session.principal.id);
       return void rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream' });
@@ -43,7 +43,7 @@ export class LegacyStreams {
     startSse(res, { 'mcp-session-id': session.id! });
     this.keepalive.add(res);
     this.streams.add(res);
-    const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m) };
+    const channel = { canSend: true, send: (m: never) => void writeSseMessage(res, m), end: () => void res.end() };
     session.standalone = channel;
     res.on('close', () => {
       this.keepalive.delete(res);
@@ -51,6 +51,7 @@ export class LegacyStreams {
       this.quotas.give('getStreams', owner);
       if (session.standalone === channel) session.standalone = undefined;
       session.lastSeen = Date.now();
+      onClose?.();
     });
   }
 

@@ -4,15 +4,12 @@ import type { Logger } from 'pino';
 import { ControlRefusal, type ControlOutcome, type ControlShare, type PluginControl } from '../plugins/PluginControl.js';
 import type { PluginOverlay, PluginOverride } from '../plugins/PluginOverlay.js';
 import type { PluginSupervisor } from '../plugins/PluginSupervisor.js';
-import type { ClusterBusPort } from '../protocol/ports/ClusterPorts.js';
+import type { ClusterBusPort, SharedOverlayPort } from '../protocol/ports/ClusterPorts.js';
 import type { EventFeed } from '../telemetry/EventFeed.js';
-import type { RedisLink } from './RedisLink.js';
 
 /** Plugin ids as manifests allow them (the admin API's rule): anything else from Redis or the bus is ignored. */
 const PLUGIN_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ACTIONS = new Set(['reload', 'enable', 'disable', 'pin', 'unpin', 'rollback']);
-/** The hash field counting the overlay's changes; never deleted, so a missing one means Redis lost the hash. */
-const REV = '_rev';
 /**
  * How often a replica compares the overlay's revision in Redis with the one it applied: the bound
  * on convergence when a bus message was lost (pub/sub is at most once).
@@ -36,10 +33,11 @@ function parseOverride(text: string | null | undefined): PluginOverride | undefi
 }
 
 /**
- * What the replicas share about their plugins, so that every replica serves the same catalog:
+ * What the replicas share about their plugins, so that every replica serves the same catalog (with
+ * `cluster`; the kernel hands in the bus and the overlay kept in Redis, cluster/RedisOverlay):
  *
- * - the operators' overlay (enable/disable, pins) in a Redis hash (`<prefix>overlay`: one field per
- *   plugin, and `_rev`, bumped at every change), read before the first load, so a replica that
+ * - the operators' overlay (enable/disable, pins) in a hash every replica reads (one entry per
+ *   plugin, and a revision bumped at every change), read before the first load, so a replica that
  *   starts later serves as the others do from its first answer;
  * - admin actions: the replica that took one tells the others on the bus (topic `admin`); each
  *   applies it through its own PluginControl, one at a time with its own actions — a reload
@@ -53,7 +51,6 @@ function parseOverride(text: string | null | undefined): PluginOverride | undefi
  * and when Redis comes back (the overlay is re-read and applied where it differs).
  */
 export class SharedPlugins implements ControlShare {
-  private readonly key: string;
   /** The revision of the overlay last applied here (null: no hash in Redis). */
   private seenRev: string | null | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -62,23 +59,21 @@ export class SharedPlugins implements ControlShare {
   private overflowed = false;
 
   constructor(
-    private readonly link: RedisLink,
+    private readonly store: SharedOverlayPort,
     private readonly bus: ClusterBusPort,
     /** The configured plugin paths: a reload names its folder relative to one of them. */
     private readonly paths: readonly string[],
     private readonly supervisor: () => PluginSupervisor,
     private readonly logger: Logger,
-  ) {
-    this.key = link.key('overlay');
-  }
+  ) {}
 
   get up(): boolean {
-    return this.link.up;
+    return this.store.up;
   }
 
   /** Before the first load: the overlay the other replicas serve with (nothing when Redis is down: read again once it is up). */
   async load(overlay: PluginOverlay): Promise<void> {
-    if (!this.link.up) return;
+    if (!this.store.up) return;
     try {
       const { overrides, rev } = await this.read();
       for (const [id, o] of overrides) overlay.set(id, o);
@@ -93,20 +88,17 @@ export class SharedPlugins implements ControlShare {
   start(control: PluginControl, feed: EventFeed): void {
     this.bus.subscribe('admin', (m, from) => void this.applyAction(control, feed, m, from));
     this.bus.subscribe('reload', (m) => this.applyReload(m));
-    this.link.onChange((up) => void (up && this.resync(control, feed, 'Redis is back')));
+    this.store.onUp(() => void this.resync(control, feed, 'Redis is back'));
     this.timer = setInterval(() => void this.check(control, feed), OVERLAY_CHECK_MS).unref();
     void this.check(control, feed);
   }
 
   async acted(action: string, id: string, by: string | undefined): Promise<boolean> {
-    if (!this.link.up) return false;
+    if (!this.store.up) return false;
     try {
       if (action !== 'reload') {
         const override = this.supervisor().overlay.of(id);
-        const write = this.link.redis.multi();
-        if (Object.keys(override).length > 0) write.hset(this.key, id, JSON.stringify(override));
-        else write.hdel(this.key, id);
-        await write.hincrby(this.key, REV, 1).exec();
+        await this.store.write(id, Object.keys(override).length > 0 ? JSON.stringify(override) : undefined);
       }
       this.bus.publish('admin', { action, id, by });
       return true;
@@ -145,7 +137,7 @@ export class SharedPlugins implements ControlShare {
       if (action === 'reload') outcome = await control.reloadHere(id);
       else
         outcome = await control.converge(id, async () => {
-          const override = parseOverride(await this.link.redis.hget(this.key, id));
+          const override = parseOverride(await this.store.readOne(id));
           if (!override) throw new ControlRefusal(`the overlay of ${id} in Redis is not one: ignored`);
           return override;
         });
@@ -174,8 +166,8 @@ export class SharedPlugins implements ControlShare {
 
   /** Whether the overlay changed in Redis since it was applied here; if so, re-read and apply it. */
   private async check(control: PluginControl, feed: EventFeed): Promise<void> {
-    if (!this.link.up) return;
-    const rev = await this.link.redis.hget(this.key, REV).catch(() => undefined);
+    if (!this.store.up) return;
+    const rev = await this.store.rev().catch(() => undefined);
     if (rev !== undefined && rev !== this.seenRev) await this.resync(control, feed, 'the overlay changed in Redis');
   }
 
@@ -187,11 +179,8 @@ export class SharedPlugins implements ControlShare {
   private async resyncNow(control: PluginControl, feed: EventFeed, reason: string): Promise<void> {
     try {
       const overlay = this.supervisor().overlay;
-      if (overlay.ids().length > 0 && (await this.link.redis.hexists(this.key, REV)) === 0) {
-        // Redis lost the hash (restarted without persistence): what the replicas applied is put back, first writer per plugin.
-        const write = this.link.redis.multi();
-        for (const id of overlay.ids()) write.hsetnx(this.key, id, JSON.stringify(overlay.of(id)));
-        await write.hincrby(this.key, REV, 1).exec();
+      // Redis lost the hash (restarted without persistence): what the replicas applied is put back, first writer per plugin.
+      if (overlay.ids().length > 0 && (await this.store.restore(new Map(overlay.ids().map((id) => [id, JSON.stringify(overlay.of(id))]))))) {
         this.logger.warn({ plugins: overlay.ids() }, 'the shared overlay was missing from Redis (restarted empty?): written back from this replica');
       }
       const done = await control.convergeAll(async () => {
@@ -208,14 +197,14 @@ export class SharedPlugins implements ControlShare {
   }
 
   private async read(): Promise<{ overrides: Map<string, PluginOverride>; rev: string | null }> {
-    const all = await this.link.redis.hgetall(this.key);
+    const { entries, rev } = await this.store.read();
     const overrides = new Map<string, PluginOverride>();
-    for (const [id, text] of Object.entries(all)) {
-      if (id === REV || !PLUGIN_ID.test(id)) continue;
+    for (const [id, text] of entries) {
+      if (!PLUGIN_ID.test(id)) continue;
       const o = parseOverride(text);
       if (o) overrides.set(id, o);
       else this.logger.warn({ plugin: id }, 'an overlay entry in Redis that is not one: ignored');
     }
-    return { overrides, rev: all[REV] ?? null };
+    return { overrides, rev };
   }
 }
