@@ -17,6 +17,12 @@ const ACTIONS = new Set(['reload', 'enable', 'disable', 'pin', 'unpin', 'rollbac
 export const OVERLAY_CHECK_MS = 5000;
 /** Actions of other replicas waiting here at most: one per plugin and kind is enough (each reads the latest state), and a flood stays bounded. */
 const MAX_PENDING = 256;
+/**
+ * Reloads asked by other replicas run at most this often per folder (or plugin): the first at once,
+ * those asked meanwhile as one at the end of the interval. A reload coalesces only with one still
+ * running, so a flood of messages would otherwise reload a fast-loading plugin without end.
+ */
+export const RELOAD_SPACING_MS = 250;
 
 /** An override as kept in Redis, checked: what is not one is ignored. */
 function parseOverride(text: string | null | undefined): PluginOverride | undefined {
@@ -56,6 +62,8 @@ export class SharedPlugins implements ControlShare {
   private timer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> | undefined;
   private readonly pending = new Set<string>();
+  /** Per folder or plugin reloaded for the others: when it last ran, and the one run scheduled after it. */
+  private readonly spacing = new Map<string, { last: number; timer?: NodeJS.Timeout }>();
   private overflowed = false;
 
   constructor(
@@ -86,7 +94,11 @@ export class SharedPlugins implements ControlShare {
 
   /** From the first load on: the other replicas' actions and reloads are applied here, and the overlay is checked against Redis. */
   start(control: PluginControl, feed: EventFeed): void {
-    this.bus.subscribe('admin', (m, from) => void this.applyAction(control, feed, m, from));
+    this.bus.subscribe('admin', (m, from) => {
+      const apply = () => void this.applyAction(control, feed, m, from);
+      if (m.action === 'reload' && typeof m.id === 'string' && PLUGIN_ID.test(m.id)) this.spaced(`reload:${m.id}`, apply);
+      else apply();
+    });
     this.bus.subscribe('reload', (m) => this.applyReload(m));
     this.store.onUp(() => void this.resync(control, feed, 'Redis is back'));
     this.timer = setInterval(() => void this.check(control, feed), OVERLAY_CHECK_MS).unref();
@@ -119,6 +131,7 @@ export class SharedPlugins implements ControlShare {
 
   close(): void {
     clearInterval(this.timer);
+    for (const e of this.spacing.values()) clearTimeout(e.timer);
   }
 
   private async applyAction(control: PluginControl, feed: EventFeed, m: Record<string, unknown>, from: string): Promise<void> {
@@ -160,8 +173,28 @@ export class SharedPlugins implements ControlShare {
     const supervisor = this.supervisor();
     // A folder gone is reloaded only if it served (to unload it): names of folders that never existed do nothing.
     if (!existsSync(dir) && !supervisor.catalog.generations.some((g) => g.manifest.dir === dir)) return;
-    // The supervisor coalesces reloads of one folder (one running, one waiting), so a flood stays bounded.
-    void supervisor.reload(dir);
+    this.spaced(`dir:${dir}`, () => void supervisor.reload(dir));
+  }
+
+  /** Runs `run` now, or once at the end of RELOAD_SPACING_MS after the last run of `key` however often asked meanwhile. */
+  private spaced(key: string, run: () => void): void {
+    const now = Date.now();
+    const entry = this.spacing.get(key);
+    if (entry?.timer) return;
+    const wait = entry ? entry.last + RELOAD_SPACING_MS - now : 0;
+    if (wait <= 0) {
+      // Entries of keys quiet for a while go, so distinct names cannot grow the map without end.
+      if (this.spacing.size >= MAX_PENDING) for (const [k, e] of this.spacing) if (!e.timer && now - e.last > RELOAD_SPACING_MS) this.spacing.delete(k);
+      this.spacing.set(key, { last: now });
+      return run();
+    }
+    const later: { last: number; timer?: NodeJS.Timeout } = { last: entry!.last };
+    later.timer = setTimeout(() => {
+      later.timer = undefined;
+      later.last = Date.now();
+      run();
+    }, wait).unref();
+    this.spacing.set(key, later);
   }
 
   /** Whether the overlay changed in Redis since it was applied here; if so, re-read and apply it. */
