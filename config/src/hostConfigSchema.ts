@@ -61,6 +61,12 @@ const serverSchema = z
      * with a shutting-down error and the host exits (a second signal exits at once).
      */
     drainTimeoutMs: z.number().int().min(0).default(10_000),
+    /**
+     * The `retry` of a legacy (2025-11-25) SSE stream's priming event: how long a client waits
+     * before it reconnects with Last-Event-ID once the stream ends (a drain, a handler's
+     * closeSseStream, a proxy's timeout).
+     */
+    sseRetryMs: z.number().int().min(0).max(3_600_000).default(1000),
   })
   .strict();
 

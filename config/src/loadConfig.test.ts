@@ -50,6 +50,7 @@ describe('loadConfig', () => {
         quotas: { sessionsPerPrincipal: 1000, getStreamsPerPrincipal: 1000, listenStreamsPerPrincipal: 100, inFlightPerPrincipal: 256 },
         bodyTimeoutMs: 30000,
         drainTimeoutMs: 10000,
+        sseRetryMs: 1000,
       },
       stdio: false,
       // No admin listener, and no traces, unless configured.

@@ -116,6 +116,14 @@ export interface RequestContext {
   sample(params: CreateMessageRequestParams, options?: InputRequestOptions): Promise<CreateMessageResult>;
   /** Asks the client for its roots (`roots/list`). Same rules as `elicit`. */
   listRoots(options?: InputRequestOptions): Promise<ListRootsResult>;
+  /**
+   * Closes the SSE stream carrying this call's response while the handler keeps running (polling,
+   * SEP-1699): the client reconnects after the host's `server.sseRetryMs` and gets what the handler
+   * sent meanwhile, then the result, from the host's event store. Not a cancellation: `signal` is
+   * not aborted. Frees the connection during a long call. A no-op where the client cannot resume:
+   * over stdio, on 2026-07-28 requests, for clients before 2025-11-25 or answered with plain JSON.
+   */
+  closeSseStream(): void;
 }
 
 /**

@@ -19,7 +19,7 @@ describe('cluster: HAProxy balances every request over the replicas and takes a 
   }, 90_000);
   afterAll(async () => {
     await cluster?.stop();
-  }, 60_000);
+  }, 90_000);
 
   /**
    * Sends `n` 2026-07-28 tools/list one after the other (fetch keeps one connection alive; not the

@@ -55,10 +55,10 @@ describe('Redis down and back: replicas say so, serve what needs no shared state
       [1, 2].map((i) => {
         const file = join(dir, `r${i}.json`);
         writeFileSync(file, JSON.stringify({ cluster: { redisUrl: `redis://127.0.0.1:${port}`, replicaId: `down-r${i}`, commandTimeoutMs: 500 }, protocol: { requestStateSecret: 'redis-down-secret-0123456789' }, admin: { port: 0 } }));
-        return startTestHost({ args: ['--config', file] });
+        return startTestHost({ args: ['--config', file], timeoutMs: 60_000 });
       }),
     );
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await Promise.all(replicas?.map((r) => r.stop()) ?? []);
     redis?.kill('SIGKILL');
@@ -113,5 +113,5 @@ describe('Redis down and back: replicas say so, serve what needs no shared state
     expect((await fresh.listTools()).tools.length).toBeGreaterThan(0);
     await fresh.close();
     await legacy.close();
-  }, 60_000);
+  }, 90_000);
 });

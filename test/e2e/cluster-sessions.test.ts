@@ -1,28 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ElicitRequestSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectModernHttpClient, sha256Hex, startTestHost, type TestHost } from '../harness/index.js';
+import { connectModernHttpClient, sha256Hex, startCluster, type TestCluster, type TestHost } from '../harness/index.js';
 
-const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
-const SECRET = 'cluster-sessions-secret-0123456789';
-
-/** Replicas sharing one Redis (no load balancer: the tests pick the replica of every request). */
-async function startReplicas(n: number, extra: Record<string, unknown> = {}): Promise<TestHost[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'mcp-host-replicas-'));
-  return Promise.all(
-    Array.from({ length: n }, (_, i) => {
-      const file = join(dir, `r${i + 1}.json`);
-      writeFileSync(file, JSON.stringify({ cluster: { redisUrl: 'redis://127.0.0.1:6379', replicaId: `r${i + 1}`, keyPrefix: PREFIX, leaseMs: 3000 }, protocol: { requestStateSecret: SECRET }, ...extra }));
-      return startTestHost({ args: ['--config', file] });
-    }),
-  );
-}
+/** Replicas sharing one Redis behind HAProxy; these tests pick the replica of every request themselves. */
+const startReplicas = (n: number, config: Record<string, unknown> = {}) => startCluster({ replicas: n, config: { cluster: { leaseMs: 3000 }, ...config } });
 
 /** A fetch that sends each request to the next replica in turn: no two consecutive requests land on the same one. */
 function rotatingFetch(urls: () => string[]) {
@@ -48,21 +33,21 @@ async function connect(urls: () => string[]) {
 }
 
 describe('legacy (2025-11-25) sessions on any replica, every request on a different one (SDK 1.x)', () => {
+  let cluster: TestCluster;
   let replicas: TestHost[];
   let redis: Redis;
   const alive = new Set<number>();
   const urls = () => [...alive].map((i) => replicas[i].url);
 
   beforeAll(async () => {
-    replicas = await startReplicas(3);
+    cluster = await startReplicas(3);
+    replicas = cluster.replicas;
     replicas.forEach((_, i) => alive.add(i));
     redis = new Redis('redis://127.0.0.1:6379');
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
-    await Promise.all(replicas?.map((r) => r.stop()) ?? []);
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await cluster?.stop();
+    redis?.disconnect();
   });
 
   it('lists, calls, gets progress and logs at the level set on another replica', async () => {
@@ -106,19 +91,19 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
       const res = await fetch(r.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
       expect(res.status).toBe(404);
     }
-    expect(await redis.exists(`${PREFIX}session:${id}`)).toBe(0);
+    expect(await redis.exists(`${cluster.keyPrefix}session:${id}`)).toBe(0);
   });
 
   it('refuses unknown, forged and oversized session ids on every replica without storing anything', async () => {
-    const before = (await redis.keys(`${PREFIX}session:*`)).length;
-    const ids = ['nope', randomUUID(), 'x'.repeat(5000), '../../etc', '*', `${PREFIX}session:*`];
+    const before = (await redis.keys(`${cluster.keyPrefix}session:*`)).length;
+    const ids = ['nope', randomUUID(), 'x'.repeat(5000), '../../etc', '*', `${cluster.keyPrefix}session:*`];
     for (const id of ids) {
       for (const r of replicas) {
         const res = await fetch(r.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' }, body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }) });
         expect([400, 404, 431]).toContain(res.status);
       }
     }
-    expect((await redis.keys(`${PREFIX}session:*`)).length).toBe(before);
+    expect((await redis.keys(`${cluster.keyPrefix}session:*`)).length).toBe(before);
     // A flood of unknown ids in parallel: every one refused, the replicas still serve.
     const flood = await Promise.all(Array.from({ length: 300 }, (_, i) => fetch(replicas[i % 3].url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'mcp-session-id': randomUUID(), 'mcp-protocol-version': '2025-11-25' }, body: '{"jsonrpc":"2.0","id":1,"method":"ping"}' }).then((r) => r.status)));
     expect(new Set(flood)).toEqual(new Set([404]));
@@ -151,7 +136,7 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
   it('keeps every session usable when a replica is killed (SIGKILL)', async () => {
     const clients = await Promise.all(Array.from({ length: 6 }, () => connect(urls)));
     for (const c of clients) await c.client.listTools();
-    replicas[0].process.kill('SIGKILL');
+    await cluster.kill(0);
     alive.delete(0);
     for (const c of clients) {
       // The rotating fetch now spreads the session's requests over the two replicas left.
@@ -166,17 +151,15 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
 describe('another principal presenting a session id, on any replica', () => {
   const ALICE = 'alice-token-0123456789abcdef';
   const BOB = 'bob-token-0123456789abcdef';
+  let cluster: TestCluster;
   let replicas: TestHost[];
 
   beforeAll(async () => {
-    replicas = await startReplicas(2, { auth: { serviceTokens: [{ name: 'alice', sha256: sha256Hex(ALICE) }, { name: 'bob', sha256: sha256Hex(BOB) }] } });
-  }, 60_000);
+    cluster = await startReplicas(2, { auth: { serviceTokens: [{ name: 'alice', sha256: sha256Hex(ALICE) }, { name: 'bob', sha256: sha256Hex(BOB) }] } });
+    replicas = cluster.replicas;
+  }, 90_000);
   afterAll(async () => {
-    await Promise.all(replicas?.map((r) => r.stop()) ?? []);
-    const redis = new Redis('redis://127.0.0.1:6379');
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await cluster?.stop();
   });
 
   it("is told the session does not exist (404, as for an unknown id), cannot end it or take its stream, and the owner's session goes on", async () => {

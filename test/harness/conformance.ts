@@ -27,6 +27,13 @@ export const SCENARIOS_2025 = [
   'prompts-get-with-args', 'prompts-get-embedded-resource', 'prompts-get-with-image', 'dns-rebinding-protection',
 ];
 
+/**
+ * Scenarios of 0.1.16 pending upstream (not in its default run), run one by one and held to no
+ * failure and no warning: `server-sse-polling` (SEP-1699) checks the priming event, its `retry`,
+ * and that a client resuming with Last-Event-ID after the tool closed the stream gets the result.
+ */
+export const PENDING_SCENARIOS_2025 = ['server-sse-polling'];
+
 /** The 37 required server scenarios of `conformance@0.2.0-alpha.12 --requirements 2026-07-28` (checklist §D3). */
 export const SCENARIOS_2026 = [
   'server-stateless', 'completion-complete', 'tools-list', 'tools-call-simple-text', 'tools-call-image', 'tools-call-audio',
@@ -63,17 +70,19 @@ export interface ConformanceSuiteOptions {
   readonly scenarios: string[];
   /** Run each scenario on its own (`--scenario`), for scenarios outside the CLI's default set. */
   readonly oneByOne?: boolean;
+  /** Hold each scenario to no warning too (its SHOULDs), as reported by a one-by-one run. */
+  readonly noWarnings?: boolean;
   /** Called in the suite's beforeAll; its `stop()` in afterAll. */
   readonly target: () => Promise<ConformanceTarget>;
 }
 
 /** Runs one official conformance CLI against the target and checks that every listed scenario ran and passed. */
-export function conformanceSuite({ title, cli, args = [], scenarios, oneByOne = false, target: start }: ConformanceSuiteOptions) {
+export function conformanceSuite({ title, cli, args = [], scenarios, oneByOne = false, noWarnings = false, target: start }: ConformanceSuiteOptions) {
   describe(title, () => {
     let target: ConformanceTarget | undefined;
     let output = '';
     let exitCode: number | null = null;
-    const results = new Map<string, { passed: number; failed: number }>();
+    const results = new Map<string, { passed: number; failed: number; warnings: number }>();
 
     beforeAll(async () => {
       if (!existsSync(NODE24) || !existsSync(cli)) throw new Error('conformance tools missing: run `pnpm test` (it installs test/conformance-tools)');
@@ -88,9 +97,9 @@ export function conformanceSuite({ title, cli, args = [], scenarios, oneByOne = 
       };
       if (!oneByOne) await run([]);
       else for (const s of scenarios) await run(['--scenario', s]);
-      for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
-      // One scenario's run reports "Running client scenario 'x'" … "Passed: p/n, f failed".
-      for (const m of output.matchAll(/Running client scenario '([\w-]+)'[\s\S]*?^Passed: (\d+)\/\d+, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]) });
+      for (const m of output.matchAll(/^[✓✗] ([\w-]+): (\d+) passed, (\d+) failed/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]), warnings: 0 });
+      // One scenario's run reports "Running client scenario 'x'" … "Passed: p/n, f failed, w warnings".
+      for (const m of output.matchAll(/Running client scenario '([\w-]+)'[\s\S]*?^Passed: (\d+)\/\d+, (\d+) failed(?:, (\d+) warnings)?/gm)) results.set(m[1], { passed: Number(m[2]), failed: Number(m[3]), warnings: Number(m[4] ?? 0) });
     }, 300_000);
     afterAll(async () => {
       await target?.stop();
@@ -106,6 +115,7 @@ export function conformanceSuite({ title, cli, args = [], scenarios, oneByOne = 
       expect(r, `scenario ${scenario} did not run:\n${output}`).toBeDefined();
       expect(r!.failed, output).toBe(0);
       expect(r!.passed).toBeGreaterThan(0);
+      if (noWarnings) expect(r!.warnings, output).toBe(0);
     });
   });
 }

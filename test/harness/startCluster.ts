@@ -32,7 +32,7 @@ export interface StartClusterOptions {
   /** Extra CLI arguments of every replica. */
   readonly args?: string[];
   readonly env?: Record<string, string>;
-  /** Bound on each replica's start and on HAProxy seeing them all up (default 30 s). */
+  /** Bound on each replica's start and on HAProxy seeing them all up (default 60 s). */
   readonly timeoutMs?: number;
 }
 
@@ -118,7 +118,8 @@ function parseStatsCsv(csv: string): Record<string, ServerState> {
 /** Starts `replicas` hosts sharing Redis and one requestStateSecret, then HAProxy in front; resolves once HAProxy sees every replica up. */
 export async function startCluster(options: StartClusterOptions = {}): Promise<TestCluster> {
   const count = options.replicas ?? 3;
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  // Generous: several suites start replicas at once on a 2-core machine.
+  const timeoutMs = options.timeoutMs ?? 60_000;
   if (!existsSync(HAPROXY_BIN)) throw new Error(`HAProxy not found at ${HAPROXY_BIN}: install the Debian package "haproxy" (apt-get install haproxy) or set HAPROXY_BIN`);
   await assertRedisAnswers(REDIS_URL);
 

@@ -25,6 +25,13 @@ describe('createToolContext', () => {
     await expect(ctx.sample({ messages: [], maxTokens: 1 })).rejects.toThrow('stop');
   });
 
+  it('counts closeSseStream calls, which do not cancel', () => {
+    const ctx = createToolContext();
+    ctx.closeSseStream();
+    expect(ctx.sseStreamsClosed).toBe(1);
+    expect(ctx.signal.aborted).toBe(false);
+  });
+
   it('follows a signal of the test, and defaults to the anonymous principal', () => {
     const controller = new AbortController();
     const ctx = createToolContext({ signal: controller.signal, principal: { id: 'service:ci', source: 'service', subject: 'ci', scopes: ['x:read'] } });

@@ -50,6 +50,8 @@ export interface FakeToolContext extends ToolContext {
   readonly elicitations: ElicitRequestParams[];
   /** Every `sample` request, in order. */
   readonly samplings: CreateMessageRequestParams[];
+  /** How many times the handler called `closeSseStream()`. */
+  readonly sseStreamsClosed: number;
   /** Aborts `signal`, as a client's cancellation or the host's shutdown would. */
   abort(reason?: unknown): void;
 }
@@ -73,6 +75,7 @@ export function createToolContext(options: ToolContextOptions = {}): FakeToolCon
   const logs: FakeToolContext['logs'] = [];
   const elicitations: ElicitRequestParams[] = [];
   const samplings: CreateMessageRequestParams[] = [];
+  let sseStreamsClosed = 0;
 
   const answer = async <Q, A>(kind: string, capability: keyof ClientInfo['capabilities'], queue: Array<Answer<Q, A>>, question: Q): Promise<A> => {
     // The host's rules, so a test cannot pass with code that fails against a real client.
@@ -121,6 +124,13 @@ export function createToolContext(options: ToolContextOptions = {}): FakeToolCon
     async listRoots() {
       if (!client.capabilities.roots) throw new Error('the client did not declare the roots capability (createToolContext: client.capabilities)');
       return { roots: [...(options.roots ?? [])] };
+    },
+    // Closing the stream is not cancellation: the handler runs on, so only the count is kept.
+    closeSseStream() {
+      sseStreamsClosed++;
+    },
+    get sseStreamsClosed() {
+      return sseStreamsClosed;
     },
   };
 }

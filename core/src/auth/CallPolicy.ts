@@ -46,22 +46,31 @@ export class CallPolicy implements CallPolicyPort {
   /**
    * Starts a call into a plugin: takes a token of the tool's bucket (tools only) and a slot of the
    * principal's concurrency cap. Returns the slot's release; throws -32029 with data.retryAfterMs.
+   * Counted in a cluster's Redis, the answer is a Promise (rejected when over a limit); on one
+   * host it is immediate.
    */
-  enter(call: CallScope, tool?: string): () => void {
+  enter(call: CallScope, tool?: string): (() => void) | Promise<() => void> {
     const limiter = this.options.limiter;
     if (!limiter) return NOOP;
     const id = call.principal.id;
-    if (tool !== undefined) {
-      const wait = limiter.tool(id, tool);
-      if (wait > 0) throw new ProtocolError(RpcCode.RateLimited, `Rate limited: too many calls of tool "${tool}"; retry in ${wait} ms`, { retryAfterMs: wait, limit: 'perTool' });
-    }
-    const release = limiter.enter(id);
-    if (!release) throw new ProtocolError(RpcCode.RateLimited, `Rate limited: ${limiter.cap} calls already running for this principal; retry when one ends`, { limit: 'maxConcurrentPerPrincipal', max: limiter.cap });
-    return release;
+    const wait = tool === undefined ? 0 : limiter.tool(id, tool);
+    return typeof wait === 'number' ? slot(limiter, id, tool, wait) : wait.then((w) => slot(limiter, id, tool, w));
   }
 
   /** The masker for what `principal` receives from `binding`, if anything is to be masked. */
   masker(principal: Principal, binding: AnyBinding): Masker | undefined {
     return this.options.masking?.forCaller(principal, binding);
   }
+}
+
+/** After the tool's bucket answered `wait`: the slot of the principal's concurrency cap, or the refusal. */
+function slot(limiter: RateLimiter, id: string, tool: string | undefined, wait: number): (() => void) | Promise<() => void> {
+  if (wait > 0) throw new ProtocolError(RpcCode.RateLimited, `Rate limited: too many calls of tool "${tool}"; retry in ${wait} ms`, { retryAfterMs: wait, limit: 'perTool' });
+  const release = limiter.enter(id);
+  return release instanceof Promise ? release.then((r) => admitted(limiter, r)) : admitted(limiter, release);
+}
+
+function admitted(limiter: RateLimiter, release: (() => void) | undefined): () => void {
+  if (!release) throw new ProtocolError(RpcCode.RateLimited, `Rate limited: ${limiter.cap} calls already running for this principal; retry when one ends`, { limit: 'maxConcurrentPerPrincipal', max: limiter.cap });
+  return release;
 }

@@ -13,6 +13,9 @@ import { principal } from '../identity/principals.js';
 import { PrincipalQuotas } from './PrincipalQuotas.js';
 import type { Requirement } from '../catalog/Requirement.js';
 import { RateLimiter } from './RateLimiter.js';
+import type { SharedCounts } from '../protocol/ports/LimitPorts.js';
+import { SharedQuotas } from './SharedQuotas.js';
+import { SharedRateLimiter } from './SharedRateLimiter.js';
 
 /**
  * The host's security pieces built from one config: who may see what (only with `auth`: without
@@ -22,26 +25,49 @@ import { RateLimiter } from './RateLimiter.js';
 export class HostSecurity {
   readonly access: AccessPolicy | undefined;
   readonly masking: MaskPolicy;
-  readonly limiter: RateLimiter | undefined;
   /** pino redact paths: credentials, and every configured sensitive field (logs are masked for everyone). */
   readonly logRedact: string[];
   /** Fields and patterns every log line is masked by, the plugins' rules included (logs are masked for everyone). */
   readonly logMask: LogMask;
-  /** Each principal's share of sessions, streams and requests in flight (`server.quotas`). */
-  readonly quotas: PrincipalQuotas;
+  private limits: { limiter: RateLimiter | undefined; quotas: PrincipalQuotas } | undefined;
 
-  constructor(private readonly config: HostConfig) {
+  /**
+   * `shared`: the counts the replicas of a cluster share, which the limiter and quotas then count
+   * in. Asked for on first use of the limiter or quotas, not here: it needs the Redis link, which
+   * needs the logger, which is built from this (its redaction).
+   */
+  constructor(
+    private readonly config: HostConfig,
+    private readonly shared?: () => SharedCounts,
+  ) {
     this.access = config.auth ? new AccessPolicy(config.plugins.settings) : undefined;
     this.masking = new MaskPolicy(config.masking, config.plugins.settings);
-    this.limiter = config.limits ? new RateLimiter(config.limits) : undefined;
-    // Without auth there is one principal (everyone): a share of the host is then the whole host, and only the global caps apply.
-    this.quotas = new PrincipalQuotas(config.auth ? config.server.quotas : PrincipalQuotas.UNLIMITED);
     const plugins = Object.values(config.plugins.settings);
     this.logMask = {
       fields: [...new Set([...(config.masking?.fields ?? []), ...plugins.flatMap((s) => s.masking?.fields ?? [])])],
       patterns: [...new Set([...(config.masking?.patterns ?? []), ...plugins.flatMap((s) => s.masking?.patterns ?? [])])],
     };
     this.logRedact = logRedactPaths([...(config.masking?.fields ?? []), ...Object.values(config.plugins.settings).flatMap((s) => s.masking?.fields ?? [])]);
+  }
+
+  get limiter(): RateLimiter | undefined {
+    return (this.limits ??= this.buildLimits()).limiter;
+  }
+
+  /** Each principal's share of sessions, streams and requests in flight (`server.quotas`). */
+  get quotas(): PrincipalQuotas {
+    return (this.limits ??= this.buildLimits()).quotas;
+  }
+
+  private buildLimits(): { limiter: RateLimiter | undefined; quotas: PrincipalQuotas } {
+    const { limits, auth, server } = this.config;
+    const counts = this.shared?.();
+    // Without auth there is one principal (everyone): a share of the host is then the whole host, and only the global caps apply.
+    const quotas = auth ? server.quotas : PrincipalQuotas.UNLIMITED;
+    return {
+      limiter: limits && (counts ? new SharedRateLimiter(limits, counts) : new RateLimiter(limits)),
+      quotas: counts ? new SharedQuotas(quotas, counts) : new PrincipalQuotas(quotas),
+    };
   }
 
   /** For CatalogOptions.access: absent when nothing is enforced, so catalogs keep one view. */

@@ -32,8 +32,11 @@ export class PrincipalQuotas implements QuotaPort {
     this.unlimited = Object.values(config).every((n) => n === Infinity);
   }
 
-  /** Takes one unit of `kind` for `principal`; false (nothing taken) when it already holds its quota. */
-  take(kind: QuotaKind, principal: string): boolean {
+  /**
+   * Takes one unit of `kind` for `principal`; false (nothing taken) when it already holds its
+   * quota. Always answers at once here; the port's type lets a shared count (cluster) answer later.
+   */
+  take(kind: QuotaKind, principal: string): boolean | Promise<boolean> {
     if (this.unlimited) return true;
     const counts = this.held[kind];
     const n = counts.get(principal) ?? 0;
@@ -55,6 +58,11 @@ export class PrincipalQuotas implements QuotaPort {
   /** How many units of `kind` a principal holds (for tests and the admin view). */
   holding(kind: QuotaKind, principal: string): number {
     return this.held[kind].get(principal) ?? 0;
+  }
+
+  /** Each principal holding units of `kind` on this host, with how many. */
+  holders(kind: QuotaKind): Iterable<[string, number]> {
+    return this.held[kind].entries();
   }
 
   limit(kind: QuotaKind): number {

@@ -21,12 +21,13 @@ class Buckets {
 /**
  * The limits of `limits`: a token bucket per principal (every HTTP request), one per principal
  * and tool (each call), and a cap on a principal's calls in flight. Keys are principal ids, so a
- * caller's limits follow it across sessions and eras.
+ * caller's limits follow it across sessions and eras. Here every answer is immediate; the types
+ * let a subclass that counts elsewhere (a cluster's Redis: SharedRateLimiter) answer later.
  */
 export class RateLimiter {
   private readonly principals = new Buckets();
   private readonly tools = new Buckets();
-  private readonly running = new ChurnMap<string, number>();
+  private readonly calls = new ChurnMap<string, number>();
 
   constructor(private readonly config: LimitsConfig) {}
 
@@ -35,32 +36,37 @@ export class RateLimiter {
   }
 
   /** One HTTP request of `principal`: 0, or the milliseconds to wait. */
-  request(principal: string, now = Date.now()): number {
+  request(principal: string, now = Date.now()): number | Promise<number> {
     const p = this.config.perPrincipal;
     return p ? this.principals.take(principal, p.rate, p.burst, now) : 0;
   }
 
   /** One call of `tool` by `principal`: 0, or the milliseconds to wait. */
-  tool(principal: string, tool: string, now = Date.now()): number {
+  tool(principal: string, tool: string, now = Date.now()): number | Promise<number> {
     const t = this.config.tools[tool] ?? this.config.perTool;
     return t ? this.tools.take(`${principal}\u0000${tool}`, t.rate, t.burst, now) : 0;
   }
 
   /** Starts a call of `principal`; returns its release, or undefined when the principal is at its cap. */
-  enter(principal: string): (() => void) | undefined {
+  enter(principal: string): (() => void) | undefined | Promise<(() => void) | undefined> {
     const cap = this.config.maxConcurrentPerPrincipal;
     if (cap === undefined) return NOOP;
-    const n = this.running.get(principal) ?? 0;
+    const n = this.calls.get(principal) ?? 0;
     if (n >= cap) return undefined;
-    this.running.set(principal, n + 1);
+    this.calls.set(principal, n + 1);
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const left = (this.running.get(principal) ?? 1) - 1;
-      if (left === 0) this.running.delete(principal);
-      else this.running.set(principal, left);
+      const left = (this.calls.get(principal) ?? 1) - 1;
+      if (left === 0) this.calls.delete(principal);
+      else this.calls.set(principal, left);
     };
+  }
+
+  /** Each principal with calls running on this host, with how many. */
+  running(): Iterable<[string, number]> {
+    return this.calls.entries();
   }
 
   get cap(): number | undefined {

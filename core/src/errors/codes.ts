@@ -11,7 +11,7 @@
  * | -32601 | MethodNotFound                   | 200 (404 modern) | no such method |
  * | -32602 | InvalidParams                    | 200/400 | bad params, unknown tool/prompt, bad cursor or requestState |
  * | -32603 | InternalError                    | 200/500 | the host failed (logged) |
- * | -32000 | ConnectionClosed                 | 400  | a legacy request the session layer cannot take: no `Mcp-Session-Id`, an unsupported `MCP-Protocol-Version`; a session closed under a request waiting on the client |
+ * | -32000 | ConnectionClosed                 | 400  | a legacy request the session layer cannot take: no `Mcp-Session-Id`, an unsupported `MCP-Protocol-Version`, a malformed `Last-Event-ID`; a session closed under a request waiting on the client |
  * | -32001 | SessionNotFound                  | 404  | the session expired, was closed, or is another principal's |
  * | -32002 | ResourceNotFound                 | 200  | legacy era: no resource at that URI |
  * | -32003 | Forbidden                        | 403  | the principal lacks a scope or role (`WWW-Authenticate: insufficient_scope`) |

@@ -11,6 +11,8 @@ import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { Engine } from '../protocol/Engine.js';
 import { pluginDataLimits } from '../calls/jsonLimits.js';
 import { Notifier } from '../protocol/Notifier.js';
+import type { EventStore } from '../protocol/ports/EventStore.js';
+import { MemoryEventStore } from '../events/MemoryEventStore.js';
 import type { HttpTransport } from '../transport/http/HttpTransport.js';
 import { StdioTransport } from '../transport/stdio/StdioTransport.js';
 import { HOST_VERSION } from '../version.js';
@@ -27,8 +29,10 @@ import type { RedisOverlay } from '../cluster/RedisOverlay.js';
 import type { PluginControl } from '../plugins/PluginControl.js';
 import type { ClusterBusPort } from '../protocol/ports/ClusterPorts.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
+import type { RedisEventStore } from '../events/RedisEventStore.js';
 import type { BusForwarder } from '../cluster/BusForwarder.js';
-import { ADMIN, CLUSTER_BUS, ENGINE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGIN_CONTROL, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { SharedHoldings } from '../cluster/SharedHoldings.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGIN_CONTROL, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -62,8 +66,8 @@ export interface OptionalModules {
   PluginSupervisor?: typeof PluginSupervisor;
   /** Imported with PluginSupervisor: the operators' actions (admin API, and the cluster's). */
   PluginControl?: typeof PluginControl;
-  /** With `cluster`: the Redis connections, the bus between replicas (ioredis), shared sessions, forwarding and what the replicas share of the plugins. */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisOverlay: typeof RedisOverlay; readonly SharedPlugins: typeof SharedPlugins };
+  /** With `cluster`: the Redis connections, the bus between replicas (ioredis), and what the replicas share (sessions, events, limits, the plugins' overlay). */
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisEventStore: typeof RedisEventStore; readonly SharedHoldings: typeof SharedHoldings; readonly RedisOverlay: typeof RedisOverlay; readonly SharedPlugins: typeof SharedPlugins };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -111,7 +115,8 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
   const bus = (c: DependencyContainer) => (config.cluster ? c.resolve<ClusterBusPort>(CLUSTER_BUS) : undefined);
   const shared = (c: DependencyContainer) => (config.cluster ? c.resolve<SharedPlugins>(SHARED_PLUGINS) : undefined);
-  single(root, SECURITY, () => new HostSecurity(config));
+  // In a cluster, limits and quotas are counted across replicas (in Redis).
+  single(root, SECURITY, (c) => new HostSecurity(config, config.cluster && (() => new (loaded(modules.cluster, 'cluster').SharedHoldings)(c.resolve<RedisLink>(REDIS), config.cluster!.leaseMs, logger(c)))));
   single(root, HOST_STATE, () => new HostState());
   single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
@@ -178,8 +183,14 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       maxLineBytes: config.server.bodyLimitBytes,
     }),
   );
+  // Replicas share Redis Streams (a client resumes on any replica); one process keeps them in memory (the streams cap bounds it).
+  single(root, EVENT_STORE, (c) => {
+    if (!config.cluster) return new MemoryEventStore({ maxPerStream: 1000, ttlMs: 300_000, maxStreams: 10_000 });
+    const link = c.resolve<RedisLink>(REDIS);
+    return new (loaded(modules.cluster, 'cluster').RedisEventStore)(link.redis, link.sub, link.key('events', ''), config.cluster.events);
+  });
   single(root, HTTP_TRANSPORT, (c) => {
     const sec = security(c);
-    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, sessionStore: config.cluster ? c.resolve<RedisSessionStore>(SESSION_STORE) : undefined }, logger(c));
+    return new (loaded(modules.HttpTransport, 'HttpTransport'))(c.resolve(ENGINE), { ...config.server, auth: config.auth && bearerAuthOf(config.auth), limiter: sec.limiter, quotas: sec.quotas, eventStore: c.resolve<EventStore>(EVENT_STORE), sessionStore: config.cluster ? c.resolve<RedisSessionStore>(SESSION_STORE) : undefined }, logger(c));
   });
 }

@@ -36,3 +36,5 @@ export const SHARED_PLUGINS = Symbol.for('mcp-host:token:shared-plugins');
 export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
 /** Requests forwarded to the replica keeping what they name, a task (BusForwarder; only with `cluster`). */
 export const FORWARDER = Symbol.for('mcp-host:token:forwarder');
+/** Where legacy SSE events are kept for resumption with Last-Event-ID (an EventStore: in memory for one process). */
+export const EVENT_STORE = Symbol.for('mcp-host:token:event-store');

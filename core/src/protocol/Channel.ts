@@ -12,4 +12,9 @@ export interface Channel {
   end?(): void;
   /** Which transport carries it, for telemetry (`network.transport`, `network.protocol.name`). */
   readonly transport?: 'http' | 'stdio';
+  /**
+   * Ends the stream carrying this request's messages while the request runs on, where the client
+   * can resume it (a legacy HTTP POST stream, SEP-1699); absent elsewhere (stdio, modern requests).
+   */
+  closeStream?(): void;
 }

@@ -105,6 +105,10 @@ class HostRequestContext implements RequestContext {
     return this.ask('roots', {}, options?.key);
   }
 
+  closeSseStream(): void {
+    if (this.call.era === 'legacy') this.call.channel.closeStream?.();
+  }
+
   private ask(capability: keyof typeof CLIENT_REQUESTS, params: Record<string, unknown>, key: string | undefined): Promise<any> {
     const call = this.call;
     const method = CLIENT_REQUESTS[capability];

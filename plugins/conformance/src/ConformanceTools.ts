@@ -160,9 +160,9 @@ export class ConformanceTools {
   }
 
   /**
-   * `server-sse-polling` (pending in 0.1.16). The reference server closes the POST SSE stream before
-   * answering, so the client must reconnect with Last-Event-ID; a plugin cannot close the stream, so
-   * here it only waits and answers (the scenario then reports INFO, not a failure).
+   * `server-sse-polling` (pending in 0.1.16): closes the POST's SSE stream right away (it starts with
+   * the priming event) and answers after the client has had time to come back with a GET and
+   * Last-Event-ID, so the result reaches it through the event store, live on the resumed stream.
    */
   @Tool({
     name: 'test_reconnection',
@@ -170,7 +170,8 @@ export class ConformanceTools {
       'Tests SSE stream disconnection and client reconnection (SEP-1699). Server will close the stream mid-call and send the result after client reconnects.',
   })
   async reconnection(_args: Record<string, never>, ctx: ToolContext): Promise<CallToolResult> {
-    await sleep(100, ctx.signal);
+    ctx.closeSseStream();
+    await sleep(500, ctx.signal);
     return {
       content: [
         text('Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.'),

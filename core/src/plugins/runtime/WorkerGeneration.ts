@@ -167,6 +167,8 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         return void pending.get(m.id)?.ctx.progress(m.progress, m.total, m.message);
       case 'log':
         return void pending.get(m.id)?.ctx.log(m.level as never, m.data, m.logger);
+      case 'closeSse':
+        return void pending.get(m.id)?.ctx.closeSseStream();
       case 'ask': {
         const ctx = pending.get(m.id)?.ctx;
         const asked = !ctx ? Promise.reject(new Error('the call has ended')) : m.method === 'elicit' ? ctx.elicit(m.params as never, { key: m.key }) : m.method === 'sample' ? ctx.sample(m.params as never, { key: m.key }) : ctx.listRoots({ key: m.key });

@@ -149,6 +149,10 @@ class WorkerRequestContext implements RequestContext {
     return this.ask('listRoots', undefined, options?.key);
   }
 
+  closeSseStream(): void {
+    post({ type: 'closeSse', id: this.id });
+  }
+
   private ask(method: 'elicit' | 'sample' | 'listRoots', params: unknown, key?: string): Promise<any> {
     return new Promise<any>((resolve, reject) => {
       const over = exceedsJsonLimits(params, limits());

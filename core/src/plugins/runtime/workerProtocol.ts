@@ -95,6 +95,8 @@ export type WorkerToHost =
   | ResultMessage
   | { type: 'progress'; id: number; progress: number; total?: number; message?: string }
   | { type: 'log'; id: number; level: string; data: unknown; logger?: string }
+  /** The handler closed its call's SSE stream (ctx.closeSseStream). */
+  | { type: 'closeSse'; id: number }
   | { type: 'ask'; id: number; askId: number; method: 'elicit' | 'sample' | 'listRoots'; params?: unknown; key?: string }
   | { type: 'notify'; kind: 'resourceUpdated' | 'listChanged'; value: string }
   /** The plugin changed its items (PLUGIN_ITEMS): its new bindings, for the host to serve or refuse. */

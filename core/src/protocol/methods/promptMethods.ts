@@ -20,7 +20,8 @@ export function promptMethods(deps: EngineDeps): MethodTable {
       const missing = binding.requiredArguments.filter((a) => !(a in args));
       if (missing.length > 0) throw invalidParams(`prompts/get ${name}: missing required argument(s): ${missing.join(', ')}`, { missing });
       const masker = deps.policy.masker(call.principal, binding);
-      const release = deps.policy.enter(call);
+      const entered = deps.policy.enter(call);
+      const release = typeof entered === 'function' ? entered : await entered;
       try {
         const value = await binding.get(args as Record<string, string>, createRequestContext(call, binding.logger, deps, masker));
         const over = exceedsJsonLimits(value, deps.limits);

@@ -20,7 +20,8 @@ function withCache(result: Record<string, unknown>, call: CallScope, cache: Cach
  */
 async function readUnderPolicy(call: CallScope, binding: ResourceBinding | TemplateBinding, deps: EngineDeps, uri: string, read: (ctx: ReturnType<typeof createRequestContext>) => Promise<unknown>): Promise<Record<string, unknown>> {
   const masker = deps.policy.masker(call.principal, binding);
-  const release = deps.policy.enter(call);
+  const entered = deps.policy.enter(call);
+  const release = typeof entered === 'function' ? entered : await entered;
   try {
     const value = await read(createRequestContext(call, binding.logger, deps, masker));
     const over = exceedsJsonLimits(value, deps.limits);

@@ -37,7 +37,8 @@ export async function startTask(deps: EngineDeps, call: CallScope, binding: Tool
   if (firstDraft) markFirstDraft(task);
   let release: () => void;
   try {
-    release = deps.policy.enter(call, binding.name);
+    const entered = deps.policy.enter(call, binding.name);
+    release = typeof entered === 'function' ? entered : await entered;
   } catch (e) {
     deps.tasks.drop(task);
     throw e;

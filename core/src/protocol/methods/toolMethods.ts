@@ -70,7 +70,8 @@ export function toolMethods(deps: EngineDeps): MethodTable {
       // Everything the caller sees of this call is masked alike: the result, progress, logs, questions and errors.
       const masker = deps.policy.masker(call.principal, binding);
       if (asTask) return startTask(deps, call, binding, checked.value, masker, task, run, firstDraft);
-      const release = deps.policy.enter(call, name);
+      const entered = deps.policy.enter(call, name);
+      const release = typeof entered === 'function' ? entered : await entered;
       try {
         return await run(call, binding, checked.value, masker);
       } finally {

@@ -43,7 +43,9 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
         throw new ProtocolError(RpcCode.InternalError, `Too many open listen streams (limit ${deps.maxListenStreams}); retry later`, { limit: deps.maxListenStreams });
       }
       const quotas = deps.quotas;
-      if (quotas && !quotas.take('listenStreams', principal.id)) {
+      let took = !quotas || quotas.take('listenStreams', principal.id);
+      if (typeof took !== 'boolean') took = await took;
+      if (quotas && !took) {
         throw new ProtocolError(RpcCode.RateLimited, `Too many listen streams: ${quotas.refusal('listenStreams')}; close one first`, { limit: 'listenStreamsPerPrincipal', max: quotas.limit('listenStreams') });
       }
       // The acknowledgement comes first and names exactly what this stream will carry.

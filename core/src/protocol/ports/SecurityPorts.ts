@@ -31,8 +31,11 @@ export interface CallPolicyPort {
   readonly audit: CallAudit | undefined;
   /** The binding when the caller may use it; undefined when unknown (or hidden); throws when forbidden. */
   admit<B extends AnyBinding>(call: CallScope, catalog: Catalog, binding: B | undefined, what: () => string): B | undefined;
-  /** Starts a call into a plugin (tools: `tool` names it); returns the release; throws when over a limit. */
-  enter(call: CallScope, tool?: string): () => void;
+  /**
+   * Starts a call into a plugin (tools: `tool` names it); returns the release; throws (or rejects)
+   * when over a limit. A Promise only where limits are counted elsewhere (a cluster's Redis).
+   */
+  enter(call: CallScope, tool?: string): (() => void) | Promise<() => void>;
   /** The masker for what `principal` receives from `binding`, if anything is to be masked. */
   masker(principal: Principal, binding: AnyBinding): ResultMasker | undefined;
 }
@@ -42,8 +45,12 @@ export type QuotaKind = 'sessions' | 'getStreams' | 'listenStreams' | 'inFlight'
 
 /** Each principal's share of the host's held resources. */
 export interface QuotaPort {
-  /** Takes one unit for `principal`; false (nothing taken) when it holds its share already. */
-  take(kind: QuotaKind, principal: string): boolean;
+  /**
+   * Takes one unit for `principal`; false (nothing taken) when it holds its share already. A
+   * Promise only where the share is counted elsewhere (a cluster's Redis): callers await only then,
+   * so a single host's check stays synchronous.
+   */
+  take(kind: QuotaKind, principal: string): boolean | Promise<boolean>;
   give(kind: QuotaKind, principal: string): void;
   limit(kind: QuotaKind): number;
   /** The words of a refusal: what was refused and which key raises it. */

@@ -152,9 +152,16 @@ export class HttpSessions {
   }
 
   /** A session for an initialize of `principal`, not yet registered (a failed initialize creates none), or why not. */
-  reserve(principal: Principal): Session | OpenRefusal {
+  reserve(principal: Principal): Session | OpenRefusal | Promise<Session | OpenRefusal> {
     if (this.sessions.size >= this.options.maxSessions) return { status: 503, message: `Service Unavailable: session limit (${this.options.maxSessions}) reached` };
-    if (!this.quotas.take('sessions', principal.id)) return { status: 429, message: `Too Many Requests: ${this.quotas.refusal('sessions')}; end some with DELETE` };
+    const took = this.quotas.take('sessions', principal.id);
+    // A quota counted across replicas (cluster) answers later.
+    if (typeof took !== 'boolean') return took.then((t) => this.reserved(t, principal));
+    return this.reserved(took, principal);
+  }
+
+  private reserved(took: boolean, principal: Principal): Session | OpenRefusal {
+    if (!took) return { status: 429, message: `Too Many Requests: ${this.quotas.refusal('sessions')}; end some with DELETE` };
     const session = new Session(randomUUID(), principal);
     session.remote = this.remote;
     this.quotaHeld.add(session);

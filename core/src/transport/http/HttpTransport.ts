@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import { OpenSet } from '../../collections/OpenSet.js';
 import { CallLifetime } from '../../calls/CallLifetime.js';
 import type { Engine } from '../../protocol/Engine.js';
+import type { Session } from '../../protocol/Session.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcNotification, type JsonRpcRequest, type JsonRpcResponse } from '../../protocol/jsonrpc.js';
 import type { BindBearerAuth } from '../../protocol/ports/BearerAuth.js';
 import type { QuotaPort } from '../../protocol/ports/SecurityPorts.js';
+import type { EventStore } from '../../protocol/ports/EventStore.js';
 import type { SessionStorePort } from '../../protocol/ports/ClusterPorts.js';
 import { readMessage } from '../../protocol/readMessage.js';
 import { hasModernMeta, readProtocolClaim, type ModernMeta } from '../../protocol/modern/modernMeta.js';
@@ -19,7 +21,8 @@ import { ANONYMOUS } from '../../identity/principals.js';
 import { createHttpApp, type HttpAppOptions } from './createHttpApp.js';
 import { HttpAuth } from './HttpAuth.js';
 import { HttpSessions } from './HttpSessions.js';
-import { LegacyStreams } from './LegacyStreams.js';
+import { LegacyStreams, type StreamLease } from './LegacyStreams.js';
+import { MAX_EVENT_ID_LENGTH, parseEventId, type SseResumption } from './ResumableStream.js';
 import { DRAINING, rpcError } from './rpcError.js';
 import { PostChannel } from './PostChannel.js';
 import { SseKeepalive } from './SseKeepalive.js';
@@ -37,6 +40,10 @@ export interface HttpTransportOptions extends HttpAppOptions {
   readonly quotas: QuotaPort;
   /** Bearer-token authentication, bound when the server listens; absent: every caller is the anonymous principal. */
   readonly auth?: BindBearerAuth;
+  /** Where legacy SSE events are kept for resumption (Last-Event-ID); the transport closes it. */
+  readonly eventStore: EventStore;
+  /** The `retry` of a legacy stream's priming event. */
+  readonly sseRetryMs: number;
   /** With replicas: where sessions are shared (absent: they live in this process). */
   readonly sessionStore?: SessionStorePort;
 }
@@ -62,6 +69,7 @@ export class HttpTransport {
   private readonly open = new OpenSet<{ abandon(error: JsonRpcErrorObject): void }>();
   private readonly batches: BatchContext;
   private readonly streams: LegacyStreams;
+  private readonly resumption: SseResumption;
   private draining = false;
 
   constructor(
@@ -72,7 +80,8 @@ export class HttpTransport {
     this.auth = options.auth ? new HttpAuth(options.auth, logger, engine.signals) : undefined;
     this.app = createHttpApp(options, this.auth, logger, engine.signals);
     this.sessions = new HttpSessions(engine, options.quotas, options, logger, options.sessionStore);
-    this.streams = new LegacyStreams(options.quotas, this.keepalive, engine.signals);
+    this.resumption = { store: options.eventStore, retryMs: options.sseRetryMs };
+    this.streams = new LegacyStreams(options.quotas, this.keepalive, engine.signals, this.resumption);
     this.batches = { engine, limits: options.limits, quotas: options.quotas, keepalive: this.keepalive, open: this.open, draining: () => this.draining };
     const path = options.path;
     this.app.post(path, (req, reply) => this.post(req, reply));
@@ -119,6 +128,7 @@ export class HttpTransport {
     this.sessions.close();
     this.keepalive.close();
     await this.app.close();
+    await this.options.eventStore.close();
   }
 
   /**
@@ -146,7 +156,9 @@ export class HttpTransport {
     const principal = req.principal ?? ANONYMOUS;
     if (this.draining) return void (signals.refused('unavailable', principal.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING, request.id));
     const counted = request.method !== 'subscriptions/listen';
-    if (counted && !this.options.quotas.take('inFlight', principal.id)) {
+    let took = !counted || this.options.quotas.take('inFlight', principal.id);
+    if (typeof took !== 'boolean') took = await took;
+    if (!took) {
       signals.refused('quota', principal.id);
       return void rpcError(reply.header('retry-after', '1'), 429, { code: RpcCode.RateLimited, message: `Too Many Requests: ${this.options.quotas.refusal('inFlight')}`, data: { limit: 'inFlightPerPrincipal', max: this.options.quotas.limit('inFlight') } }, request.id);
     }
@@ -157,7 +169,9 @@ export class HttpTransport {
       if (request.method === 'initialize') return await this.initialize(req, channel, request, principal);
       const found = this.sessions.find(req, reply, request.id);
       const session = found instanceof Promise ? await found : found;
-      if (session) this.finish(channel, await this.engine.handleRequest(request, session, channel));
+      if (!session) return;
+      channel.resumeOn(session, this.resumption);
+      this.finish(channel, await this.engine.handleRequest(request, session, channel));
     } finally {
       this.open.delete(channel);
       if (counted) this.options.quotas.give('inFlight', principal.id);
@@ -187,7 +201,8 @@ export class HttpTransport {
       this.engine.signals.refused('bad-request', principal.id);
       return channel.finish(errorResponse(request.id, { code: RpcCode.InvalidRequest, message: 'Invalid Request: initialize starts a new session and must not carry Mcp-Session-Id' }), 400);
     }
-    const session = this.sessions.reserve(principal);
+    let session = this.sessions.reserve(principal);
+    if (session instanceof Promise) session = await session;
     if (!('id' in session)) {
       this.engine.signals.refused(session.status === 429 ? 'quota' : 'session-limit', principal.id);
       channel.header('retry-after', '5');
@@ -272,31 +287,44 @@ export class HttpTransport {
     reply.code(status).type('application/json').send(JSON.stringify(body));
   }
 
+  /** A legacy session's GET: its standalone stream, or with Last-Event-ID the resumption of one of its streams (LegacyStreams). */
   private async get(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!req.headers.accept?.includes('text/event-stream')) {
       this.engine.signals.refused('bad-request', req.principal?.id);
       return void rpcError(reply, 406, { code: RpcCode.NotAcceptable, message: 'Not Acceptable: GET opens an SSE stream; Accept must include text/event-stream' });
     }
     if (this.draining) return void (this.engine.signals.refused('unavailable', req.principal?.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING));
+    // The session first: a session another principal presents is not found, whatever else it sends.
     const session = await this.sessions.find(req, reply);
     if (!session) return;
+    const lastEventId = req.headers['last-event-id'];
+    const cursor = lastEventId === undefined ? undefined : parseEventId(lastEventId as string);
+    if (lastEventId !== undefined && !cursor) {
+      this.engine.signals.refused('bad-request', session.principal.id);
+      return void rpcError(reply, 400, { code: RpcCode.ConnectionClosed, message: `Bad Request: Last-Event-ID is not an event id of this host (at most ${MAX_EVENT_ID_LENGTH} characters, <stream>_<sequence>)` });
+    }
     const store = this.options.sessionStore;
-    if (!store || session.standalone) return this.streams.open(session, reply);
     // With replicas one replica holds a session's stream; a client resuming (Last-Event-ID) takes it over from wherever it was.
+    const lease: StreamLease | undefined = store && {
+      take: (takeOver) => this.holdStream(store, session, reply, takeOver),
+      release: () => void (session.standalone || store.release(session.id!)),
+    };
+    await this.streams.open(session, reply, cursor, lease);
+  }
+
+  /** Takes the hold on `session`'s GET stream for this replica, or answers why not (409 held elsewhere, 503 Redis down). */
+  private async holdStream(store: SessionStorePort, session: Session, reply: FastifyReply, takeOver: boolean): Promise<boolean> {
     let hold;
     try {
-      hold = await store.hold(session.id!, req.headers['last-event-id'] !== undefined);
+      hold = await store.hold(session.id!, takeOver);
     } catch {
       this.engine.signals.refused('unavailable', session.principal.id);
-      return void rpcError(reply.header('retry-after', '2'), 503, { code: RpcCode.Unavailable, message: HttpSessions.STORE_DOWN });
+      return void rpcError(reply.header('retry-after', '2'), 503, { code: RpcCode.Unavailable, message: HttpSessions.STORE_DOWN }), false;
     }
-    if (!hold.held) {
-      this.engine.signals.refused('bad-request', session.principal.id);
-      return void rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream (on another replica); resume with Last-Event-ID to take it over' });
-    }
-    this.streams.open(session, reply, () => store.release(session.id!));
-    // Refused after all (the principal's share of streams): the hold goes back at once.
-    if (!session.standalone) store.release(session.id!);
+    if (hold.held) return true;
+    this.engine.signals.refused('bad-request', session.principal.id);
+    rpcError(reply, 409, { code: RpcCode.Conflict, message: 'Conflict: this session already has an open GET stream (on another replica); resume with Last-Event-ID to take it over' });
+    return false;
   }
 
   private async delete(req: FastifyRequest, reply: FastifyReply): Promise<void> {

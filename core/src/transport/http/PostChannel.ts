@@ -5,6 +5,8 @@ import type { CallLifetime } from '../../calls/CallLifetime.js';
 import type { Channel } from '../../protocol/Channel.js';
 import { errorResponse, type JsonRpcErrorObject, type JsonRpcMessage, type JsonRpcResponse, type RequestId } from '../../protocol/jsonrpc.js';
 import { LARGE_RAW_JSON, RawJson, responseParts, serializeMessage } from '../../protocol/RawJson.js';
+import type { Session } from '../../protocol/Session.js';
+import { primes, ResumableStream, type SseResumption } from './ResumableStream.js';
 import type { SseKeepalive } from './SseKeepalive.js';
 import { startSse, writeSseMessage } from './sse.js';
 
@@ -34,12 +36,20 @@ function openCallsOf(socket: TrackedSocket): ChurnSet<CallLifetime> {
  * message first (progress, log, a request to the client, a listen acknowledgement); then, if the
  * client accepts SSE, it switches to an SSE stream and ends it after the response. Most calls never
  * pay for a stream.
+ *
+ * On a legacy session the stream is resumable (SEP-1699): it starts with a priming event, each
+ * event has an id and is kept in the event store, and the handler may close the stream while it
+ * runs on (`closeStream`): the client comes back with a GET and Last-Event-ID for the rest.
  */
 export class PostChannel implements Channel {
   private streaming = false;
   private finished = false;
   private lifetime: CallLifetime | undefined;
   private corked = false;
+  /** A legacy request's session and the event store: set by `resumeOn`, used only if the answer becomes a stream. */
+  private session: Session | undefined;
+  private resumption: SseResumption | undefined;
+  private stream: ResumableStream | undefined;
 
   constructor(
     private readonly reply: FastifyReply,
@@ -81,9 +91,38 @@ export class PostChannel implements Channel {
     this.headers[name] = value;
   }
 
+  /** Makes the stream, if the answer becomes one, resumable: `session`'s request (the legacy era). */
+  resumeOn(session: Session, resumption: SseResumption): void {
+    this.session = session;
+    this.resumption = resumption;
+  }
+
   send(message: JsonRpcMessage): void {
     if (!this.canSend || this.finished) return;
     this.write(message);
+  }
+
+  /**
+   * Ends the response stream while the handler runs on (polling, SEP-1699): what it sends next, and
+   * its response, go to the event store for the client's GET with Last-Event-ID. Not cancellation.
+   * Only where the client can come back: a legacy session that got the priming event.
+   */
+  closeStream(): void {
+    if (this.finished || !this.canSend || !this.session || !primes(this.session) || this.reply.raw.destroyed) return;
+    if (!this.streaming) this.startStream();
+    const res = this.reply.raw;
+    if (res.writableEnded) return;
+    this.keepalive.delete(res);
+    res.end();
+  }
+
+  private startStream(): void {
+    this.streaming = true;
+    this.reply.hijack();
+    const res = this.reply.raw;
+    startSse(res, this.headers);
+    this.keepalive.add(res);
+    if (this.session) (this.stream = ResumableStream.start(this.resumption!, this.session, 'p')).prime(res);
   }
 
   private write(message: JsonRpcMessage): void {
@@ -97,13 +136,9 @@ export class PostChannel implements Channel {
       res.cork();
       setImmediate(PostChannel.uncork, this);
     }
-    if (!this.streaming) {
-      this.streaming = true;
-      this.reply.hijack();
-      startSse(res, this.headers);
-      this.keepalive.add(res);
-    }
-    writeSseMessage(res, message);
+    if (!this.streaming) this.startStream();
+    if (this.stream) this.stream.write(res, message);
+    else writeSseMessage(res, message);
   }
 
   private static uncork(this: void, channel: PostChannel): void {
@@ -120,9 +155,13 @@ export class PostChannel implements Channel {
     this.finished = true;
     if (this.lifetime) (this.reply.raw.socket as TrackedSocket | null)?.[OPEN_CALLS]?.delete(this.lifetime);
     if (this.streaming) {
-      this.keepalive.delete(this.reply.raw);
-      if (response) writeSseMessage(this.reply.raw, response);
-      this.reply.raw.end();
+      const res = this.reply.raw;
+      this.keepalive.delete(res);
+      if (this.stream) {
+        if (response) this.stream.write(res, response);
+        this.stream.end();
+      } else if (response) writeSseMessage(res, response);
+      if (!res.writableEnded) res.end();
       return;
     }
     if (this.reply.raw.destroyed) return;

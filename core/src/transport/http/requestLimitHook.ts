@@ -12,15 +12,16 @@ import { RpcCode } from '../../protocol/ProtocolError.js';
 export interface RequestLimiter {
   /** Whether requests are limited at all (`limits.perPrincipal`). */
   readonly limitsRequests: boolean;
-  /** Takes one request of `principal`: 0, or the milliseconds to wait. */
-  request(principal: string): number;
+  /** Takes one request of `principal`: 0, or the milliseconds to wait (later where counted across replicas). */
+  request(principal: string): number | Promise<number>;
 }
 
 export function installRequestLimit(app: FastifyInstance, mcpPath: string, limiter: RequestLimiter, signals: HostSignals): void {
   app.addHook('onRequest', async (req, reply) => {
     if (req.routeOptions.url !== mcpPath || reply.sent) return;
     const principal = (req.principal ?? ANONYMOUS).id;
-    const wait = limiter.request(principal);
+    let wait = limiter.request(principal);
+    if (typeof wait !== 'number') wait = await wait;
     if (wait === 0) return;
     signals.refused('rate-limited', principal);
     const body = { jsonrpc: '2.0', id: null, error: { code: RpcCode.RateLimited, message: `Too Many Requests: retry in ${wait} ms (limits.perPrincipal)`, data: { retryAfterMs: wait } } };

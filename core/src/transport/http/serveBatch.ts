@@ -50,7 +50,12 @@ export async function serveBatch(ctx: BatchContext, req: FastifyRequest, reply: 
   for (const m of read.messages) if (m.kind === 'request') requests.push(m.message);
   if (requests.length > 0 && ctx.draining()) return void (engine.signals.refused('unavailable', principal.id), rpcError(reply.header('retry-after', '5'), 503, DRAINING));
   let taken = 0;
-  while (taken < requests.length && ctx.quotas.take('inFlight', principal.id)) taken++;
+  while (taken < requests.length) {
+    let took = ctx.quotas.take('inFlight', principal.id);
+    if (typeof took !== 'boolean') took = await took;
+    if (!took) break;
+    taken++;
+  }
   if (taken < requests.length) {
     for (let i = 0; i < taken; i++) ctx.quotas.give('inFlight', principal.id);
     engine.signals.refused('quota', principal.id);
