@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ElicitRequestSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ElicitRequestSchema, CreateMessageRequestSchema, LoggingMessageNotificationSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectModernHttpClient, sha256Hex, startCluster, type TestCluster, type TestHost } from '../harness/index.js';
@@ -132,6 +132,36 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
     expect(new Set(rotating.landed).size).toBe(3);
     await client.close();
   });
+
+  it("moves a session's GET stream to another replica when its replica is killed, and list_changed reaches it there", async () => {
+    const { client, transport } = await connect(urls);
+    const changed: number[] = [];
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => void changed.push(Date.now()));
+    await client.listTools();
+    const hold = `${cluster.keyPrefix}hold:${transport.sessionId}`;
+    // The SDK opens its GET stream after initialize; the replica holding it is in Redis.
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let holder = await redis.get(hold);
+    for (let i = 0; !holder && i < 100; i++) await sleep(50), (holder = await redis.get(hold));
+    expect(holder).toMatch(/^r\d$/);
+    const dead = Number(holder!.slice(1)) - 1;
+    await cluster.kill(dead);
+    alive.delete(dead);
+    // The client reconnects (Last-Event-ID) to a live replica, which takes the stream over.
+    let moved = await redis.get(hold);
+    for (let i = 0; (!moved || moved === holder) && i < 200; i++) await sleep(50), (moved = await redis.get(hold));
+    expect(moved).not.toBe(holder);
+    expect(moved).toMatch(/^r\d$/);
+    // A change announced on any live replica reaches the client on its new stream, once.
+    await client.callTool({ name: 'test_trigger_tool_change', arguments: {} });
+    for (let i = 0; changed.length === 0 && i < 100; i++) await sleep(50);
+    await sleep(300);
+    expect(changed.length).toBe(1);
+    expect((await client.listTools()).tools.length).toBeGreaterThan(0);
+    await client.close();
+    await cluster.start(dead);
+    alive.add(dead);
+  }, 60_000);
 
   it('keeps every session usable when a replica is killed (SIGKILL)', async () => {
     const clients = await Promise.all(Array.from({ length: 6 }, () => connect(urls)));

@@ -1,20 +1,16 @@
 /**
  * Resumable SSE across replicas (issue 15): two hosts sharing one Redis (a key prefix of this run
- * only), no load balancer: each request is sent to the replica the test picks. A tool closes its
+ * only); each request is sent to the replica the test picks, not through the load balancer. A tool closes its
  * call's stream on one replica and the client resumes on the other, which replays the events from
  * Redis Streams and follows the call live until its response; the session's GET stream resumed on
  * the other replica moves there (the first one ends it).
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlugin, pluginSource } from '../harness/faultPlugins.js';
-import { parseSse, startTestHost, type TestHost } from '../harness/index.js';
-
-const PREFIX = `mcp-host-test-${randomUUID().slice(0, 8)}:`;
+import { parseSse, startCluster, type TestCluster, type TestHost } from '../harness/index.js';
 
 const POLLING = pluginSource([
   {
@@ -29,26 +25,17 @@ return 'finished on the replica that started it';`,
 
 describe('resumable SSE across replicas', () => {
   let dir: string;
+  let cluster: TestCluster;
   let replicas: TestHost[];
-  let redis: Redis;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mcp-sse-cluster-'));
     createPlugin(dir, 'polling', POLLING);
-    replicas = await Promise.all(
-      [1, 2].map((i) => {
-        const file = join(dir, `r${i}.json`);
-        writeFileSync(file, JSON.stringify({ cluster: { redisUrl: 'redis://127.0.0.1:6379', replicaId: `sse${i}`, keyPrefix: PREFIX, leaseMs: 3000 }, protocol: { requestStateSecret: 'cluster-sse-secret-0123456789abcdef' }, server: { sseRetryMs: 100 } }));
-        return startTestHost({ plugins: [join(dir, 'polling')], args: ['--config', file, '--no-watch'], timeoutMs: 40_000 });
-      }),
-    );
-    redis = new Redis('redis://127.0.0.1:6379');
+    cluster = await startCluster({ replicas: 2, plugins: [join(dir, 'polling')], args: ['--no-watch'], config: { cluster: { leaseMs: 3000 }, server: { sseRetryMs: 100 } } });
+    replicas = cluster.replicas;
   }, 90_000);
   afterAll(async () => {
-    await Promise.all(replicas?.map((r) => r.stop()) ?? []);
-    const keys = (await redis?.keys(`${PREFIX}*`)) ?? [];
-    if (keys.length) await redis.del(...keys);
-    redis?.disconnect();
+    await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 

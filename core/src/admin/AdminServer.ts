@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { PrincipalQuotas } from '../auth/PrincipalQuotas.js';
-import { PluginControl } from '../plugins/PluginControl.js';
+import type { ControlShare, PluginControl } from '../plugins/PluginControl.js';
 import type { PluginSupervisor } from '../plugins/PluginSupervisor.js';
 import type { Notifier } from '../protocol/Notifier.js';
 import type { EventFeed } from '../telemetry/EventFeed.js';
@@ -36,6 +36,10 @@ export interface AdminApiDeps {
   /** The MCP endpoint's URL once it listens (the default JWT audience). */
   readonly mcpUrl: () => string | undefined;
   readonly plugins: () => PluginSupervisor;
+  /** The operator's actions (one per host: they run one at a time, with the cluster's too). */
+  readonly control: () => PluginControl;
+  /** In a cluster: the other replicas, who apply every action too (the control's share). */
+  readonly share?: ControlShare;
   readonly notifier: () => Notifier;
   readonly quotas: PrincipalQuotas;
   readonly feed: EventFeed;
@@ -70,11 +74,11 @@ export class AdminServer {
     const { api } = options;
     if (api) {
       const events = (this.events = new EventStream(api.feed));
-      let control: PluginControl | undefined;
       registerAdminApi(app, {
         auth: new AdminAuth({ admin: options.config, auth: api.auth, resource: api.mcpUrl }),
         supervisor: api.plugins,
-        control: () => (control ??= new PluginControl(api.plugins())),
+        control: api.control,
+        share: api.share,
         notifier: api.notifier,
         quotas: api.quotas,
         stats: new CallStats(registry),

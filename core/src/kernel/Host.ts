@@ -17,9 +17,11 @@ import type { AdminServer } from '../admin/AdminServer.js';
 import type { HostState } from '../admin/HostState.js';
 import type { HostTelemetry } from '../telemetry/HostTelemetry.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
+import type { SharedPlugins } from '../admin/SharedPlugins.js';
+import type { PluginControl } from '../plugins/PluginControl.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
 import type { BusForwarder } from '../cluster/BusForwarder.js';
-import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, FORWARDER, PLUGINS, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, FORWARDER, PLUGIN_CONTROL, PLUGINS, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export type StartHostOptions = HostServiceOptions;
 
@@ -74,11 +76,12 @@ export class Host {
       metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
       config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
       config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
-      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../cluster/BusForwarder.js'), import('../events/RedisEventStore.js'), import('../cluster/SharedHoldings.js')]).then(([l, b, s, f, e, h]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisEventStore: e.RedisEventStore, SharedHoldings: h.SharedHoldings })) : undefined,
+      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../cluster/BusForwarder.js'), import('../events/RedisEventStore.js'), import('../cluster/SharedHoldings.js'), import('../cluster/RedisOverlay.js'), import('../admin/SharedPlugins.js')]).then(([l, b, s, f, e, h, o, p]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisEventStore: e.RedisEventStore, SharedHoldings: h.SharedHoldings, RedisOverlay: o.RedisOverlay, SharedPlugins: p.SharedPlugins })) : undefined,
     ]);
     // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
     const deferPlugins = config.stdio && !config.admin;
-    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, cluster, PluginSupervisor: deferPlugins ? undefined : await importSupervisor() };
+    const modules: OptionalModules = { HostTracing, prometheus, HttpTransport, AdminServer, cluster };
+    if (!deferPlugins) await importPlugins(modules);
     registerHostServices(root, options, modules);
     // The boot order, stated once: security → logger → notifier → plugins (manifests checked, then
     // loaded in parallel; the catalog) → engine → watcher → transport. Shutdown runs it backwards.
@@ -103,8 +106,11 @@ export class Host {
     }
     // stdio answers from here on, before the plugins load (see StdioTransport.holdUntil).
     const early = config.stdio ? answerStdioEarly(root, logger, config.plugins.loadTimeoutMs) : undefined;
-    modules.PluginSupervisor ??= await importSupervisor();
+    if (deferPlugins) await importPlugins(modules);
     const supervisor = root.resolve<PluginSupervisor>(PLUGINS);
+    // A replica serves with the overlay the others have (admin pins, enable/disable) from its first answer.
+    const shared = config.cluster ? root.resolve<SharedPlugins>(SHARED_PLUGINS) : undefined;
+    await shared?.load(supervisor.overlay);
     try {
       await supervisor.start(() => early?.expired() ?? false);
     } catch (e) {
@@ -117,6 +123,7 @@ export class Host {
     for (const p of problems) logger.warn({ code: p.code, plugin: p.pluginId, path: p.path, err: p.cause }, formatProblem(p));
     for (const g of catalog.generations) logger.info({ plugin: g.info.id, version: g.info.version, tools: g.bindings.tools.length, resources: g.bindings.resources.length, templates: g.bindings.templates.length, prompts: g.bindings.prompts.length }, 'plugin loaded');
 
+    shared?.start(root.resolve<PluginControl>(PLUGIN_CONTROL), telemetry.feed);
     const host = new Host(config, logger, root, supervisor, root.resolve<Engine>(ENGINE), state, telemetry);
     host.admin = admin;
     host.adminUrl = adminUrl;
@@ -182,6 +189,7 @@ export class Host {
       await this.admin?.close();
       await this.telemetry.close();
       if (this.config.cluster) {
+        this.root.resolve<SharedPlugins>(SHARED_PLUGINS).close();
         this.root.resolve<RedisSessionStore>(SESSION_STORE).close();
         this.root.resolve<BusForwarder>(FORWARDER).close();
         await this.root.resolve<RedisLink>(REDIS).close();
@@ -231,4 +239,9 @@ function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: nu
   };
 }
 
-const importSupervisor = () => import('../plugins/PluginSupervisor.js').then((m) => m.PluginSupervisor);
+/** The plugin machinery: the supervisor and the operators' control of it. */
+async function importPlugins(modules: OptionalModules): Promise<void> {
+  const [supervisor, control] = await Promise.all([import('../plugins/PluginSupervisor.js'), import('../plugins/PluginControl.js')]);
+  modules.PluginSupervisor = supervisor.PluginSupervisor;
+  modules.PluginControl = control.PluginControl;
+}

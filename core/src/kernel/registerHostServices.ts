@@ -24,11 +24,15 @@ import type { HostTracing } from '../telemetry/HostTracing.js';
 import { readinessOf } from './readinessOf.js';
 import type { RedisLink } from '../cluster/RedisLink.js';
 import type { ClusterBus } from '../cluster/ClusterBus.js';
+import type { SharedPlugins } from '../admin/SharedPlugins.js';
+import type { RedisOverlay } from '../cluster/RedisOverlay.js';
+import type { PluginControl } from '../plugins/PluginControl.js';
+import type { ClusterBusPort } from '../protocol/ports/ClusterPorts.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
 import type { RedisEventStore } from '../events/RedisEventStore.js';
 import type { BusForwarder } from '../cluster/BusForwarder.js';
 import type { SharedHoldings } from '../cluster/SharedHoldings.js';
-import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGIN_CONTROL, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -60,8 +64,10 @@ export interface OptionalModules {
    * once it is answering (Host.start sets it then); until then the engine sees the empty catalog.
    */
   PluginSupervisor?: typeof PluginSupervisor;
-  /** With `cluster`: the Redis connections and the bus between replicas (ioredis). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisEventStore: typeof RedisEventStore; readonly SharedHoldings: typeof SharedHoldings };
+  /** Imported with PluginSupervisor: the operators' actions (admin API, and the cluster's). */
+  PluginControl?: typeof PluginControl;
+  /** With `cluster`: the Redis connections, the bus between replicas (ioredis), and what the replicas share (sessions, events, limits, the plugins' overlay). */
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisEventStore: typeof RedisEventStore; readonly SharedHoldings: typeof SharedHoldings; readonly RedisOverlay: typeof RedisOverlay; readonly SharedPlugins: typeof SharedPlugins };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -104,19 +110,22 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     // A forwarded request (a task's poll) waits for one bus round trip and the other replica's answer.
     single(root, FORWARDER, (c) => new cluster.BusForwarder(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), Math.max(2000, 2 * config.cluster!.commandTimeoutMs), logger(c)));
     single(root, SESSION_STORE, (c) => new cluster.RedisSessionStore(c.resolve<RedisLink>(REDIS), c.resolve<ClusterBus>(CLUSTER_BUS), config.server.sessionIdleTimeoutMs, logger(c)));
+    single(root, SHARED_PLUGINS, (c) => new cluster.SharedPlugins(new cluster.RedisOverlay(c.resolve<RedisLink>(REDIS)), c.resolve<ClusterBusPort>(CLUSTER_BUS), config.plugins.paths, () => plugins(c), logger(c)));
   }
   const redis = (c: DependencyContainer) => (config.cluster ? c.resolve<RedisLink>(REDIS) : undefined);
+  const bus = (c: DependencyContainer) => (config.cluster ? c.resolve<ClusterBusPort>(CLUSTER_BUS) : undefined);
+  const shared = (c: DependencyContainer) => (config.cluster ? c.resolve<SharedPlugins>(SHARED_PLUGINS) : undefined);
   // In a cluster, limits and quotas are counted across replicas (in Redis).
   single(root, SECURITY, (c) => new HostSecurity(config, config.cluster && (() => new (loaded(modules.cluster, 'cluster').SharedHoldings)(c.resolve<RedisLink>(REDIS), config.cluster!.leaseMs, logger(c)))));
   single(root, HOST_STATE, () => new HostState());
   single(root, TELEMETRY, (c) => new HostTelemetry({ config: config.telemetry, metrics: metricsOn(config), spanProcessor: options.spanProcessor, logger: logger(c), HostTracing: modules.HostTracing, prometheus: modules.prometheus }));
   single(root, HOST_LOGGER, (c) => options.logger ?? createLogger(config.logLevel, security(c).logRedact, security(c).logMask));
-  // Reads the catalog when a notification goes out (the plugins are loaded by then).
-  single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => catalog(c)), telemetry(c)));
+  // Reads the catalog when a notification goes out (the plugins are loaded by then). In a cluster, plugins' announcements cross to the other replicas.
+  single(root, NOTIFIER, (c) => new Notifier(security(c).readGuard(() => catalog(c)), telemetry(c), bus(c)));
   // A host service plugins inject by the sdk token; isolated runtimes register one that crosses to here.
   single(root, NOTIFICATIONS, (c): HostNotifications => {
     const notifier = c.resolve<Notifier>(NOTIFIER);
-    return { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.listChanged([kind]) };
+    return { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.announceListChanged(kind) };
   });
   single(root, PLUGINS, (c) => {
     const sec = security(c);
@@ -155,16 +164,18 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     forwarder?.serveWith((era, request, principal) => engine.serveForwarded(era, request, principal));
     return engine;
   });
+  single(root, PLUGIN_CONTROL, (c) => new (loaded(modules.PluginControl, 'PluginControl'))(plugins(c), shared(c)));
   single(root, ADMIN, (c) => {
     if (!config.admin) throw new Error('the admin listener is not configured (admin)');
     const t = telemetry(c);
     const state = c.resolve<HostState>(HOST_STATE);
     return new (loaded(modules.AdminServer, 'AdminServer'))({
       config: config.admin, logger: logger(c), registry: t.registry, readiness: () => readinessOf(state, plugins(c), redis(c)),
-      api: { auth: config.auth, mcpUrl: () => state.mcpUrl, plugins: () => plugins(c), notifier: () => c.resolve<Notifier>(NOTIFIER), quotas: security(c).quotas, feed: t.feed },
+      api: { auth: config.auth, mcpUrl: () => state.mcpUrl, plugins: () => plugins(c), control: () => c.resolve<PluginControl>(PLUGIN_CONTROL), share: shared(c), notifier: () => c.resolve<Notifier>(NOTIFIER), quotas: security(c).quotas, feed: t.feed },
     });
   });
-  single(root, WATCHER, (c) => new PluginWatcher(config.plugins.paths, config.plugins.watchDebounceMs, (dir) => void plugins(c).reload(dir), logger(c)));
+  // In a cluster a watched change is told to the other replicas too: one whose watcher missed it (or that does not watch) reloads as well.
+  single(root, WATCHER, (c) => new PluginWatcher(config.plugins.paths, config.plugins.watchDebounceMs, (dir) => (void plugins(c).reload(dir), shared(c)?.announceReload(dir)), logger(c)));
   single(root, STDIO_TRANSPORT, (c) =>
     new StdioTransport(c.resolve(ENGINE), (options.stdin ?? process.stdin) as never, (options.stdout ?? process.stdout) as never, logger(c), {
       principal: security(c).stdioPrincipal,

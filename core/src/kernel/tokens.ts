@@ -28,6 +28,10 @@ export const ADMIN = Symbol.for('mcp-host:token:admin');
 export const REDIS = Symbol.for('mcp-host:token:redis');
 /** Messages between replicas (ClusterBus; only with `cluster`). */
 export const CLUSTER_BUS = Symbol.for('mcp-host:token:cluster-bus');
+/** The operators' actions on plugins (PluginControl): one per host, so they run one at a time. */
+export const PLUGIN_CONTROL = Symbol.for('mcp-host:token:plugin-control');
+/** What the replicas share about their plugins: the overlay in Redis, admin actions and reloads (SharedPlugins; only with `cluster`). */
+export const SHARED_PLUGINS = Symbol.for('mcp-host:token:shared-plugins');
 /** Legacy sessions shared by the replicas (RedisSessionStore; only with `cluster`). */
 export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
 /** Requests forwarded to the replica keeping what they name, a task (BusForwarder; only with `cluster`). */

@@ -11,10 +11,13 @@ export interface PluginOverride {
 }
 
 /**
- * The operator's runtime changes to the plugins config: enable/disable and pins. Held in memory
- * only, on purpose: the config file stays the one source of truth across restarts, so a restart
- * drops every override (the admin API says so in each answer). `apply` gives the config the
- * supervisor loads with, so every path (watcher, crash restart, admin action) sees the same rules.
+ * The operator's runtime changes to the plugins config: enable/disable and pins. Held in memory,
+ * on purpose: the config file stays the one source of truth across restarts, so restarting a
+ * single host drops every override (the admin API says so in each answer). In a cluster the
+ * replicas also keep it in Redis (admin/SharedPlugins, on cluster/RedisOverlay), so a replica that starts later serves
+ * with the overlay the others have; it lasts as long as that Redis keeps it. `apply` gives the
+ * config the supervisor loads with, so every path (watcher, crash restart, admin action) sees the
+ * same rules.
  */
 export class PluginOverlay {
   private readonly overrides = new Map<string, PluginOverride>();
@@ -24,6 +27,11 @@ export class PluginOverlay {
 
   of(id: string): PluginOverride {
     return this.overrides.get(id) ?? {};
+  }
+
+  /** The plugins with an override now. */
+  ids(): string[] {
+    return [...this.overrides.keys()];
   }
 
   set(id: string, change: PluginOverride): void {

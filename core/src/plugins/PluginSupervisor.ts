@@ -71,7 +71,7 @@ export class PluginSupervisor {
   private readonly queues = new Map<string, { running?: Promise<ReloadRecord>; waiting?: Promise<ReloadRecord> }>();
   readonly history: ReloadRecord[] = [];
   problems: PluginProblem[] = [];
-  /** Operators' runtime enable/disable and pins (admin API), folded into the config of every reload; not kept across restarts. */
+  /** Operators' runtime enable/disable and pins (admin API), folded into the config of every load; a single host does not keep them across restarts. */
   readonly overlay = new PluginOverlay();
 
   private readonly options: PluginSupervisorOptions & LoadPluginsOptions;
@@ -139,7 +139,8 @@ export class PluginSupervisor {
    * the lists that changed as after any reload.
    */
   async start(announce?: () => boolean): Promise<void> {
-    const { generations, problems } = await loadPlugins(this.options.config, this.options);
+    // With the overlay: a replica of a cluster starts with the one the others serve with (empty otherwise).
+    const { generations, problems } = await loadPlugins(this.config, this.options);
     const { catalog, rejected } = Catalog.build(++this.revision, generations, this.options.catalogOptions);
     for (const r of rejected) {
       problems.push(nameClashProblem(r));

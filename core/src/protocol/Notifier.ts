@@ -4,6 +4,7 @@ import { ChurnSet } from '../collections/ChurnSet.js';
 import type { Channel } from './Channel.js';
 import type { JsonRpcNotification, RequestId } from './jsonrpc.js';
 import { MetaKey } from './modern/modernMeta.js';
+import type { ClusterBusPort } from './ports/ClusterPorts.js';
 import type { HostSignals } from './ports/ObservePorts.js';
 import type { Session } from './Session.js';
 
@@ -29,10 +30,21 @@ export interface Listener {
 
 const FLAG: Record<ListChange, keyof ListenFilter> = { tools: 'toolsListChanged', prompts: 'promptsListChanged', resources: 'resourcesListChanged' };
 
+/** The bus topic of plugins' announcements between replicas. */
+const TOPIC = 'notify';
+/** A URI from another replica longer than this is no URI a client subscribed to: ignored. */
+const MAX_URI = 8192;
+
 /**
  * Delivers change notifications to every connected client of either era: legacy sessions on their
  * standalone channel (GET stream, stdio), modern listeners on their listen stream, each only for
  * what it asked for.
+ *
+ * In a cluster (`cluster` given), what a plugin announces (`resourceUpdated`, `announceListChanged`)
+ * is also published to the other replicas, each of which delivers it to its own clients — a
+ * client's stream lives on one replica, so each client hears it once. Catalog swaps
+ * (`listChanged`) stay local: every replica swaps its own catalog and tells its own clients.
+ * Permissions are applied by the replica that delivers, with its catalog.
  */
 export class Notifier {
   readonly sessions = new ChurnSet<Session>();
@@ -43,10 +55,33 @@ export class Notifier {
     private readonly canRead?: (principal: Principal, uri: string) => boolean,
     /** Told how many clients each list_changed went to (the metrics count them). */
     private readonly signals?: Pick<HostSignals, 'listChangedSent'>,
-  ) {}
+    /** The other replicas, in a cluster. */
+    private readonly cluster?: ClusterBusPort,
+  ) {
+    cluster?.subscribe(TOPIC, (m) => this.heard(m));
+  }
+
+  /** A plugin said one of its lists changed (sdk NOTIFICATIONS): every client of the cluster hears it. */
+  announceListChanged(kind: ListChange): void {
+    this.listChanged([kind]);
+    this.cluster?.publish(TOPIC, { listChanged: kind });
+  }
+
+  /** A plugin said a resource changed (sdk NOTIFICATIONS): its subscribers on every replica hear it. */
+  resourceUpdated(uri: string): void {
+    this.updated(uri);
+    this.cluster?.publish(TOPIC, { resourceUpdated: uri });
+  }
+
+  /** Another replica's announcement, delivered here only; anything else on the topic is ignored. */
+  private heard(m: Record<string, unknown>): void {
+    const { listChanged: kind, resourceUpdated: uri } = m;
+    if (typeof kind === 'string' && Object.hasOwn(FLAG, kind)) this.listChanged([kind as ListChange]);
+    else if (typeof uri === 'string' && uri.length <= MAX_URI) this.updated(uri);
+  }
 
   /**
-   * Sends `notifications/<kind>/list_changed` once per kind to every client that should hear it.
+   * Sends `notifications/<kind>/list_changed` once per kind to every client of this process that should hear it.
    * With `visibleTo`, a client hears only of the kinds that changed in what its principal can see.
    */
   listChanged(kinds: Iterable<ListChange>, visibleTo?: (principal: Principal) => ReadonlySet<ListChange>): void {
@@ -60,8 +95,8 @@ export class Notifier {
     }
   }
 
-  /** Sends `notifications/resources/updated` to subscribers of `uri`. */
-  resourceUpdated(uri: string): void {
+  /** Sends `notifications/resources/updated` to this process's subscribers of `uri`. */
+  private updated(uri: string): void {
     const params = { uri };
     const may = this.canRead;
     for (const s of this.sessions) if (s.subscriptions.has(uri) && !s.closed && (!may || may(s.principal, uri))) s.standalone?.send({ jsonrpc: '2.0', method: 'notifications/resources/updated', params });

@@ -105,3 +105,22 @@ export interface ReplicaForwarder {
   /** The response of `replica` to `request` made by `principal`; an error response when it does not answer in time. */
   forward(replica: string, era: ForwardedEra, request: JsonRpcRequest, principal: Principal): Promise<JsonRpcResponse>;
 }
+
+/**
+ * A hash every replica reads, with a revision bumped at each change: the operators' plugin overlay
+ * (one text per plugin id), so a replica that starts later, or missed a message, serves with it.
+ */
+export interface SharedOverlayPort {
+  /** Whether Redis answers now. */
+  readonly up: boolean;
+  /** Calls `listener` each time Redis comes back; returns the removal. */
+  onUp(listener: () => void): () => void;
+  read(): Promise<{ readonly entries: ReadonlyMap<string, string>; readonly rev: string | null }>;
+  readOne(id: string): Promise<string | null>;
+  /** Sets (or, with undefined, removes) one entry and bumps the revision, at once. */
+  write(id: string, text: string | undefined): Promise<void>;
+  /** The revision now (null: no hash at all). */
+  rev(): Promise<string | null>;
+  /** Only when the hash is missing altogether (Redis lost it): writes `entries` back, first writer per id; false when it was there. */
+  restore(entries: ReadonlyMap<string, string>): Promise<boolean>;
+}

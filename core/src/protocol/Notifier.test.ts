@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ANONYMOUS } from '../identity/principals.js';
+import type { JsonRpcMessage } from './jsonrpc.js';
+import { Notifier } from './Notifier.js';
+import type { BusHandler, ClusterBusPort } from './ports/ClusterPorts.js';
+
+/** Replicas in one process: what one publishes reaches every other (never itself), as on Redis. */
+function busOf(replicas: number): ClusterBusPort[] {
+  const handlers = new Map<number, Map<string, BusHandler>>();
+  return Array.from({ length: replicas }, (_, me): ClusterBusPort => ({
+    replicaId: `r${me}`,
+    publish: (topic, message) => {
+      for (const [other, topics] of handlers) if (other !== me) topics.get(topic)?.(JSON.parse(JSON.stringify(message)) as Record<string, unknown>, `r${me}`);
+    },
+    subscribe: (topic, handler) => {
+      if (!handlers.has(me)) handlers.set(me, new Map());
+      handlers.get(me)!.set(topic, handler);
+      return () => handlers.get(me)!.delete(topic);
+    },
+  }));
+}
+
+function listening(notifier: Notifier, uri: string): JsonRpcMessage[] {
+  const got: JsonRpcMessage[] = [];
+  notifier.listeners.add({ subscriptionId: 'l', principal: ANONYMOUS, filter: { toolsListChanged: true, resourceSubscriptions: [uri] }, channel: { canSend: true, send: (m) => void got.push(m) } });
+  return got;
+}
+
+describe('Notifier in a cluster', () => {
+  it("relays a plugin's announcements to every other replica's clients, once each, and keeps catalog swaps local", () => {
+    const [a, b, c] = busOf(3).map((bus) => new Notifier(undefined, undefined, bus));
+    const [onA, onB, onC] = [a!, b!, c!].map((n) => listening(n, 'notes://all'));
+    a!.resourceUpdated('notes://all');
+    b!.announceListChanged('tools');
+    c!.listChanged(['tools']);
+    const methods = (got: JsonRpcMessage[]) => got.map((m) => ('method' in m ? m.method : undefined));
+    expect(methods(onA!)).toEqual(['notifications/resources/updated', 'notifications/tools/list_changed']);
+    expect(methods(onB!)).toEqual(['notifications/resources/updated', 'notifications/tools/list_changed']);
+    expect(methods(onC!)).toEqual(['notifications/resources/updated', 'notifications/tools/list_changed', 'notifications/tools/list_changed']);
+  });
+
+  it('ignores what is not an announcement on the topic, and a URI no client could have subscribed to', () => {
+    const [evil, bus] = busOf(2);
+    const notifier = new Notifier(undefined, undefined, bus);
+    const got = listening(notifier, 'x'.repeat(10_000));
+    for (const m of [{}, { listChanged: 'everything' }, { listChanged: '__proto__' }, { resourceUpdated: 42 }, { resourceUpdated: 'x'.repeat(10_000) }]) evil!.publish('notify', m);
+    expect(got).toEqual([]);
+  });
+});
