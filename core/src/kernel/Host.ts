@@ -76,7 +76,7 @@ export class Host {
       metricsOn(config) ? Promise.all([import('prom-client'), import('../telemetry/HostMetrics.js')]).then(([p, m]) => ({ Registry: p.Registry, HostMetrics: m.HostMetrics })) : undefined,
       config.stdio ? undefined : import('../transport/http/HttpTransport.js').then((m) => m.HttpTransport),
       config.admin ? import('../admin/AdminServer.js').then((m) => m.AdminServer) : undefined,
-      config.cluster ? Promise.all([import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../cluster/BusForwarder.js'), import('../events/RedisEventStore.js'), import('../cluster/SharedHoldings.js'), import('../cluster/RedisOverlay.js'), import('../admin/SharedPlugins.js')]).then(([l, b, s, f, e, h, o, p]) => ({ RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisEventStore: e.RedisEventStore, SharedHoldings: h.SharedHoldings, RedisOverlay: o.RedisOverlay, SharedPlugins: p.SharedPlugins })) : undefined,
+      config.cluster ? importCluster() : undefined,
     ]);
     // A stdio host imports the plugin machinery once it answers (answerStdioEarly); with an admin listener, whose /readyz reads it, before.
     const deferPlugins = config.stdio && !config.admin;
@@ -237,6 +237,15 @@ function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: nu
     },
     expired: () => expired,
   };
+}
+
+/** What a replica shares through Redis: imported (with ioredis) only when `cluster` is configured. */
+async function importCluster(): Promise<NonNullable<OptionalModules['cluster']>> {
+  const [l, b, s, f, e, h, o, p] = await Promise.all([
+    import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../cluster/BusForwarder.js'),
+    import('../events/RedisEventStore.js'), import('../cluster/SharedHoldings.js'), import('../cluster/RedisOverlay.js'), import('../admin/SharedPlugins.js'),
+  ]);
+  return { RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisEventStore: e.RedisEventStore, SharedHoldings: h.SharedHoldings, RedisOverlay: o.RedisOverlay, SharedPlugins: p.SharedPlugins };
 }
 
 /** The plugin machinery: the supervisor and the operators' control of it. */

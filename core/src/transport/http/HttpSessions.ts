@@ -12,6 +12,7 @@ import { isLegacyVersion, LEGACY_VERSIONS } from '../../protocol/versions.js';
 import type { RequestId } from '../../protocol/jsonrpc.js';
 import { rpcError } from './rpcError.js';
 import type { SessionEvent, SessionRemote, SessionStorePort } from '../../protocol/ports/ClusterPorts.js';
+import { sessionRemoteOf } from './sessionRemoteOf.js';
 
 /** Why a session could not be opened: the global cap, or the principal's share of it. */
 export type OpenRefusal = { readonly status: 503 | 429; readonly message: string };
@@ -45,21 +46,7 @@ export class HttpSessions {
     private readonly store?: SessionStorePort,
   ) {
     if (!store) return;
-    this.remote = {
-      replicaId: store.replicaId,
-      changed: (session, record) => {
-        store.save(session, record).catch((err: Error) => logger.warn({ session, err: { message: err.message } }, 'session change not stored (Redis down?): other replicas keep the old state'));
-        store.broadcast({ type: 'changed', session, record });
-      },
-      cancel: (session, requestId, reason) => store.broadcast({ type: 'cancel', session, requestId, reason }),
-      answer: (session, response) => {
-        const at = typeof response.id === 'string' ? response.id.lastIndexOf('@') : -1;
-        const replica = at === -1 ? undefined : (response.id as string).slice(at + 1);
-        if (!replica || replica === store.replicaId) return false;
-        store.sendTo(replica, { type: 'answer', session, response });
-        return true;
-      },
-    };
+    this.remote = sessionRemoteOf(store, logger);
     const unlisten = store.listen((event) => this.onRemote(event));
     // A Redis that restarted lost the sessions: every replica stores again those it has copies of, so they survive.
     const unreconnect = store.onReconnect(() => {
