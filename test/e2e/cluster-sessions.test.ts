@@ -133,6 +133,40 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
     await client.close();
   });
 
+  it('a 2026-07-28 listen stream (SDK 2.x) hears a change announced on another replica once, and is reopened elsewhere when its replica is killed', async () => {
+    const rotating = rotatingFetch(urls);
+    const { client } = await connectModernHttpClient(urls()[0], { fetch: rotating.fetch as typeof fetch });
+    const heard: number[] = [];
+    client.setNotificationHandler('notifications/tools/list_changed', () => void heard.push(Date.now()));
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const listenOn = async () => {
+      const sub = await client.listen({ toolsListChanged: true });
+      return { sub, replica: replicas.findIndex((r) => new URL(r.url).host === rotating.landed[rotating.landed.length - 1]) };
+    };
+    const first = await listenOn();
+    expect(first.replica).toBeGreaterThanOrEqual(0);
+    // The next request goes to another replica: the change is announced there.
+    await client.callTool({ name: 'test_trigger_tool_change', arguments: {} });
+    expect(rotating.landed[rotating.landed.length - 1]).not.toBe(new URL(replicas[first.replica].url).host);
+    for (let i = 0; heard.length < 1 && i < 100; i++) await sleep(50);
+    await sleep(300);
+    expect(heard.length).toBe(1);
+    // Its replica dies: the stream ends; the client listens again on a live one and hears the next change.
+    await cluster.kill(first.replica);
+    alive.delete(first.replica);
+    await Promise.race([first.sub.closed, sleep(10_000)]);
+    const second = await listenOn();
+    expect(second.replica).not.toBe(first.replica);
+    await client.callTool({ name: 'test_trigger_tool_change', arguments: {} });
+    for (let i = 0; heard.length < 2 && i < 100; i++) await sleep(50);
+    await sleep(300);
+    expect(heard.length).toBe(2);
+    await second.sub.close();
+    await client.close();
+    await cluster.start(first.replica);
+    alive.add(first.replica);
+  }, 60_000);
+
   it("moves a session's GET stream to another replica when its replica is killed, and list_changed reaches it there", async () => {
     const { client, transport } = await connect(urls);
     const changed: number[] = [];
