@@ -148,17 +148,17 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
     // The next request goes to another replica: the change is announced there.
     await client.callTool({ name: 'test_trigger_tool_change', arguments: {} });
     expect(rotating.landed[rotating.landed.length - 1]).not.toBe(new URL(replicas[first.replica].url).host);
-    for (let i = 0; heard.length < 1 && i < 100; i++) await sleep(50);
+    for (let i = 0; heard.length < 1 && i < 200; i++) await sleep(50);
     await sleep(300);
     expect(heard.length).toBe(1);
     // Its replica dies: the stream ends; the client listens again on a live one and hears the next change.
-    await cluster.kill(first.replica);
     alive.delete(first.replica);
+    await cluster.kill(first.replica);
     await Promise.race([first.sub.closed, sleep(10_000)]);
     const second = await listenOn();
     expect(second.replica).not.toBe(first.replica);
     await client.callTool({ name: 'test_trigger_tool_change', arguments: {} });
-    for (let i = 0; heard.length < 2 && i < 100; i++) await sleep(50);
+    for (let i = 0; heard.length < 2 && i < 200; i++) await sleep(50);
     await sleep(300);
     expect(heard.length).toBe(2);
     await second.sub.close();
@@ -176,19 +176,20 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
     // The SDK opens its GET stream after initialize; the replica holding it is in Redis.
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     let holder = await redis.get(hold);
-    for (let i = 0; !holder && i < 100; i++) await sleep(50), (holder = await redis.get(hold));
+    for (let i = 0; !holder && i < 400; i++) await sleep(50), (holder = await redis.get(hold));
     expect(holder).toMatch(/^r\d$/);
     const dead = Number(holder!.slice(1)) - 1;
-    await cluster.kill(dead);
+    // Out of the rotation first: the client's reconnection must not race the kill to the dying replica.
     alive.delete(dead);
+    await cluster.kill(dead);
     // The client reconnects (Last-Event-ID) to a live replica, which takes the stream over.
     let moved = await redis.get(hold);
-    for (let i = 0; (!moved || moved === holder) && i < 200; i++) await sleep(50), (moved = await redis.get(hold));
+    for (let i = 0; (!moved || moved === holder) && i < 400; i++) await sleep(50), (moved = await redis.get(hold));
     expect(moved).not.toBe(holder);
     expect(moved).toMatch(/^r\d$/);
     // A change announced on any live replica reaches the client on its new stream, once.
     await client.callTool({ name: 'test_trigger_tool_change', arguments: {} });
-    for (let i = 0; changed.length === 0 && i < 100; i++) await sleep(50);
+    for (let i = 0; changed.length === 0 && i < 200; i++) await sleep(50);
     await sleep(300);
     expect(changed.length).toBe(1);
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
@@ -200,8 +201,8 @@ describe('legacy (2025-11-25) sessions on any replica, every request on a differ
   it('keeps every session usable when a replica is killed (SIGKILL)', async () => {
     const clients = await Promise.all(Array.from({ length: 6 }, () => connect(urls)));
     for (const c of clients) await c.client.listTools();
-    await cluster.kill(0);
     alive.delete(0);
+    await cluster.kill(0);
     for (const c of clients) {
       // The rotating fetch now spreads the session's requests over the two replicas left.
       const r = await c.client.callTool({ name: 'test_simple_text', arguments: {} });
