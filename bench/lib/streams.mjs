@@ -29,3 +29,10 @@ export function openStream(url, { method = 'GET', headers, body }, onData = () =
     req.end(body);
   });
 }
+
+/** What a modern `subscriptions/listen` stream gets first, and what a tools list change sends it. */
+export const ACK = 'notifications/subscriptions/acknowledged';
+export const CHANGED = 'notifications/tools/list_changed';
+
+/** The middle value (the median round of a scenario). */
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -25,7 +25,7 @@ import { expectToolText, legacyRequest, modernRequest, modernToolCall, openLegac
 import { pluginDir } from '../lib/paths.mjs';
 import { benchRedis, REDIS_URL } from '../lib/redis.mjs';
 import { loadRow, noteRow, target } from '../lib/report.mjs';
-import { openStream } from '../lib/streams.mjs';
+import { ACK, CHANGED, median, openStream } from '../lib/streams.mjs';
 
 export const id = 'cluster';
 const ID = '[<id>]'; // autocannon puts a fresh unique id here on every request
@@ -35,10 +35,6 @@ const LISTENERS = 1000;
 const REPLICAS = 3;
 /** A change reaches every replica within milliseconds; past this, it did not reach some. */
 const ROUND_TIMEOUT_MS = 10_000;
-const ACK = 'notifications/subscriptions/acknowledged';
-const CHANGED = 'notifications/tools/list_changed';
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run({ quick }) {
   const redis = await benchRedis();

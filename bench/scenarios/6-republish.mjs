@@ -6,16 +6,12 @@ import { startHost, stopServer } from '../lib/children.mjs';
 import { expectToolText, modernRequest, modernToolCall, pool } from '../lib/mcp.mjs';
 import { pluginDir } from '../lib/paths.mjs';
 import { noteRow, target } from '../lib/report.mjs';
-import { openStream } from '../lib/streams.mjs';
+import { ACK, CHANGED, median, openStream } from '../lib/streams.mjs';
 
 export const id = 'republish';
 const LISTENERS = 1000;
 const ROUNDS = 5;
 const ROUND_TIMEOUT_MS = 30_000;
-const ACK = 'notifications/subscriptions/acknowledged';
-const CHANGED = 'notifications/tools/list_changed';
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run() {
   const server = await startHost('mcp-host', [pluginDir('bench-tools')], { config: { protocol: { maxListenStreams: 2000 } } });

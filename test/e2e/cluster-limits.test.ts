@@ -6,13 +6,12 @@
  * principal is served; a flood from one principal on every replica is refused cleanly and every
  * replica stays up and serves the others.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex, writeConfig } from '../harness/auth.js';
-import { connectHttpClient, modernRequest, openListenStream, type ListenStream } from '../harness/index.js';
+import { connectHttpClient, modernRequest, openListenStream, startPrivateRedis, type ListenStream, type PrivateRedis } from '../harness/index.js';
 import { bearer, LEAKY, openSession, post, TOKENS, type Who } from '../harness/hostile.js';
 import { startTestHost, type TestHost } from '../harness/startTestHost.js';
 
@@ -31,28 +30,35 @@ interface Replica {
   readonly remove: () => void;
 }
 
+/**
+ * Starts one host process per id, sharing Redis, each serving the leaky fixture with service tokens
+ * and `config` (its cluster, quotas and limits), alice connected to each. Each replica is pushed
+ * to `into` as soon as it runs, so afterAll stops it whatever fails next.
+ */
+async function startReplicas(into: Replica[], ids: string[], config: { cluster: Record<string, unknown>; server: Record<string, unknown>; limits?: Record<string, unknown> }): Promise<void> {
+  const started = await Promise.allSettled(
+    ids.map(async (replicaId) => {
+      const file = writeConfig({
+        cluster: { ...config.cluster, replicaId, keyPrefix: PREFIX },
+        protocol: { requestStateSecret: 'cluster-limits-secret-0123456789' },
+        server: { ...config.server, maxSessions: 100 },
+        ...(config.limits ? { limits: config.limits } : {}),
+        auth: { serviceTokens: (Object.keys(TOKENS) as Who[]).map((name) => ({ name, sha256: sha256Hex(TOKENS[name]), scopes: ['notes:read'] })) },
+      });
+      const host = await startTestHost({ plugins: [LEAKY], args: ['--config', file.file], timeoutMs: 60_000 }).catch((e) => (file.remove(), Promise.reject(e)));
+      const replica: Replica = { host, url: host.url, alice: undefined as unknown as Client, remove: file.remove };
+      into.push(replica);
+      replica.alice = (await connectHttpClient(host.url, undefined, bearer('alice'))).client;
+    }),
+  );
+  for (const s of started) if (s.status === 'rejected') throw s.reason;
+}
+
 describe('limits and quotas across replicas (three host processes, one Redis)', () => {
   const replicas: Replica[] = [];
 
   beforeAll(async () => {
-    const started = await Promise.allSettled(
-      ['r1', 'r2', 'r3'].map(async (replicaId) => {
-        const config = writeConfig({
-          cluster: { redisUrl: REDIS_URL, replicaId, keyPrefix: PREFIX },
-          protocol: { requestStateSecret: 'cluster-limits-secret-0123456789' },
-          server: { quotas: QUOTAS, maxSessions: 100 },
-          limits: { perPrincipal: RATE },
-          auth: { serviceTokens: (Object.keys(TOKENS) as Who[]).map((name) => ({ name, sha256: sha256Hex(TOKENS[name]), scopes: ['notes:read'] })) },
-        });
-        const host = await startTestHost({ plugins: [LEAKY], args: ['--config', config.file], timeoutMs: 60_000 }).catch((e) => (config.remove(), Promise.reject(e)));
-        const replica = { host, url: host.url, alice: undefined as unknown as Client, remove: config.remove };
-        // Kept before connecting, so afterAll stops it whatever happens next.
-        replicas.push(replica);
-        replica.alice = (await connectHttpClient(host.url, undefined, bearer('alice'))).client;
-        return replica;
-      }),
-    );
-    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    await startReplicas(replicas, ['r1', 'r2', 'r3'], { cluster: { redisUrl: REDIS_URL }, server: { quotas: QUOTAS }, limits: { perPrincipal: RATE } });
     // The same order as the ids, whichever started first.
     replicas.sort((a, b) => a.url.localeCompare(b.url));
   }, 150_000);
@@ -213,53 +219,11 @@ describe('limits and quotas across replicas (three host processes, one Redis)', 
 
 describe('quotas while Redis is down (two host processes on a private redis-server, stopped and started again)', () => {
   const replicas: Replica[] = [];
-  let server: ChildProcess | undefined;
-  let port = 0;
-
-  const startRedis = async () => {
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    // Ready once it answers (bounded: 10 s).
-    for (let tries = 0; tries < 200; tries++) {
-      try {
-        if (execFileSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() === 'PONG') return;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`redis-server on port ${port} did not start`);
-  };
-  const stopRedis = async () => {
-    const s = server!;
-    if (s.exitCode !== null || s.signalCode !== null) return;
-    s.kill('SIGKILL');
-    await new Promise((r) => s.once('exit', r));
-  };
+  let redis: PrivateRedis | undefined;
 
   beforeAll(async () => {
-    port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
-    await startRedis();
-    const started = await Promise.allSettled(
-      ['d1', 'd2'].map(async (replicaId) => {
-        const config = writeConfig({
-          cluster: { redisUrl: `redis://127.0.0.1:${port}`, replicaId, keyPrefix: PREFIX, commandTimeoutMs: 500 },
-          protocol: { requestStateSecret: 'cluster-limits-secret-0123456789' },
-          server: { quotas: { listenStreamsPerPrincipal: 2 }, maxSessions: 100 },
-          auth: { serviceTokens: (Object.keys(TOKENS) as Who[]).map((name) => ({ name, sha256: sha256Hex(TOKENS[name]), scopes: ['notes:read'] })) },
-        });
-        const host = await startTestHost({ plugins: [LEAKY], args: ['--config', config.file], timeoutMs: 60_000 }).catch((e) => (config.remove(), Promise.reject(e)));
-        const replica = { host, url: host.url, alice: undefined as unknown as Client, remove: config.remove };
-        replicas.push(replica);
-        replica.alice = (await connectHttpClient(host.url, undefined, bearer('alice'))).client;
-        return replica;
-      }),
-    );
-    for (const s of started) if (s.status === 'rejected') throw s.reason;
+    redis = await startPrivateRedis();
+    await startReplicas(replicas, ['d1', 'd2'], { cluster: { redisUrl: redis.url, commandTimeoutMs: 500 }, server: { quotas: { listenStreamsPerPrincipal: 2 } } });
   }, 150_000);
 
   afterAll(async () => {
@@ -270,7 +234,7 @@ describe('quotas while Redis is down (two host processes on a private redis-serv
         r.remove();
       }),
     );
-    if (server) await stopRedis();
+    await redis?.kill();
   });
 
   it('down: each replica enforces the share alone, answering at once and logging it once; back: shared again with what each holds written back', async () => {
@@ -284,7 +248,7 @@ describe('quotas while Redis is down (two host processes on a private redis-serv
     };
     try {
       expect((await listen(d1, 'up-1')).ok).toBe(true);
-      await stopRedis();
+      await redis!.kill();
       const perReplica = /limits and quotas are counted per replica until Redis returns/;
       await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => perReplica.test(String(l.msg)))), { timeout: 10_000 }).toBe(true);
 
@@ -301,7 +265,7 @@ describe('quotas while Redis is down (two host processes on a private redis-serv
       }
 
       // Back (empty): each replica writes back what it holds, so mallory (4 held) is over the shared 2 everywhere.
-      await startRedis();
+      await redis!.start();
       const shared = /limits and quotas are shared across replicas again/;
       await expect.poll(() => replicas.every((r) => r.host.logs.some((l) => shared.test(String(l.msg)))), { timeout: 15_000 }).toBe(true);
       await expect.poll(async () => (await listen(d1, `back-${streams.length}`)).ok, { timeout: 10_000 }).toBe(false);

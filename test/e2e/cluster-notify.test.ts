@@ -5,7 +5,7 @@
  * watch the plugin folders (each hears an edit from its watcher and from the other's, and must
  * tell its clients once); C does not, so what it serves after an edit comes over the bus.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { connectHttpClient, openListenStream, pluginPath, postModern, modernRequest, sha256Hex, startTestHost, writeConfig, type ListenStream, type TestHost } from '../harness/index.js';
+import { connectHttpClient, openListenStream, pluginPath, postModern, modernRequest, sha256Hex, startPrivateRedis, startTestHost, writeConfig, type ListenStream, type PrivateRedis, type TestHost } from '../harness/index.js';
 
 const TOKEN = 'cluster-admin-token-5e1f0c7a9b';
 const PREFIX = `mcp-host-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}:`;
@@ -286,30 +286,26 @@ describe('cluster: hostile', () => {
 
 describe('cluster: Redis down and back', () => {
   // A Redis of this test's own (the machine's is shared with other suites): killed and started again empty.
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const url = `redis://127.0.0.1:${port}`;
-  let redis: ChildProcess | undefined;
+  let redis: PrivateRedis;
+  let url: string;
   let R1: TestHost, R2: TestHost;
-  const startRedis = async () => {
-    redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await vi.waitFor(() => expect(redisCli(['PING'], url)).toContain('PONG'), { timeout: 5_000, interval: 50 });
-  };
   const ready = async (r: TestHost) => (await fetch(`${r.adminUrl}/readyz`)).status;
   const overlayKey = arg(`${PREFIX}overlay`);
 
   beforeAll(async () => {
-    await startRedis();
+    redis = await startPrivateRedis();
+    url = redis.url;
     [R1, R2] = await Promise.all([startReplica('down-1', false, url), startReplica('down-2', false, url)]);
   }, 120_000);
-  afterAll(() => {
-    redis?.kill('SIGKILL');
+  afterAll(async () => {
+    await redis?.kill();
   });
 
   it('refuses overlay actions while Redis is down, writes the overlay back when Redis returns empty, and applies a change it missed', async () => {
     expect((await admin(R1, '/admin/api/plugins/gamma/disable')).status).toBe(200);
     await vi.waitFor(async () => expect(await toolNames(R2.url)).not.toContain('gamma_tool'), { timeout: 5_000, interval: 50 });
 
-    redis!.kill('SIGKILL');
+    await redis.kill();
     await vi.waitFor(async () => {
       for (const r of [R1, R2]) expect(await ready(r)).toBe(503);
     }, { timeout: 5_000, interval: 50 });
@@ -322,7 +318,7 @@ describe('cluster: Redis down and back', () => {
     // Still serving what needs no shared state.
     expect(await toolNames(R1.url)).toContain('step_0');
 
-    await startRedis();
+    await redis.start();
     await vi.waitFor(async () => {
       for (const r of [R1, R2]) expect(await ready(r)).toBe(200);
     }, { timeout: 5_000, interval: 50 });

@@ -1,34 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectModernHttpClient, startTestHost, type TestHost } from '../harness/index.js';
-
-/** A free loopback port (for a Redis of this suite's own, which it stops and starts). */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      if (out.includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}: ${out}`)));
-  });
-}
+import { connectModernHttpClient, startPrivateRedis, startTestHost, type PrivateRedis, type TestHost } from '../harness/index.js';
 
 async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -43,25 +19,23 @@ const metric = async (r: TestHost, name: string) => Number((await (await fetch(`
 const logLines = (r: TestHost, text: string) => r.logs.filter((l) => String(l.msg).includes(text)).length;
 
 describe('Redis down and back: replicas say so, serve what needs no shared state, and recover by themselves', () => {
-  let port: number;
-  let redis: ChildProcess;
+  let redis: PrivateRedis;
   let replicas: TestHost[];
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
+    redis = await startPrivateRedis();
     const dir = mkdtempSync(join(tmpdir(), 'mcp-host-redis-down-'));
     replicas = await Promise.all(
       [1, 2].map((i) => {
         const file = join(dir, `r${i}.json`);
-        writeFileSync(file, JSON.stringify({ cluster: { redisUrl: `redis://127.0.0.1:${port}`, replicaId: `down-r${i}`, commandTimeoutMs: 500 }, protocol: { requestStateSecret: 'redis-down-secret-0123456789' }, admin: { port: 0 } }));
+        writeFileSync(file, JSON.stringify({ cluster: { redisUrl: redis.url, replicaId: `down-r${i}`, commandTimeoutMs: 500 }, protocol: { requestStateSecret: 'redis-down-secret-0123456789' }, admin: { port: 0 } }));
         return startTestHost({ args: ['--config', file], timeoutMs: 60_000 });
       }),
     );
   }, 90_000);
   afterAll(async () => {
     await Promise.all(replicas?.map((r) => r.stop()) ?? []);
-    redis?.kill('SIGKILL');
+    await redis?.kill();
   });
 
   it('goes unready while Redis is down, keeps serving, and is whole again when it returns', async () => {
@@ -80,7 +54,7 @@ describe('Redis down and back: replicas say so, serve what needs no shared state
     expect((await readyz(replicas[0])).status).toBe(200);
     expect(await metric(replicas[0], 'mcp_host_cluster_redis_up')).toBe(1);
 
-    redis.kill('SIGKILL');
+    await redis.kill();
     for (const r of replicas) await until(async () => (await readyz(r)).status === 503);
     const down = await readyz(replicas[1]);
     expect(down.body.checks.redis.ok).toBe(false);
@@ -102,7 +76,7 @@ describe('Redis down and back: replicas say so, serve what needs no shared state
     await new Promise((r) => setTimeout(r, 1500));
     for (const r of replicas) expect(logLines(r, 'Redis is down')).toBe(1);
 
-    redis = await startRedis(port);
+    await redis.start();
     for (const r of replicas) await until(async () => (await readyz(r)).status === 200);
     for (const r of replicas) expect(logLines(r, 'Redis is back')).toBe(1);
     expect(await metric(replicas[0], 'mcp_host_cluster_redis_up')).toBe(1);

@@ -4,3 +4,4 @@ export * from './modernClients.js';
 export * from './auth.js';
 export * from './prometheus.js';
 export * from './startCluster.js';
+export * from './privateRedis.js';
