@@ -51,3 +51,9 @@ export interface HostNotifications {
  * worker or a process.
  */
 export const PLUGIN_ITEMS = Symbol.for('mcp-host:token:plugin-items');
+
+/**
+ * The host's shared context service (values per session, per principal and in shared namespaces).
+ * Type: `HostContext`. In a handler, `ctx.context` is the same; inject this for work outside a call.
+ */
+export const CONTEXT = Symbol.for('mcp-host:token:context');
