@@ -1,5 +1,6 @@
 import semver from 'semver';
 import { z } from 'zod';
+import { contextSchema } from './contextConfigSchema.js';
 import { auditSchema, authSchema, limitsSchema, maskingSchema, permissionsSchema, pluginMaskingSchema } from './securityConfigSchema.js';
 import { adminSchema, telemetrySchema } from './opsConfigSchema.js';
 import { clusterSchema } from './clusterConfigSchema.js';
@@ -191,6 +192,8 @@ const hostConfigObject = z
     telemetry: telemetrySchema.prefault({}),
     /** Replicas sharing sessions, events, limits and notifications through Redis; absent = one process. */
     cluster: clusterSchema.optional(),
+    /** Shared context (values per session, principal and namespace, served as `context://` resources). */
+    context: contextSchema.prefault({}),
   })
   .strict();
 

@@ -6,3 +6,4 @@ export { hostConfigSchema, logLevels, type HostConfig, type LogLevel, type Plugi
 export { loadConfig, type LoadConfigOptions } from './loadConfig.js';
 export { readConfigFile } from './readConfigFile.js';
 export { configIssuesFromZod, formatPath } from './configIssuesFromZod.js';
+export { contextNamespaceSchema, NAMESPACE_PATTERN, type ContextConfig, type ContextNamespaceConfig } from './contextConfigSchema.js';

@@ -10,3 +10,6 @@ export { loadPlugins } from './plugins/loadPlugins.js';
 export { readManifest, type PluginManifest } from './plugins/readManifest.js';
 export { PluginProblemCode, formatProblem, type PluginProblem } from './plugins/PluginProblem.js';
 export { HOST_VERSION } from './version.js';
+export { ContextService } from './context/ContextService.js';
+export { ContextNamespaces } from './context/ContextNamespaces.js';
+export { MemoryContextBackend } from './context/MemoryContextBackend.js';

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SharedContext } from './sharedContext.js';
 import type { z, ZodType } from 'zod';
 import type {
   ClientCapabilities,
@@ -124,6 +125,12 @@ export interface RequestContext {
    * over stdio, on 2026-07-28 requests, for clients before 2025-11-25 or answered with plain JSON.
    */
   closeSseStream(): void;
+  /**
+   * Shared context: values of the caller's session, of its principal and of shared namespaces,
+   * kept by the host (they outlive a reload of this plugin, and every plugin sees the same). See
+   * `SharedContext`.
+   */
+  readonly context: SharedContext;
 }
 
 /**

@@ -9,9 +9,12 @@ import type {
   ListRootsResult,
   LoggingLevel,
   Principal,
+  PluginInfo,
+  SharedContext,
   ToolContext,
   TraceContext,
 } from '@mcp-host/sdk';
+import { createContextStore, type ContextStore } from './createContextStore.js';
 import { elicitEither } from '@mcp-host/sdk/internal';
 import { createTestLogger, type TestLogger } from './createTestLogger.js';
 
@@ -37,6 +40,15 @@ export interface ToolContextOptions {
   readonly roots?: ListRootsResult['roots'];
   /** The plugin logger (default: a TestLogger). */
   readonly logger?: TestLogger;
+  /**
+   * Where `ctx.context` keeps its values: the host's own context service over memory, with its
+   * checks (keys, limits, quotas, namespaces). Pass one `createContextStore()` to several contexts
+   * to see one tool's writes from another's context (same principal and session); by default each
+   * context has a store of its own.
+   */
+  readonly contextStore?: ContextStore;
+  /** The plugin the handler belongs to, as shared context records it (default: `test-plugin`). */
+  readonly plugin?: PluginInfo;
 }
 
 /** A ToolContext for unit tests that records what the handler did with it. */
@@ -76,6 +88,9 @@ export function createToolContext(options: ToolContextOptions = {}): FakeToolCon
   const elicitations: ElicitRequestParams[] = [];
   const samplings: CreateMessageRequestParams[] = [];
   let sseStreamsClosed = 0;
+  const store = options.contextStore ?? createContextStore();
+  const plugin = options.plugin ?? { id: 'test-plugin', name: 'test-plugin', version: '1.0.0', root: process.cwd() };
+  let shared: SharedContext | undefined;
 
   const answer = async <Q, A>(kind: string, capability: keyof ClientInfo['capabilities'], queue: Array<Answer<Q, A>>, question: Q): Promise<A> => {
     // The host's rules, so a test cannot pass with code that fails against a real client.
@@ -131,6 +146,9 @@ export function createToolContext(options: ToolContextOptions = {}): FakeToolCon
     },
     get sseStreamsClosed() {
       return sseStreamsClosed;
+    },
+    get context() {
+      return (shared ??= store.of(this, plugin));
     },
   };
 }

@@ -5,4 +5,5 @@
  */
 export { startTestHost, HOST_BIN, MODERN_PROTOCOL_VERSION, type TestHost, type StartTestHostOptions } from './startTestHost.js';
 export { createToolContext, createCompletionContext, ANONYMOUS_PRINCIPAL, type ToolContextOptions, type FakeToolContext } from './createToolContext.js';
+export { createContextStore, type ContextStore, type ContextStoreOptions } from './createContextStore.js';
 export { createTestLogger, type TestLogger } from './createTestLogger.js';

@@ -1,6 +1,7 @@
 import type { HostConfig } from '@mcp-host/config';
 import type { Principal } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
+import type { ContextWriteRecord } from '../protocol/ports/ContextPorts.js';
 import type { Catalog } from '../catalog/Catalog.js';
 import { diffVisible, type ListChange } from '../catalog/diffCatalogs.js';
 import { AccessPolicy, type AnyBinding } from './AccessPolicy.js';
@@ -91,6 +92,14 @@ export class HostSecurity {
       limiter: this.limiter,
       audit: on ? new AuditLog(logger, audit?.logArguments ?? false, (b) => this.masking.of(b)) : undefined,
     });
+  }
+
+  /** Audit lines for shared-context writes (who wrote which value, from which plugin), when audit is on as for calls. */
+  contextAudit(logger: Logger): ((record: ContextWriteRecord) => void) | undefined {
+    const { auth, audit } = this.config;
+    if (!(audit?.enabled ?? auth !== undefined)) return undefined;
+    const log = logger.child({ audit: true }, { level: 'info' });
+    return (r) => log.info({ context: r.op, uri: r.uri, principal: r.principal, plugin: r.plugin, outcome: r.outcome, ...(r.version !== undefined ? { version: r.version } : {}) }, 'context write');
   }
 
   /** Which changed lists each principal hears of after a swap (undefined: everyone hears all). */

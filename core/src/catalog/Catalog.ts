@@ -7,6 +7,11 @@ export type ListKind = 'tools' | 'resources' | 'resourceTemplates' | 'prompts';
 export interface CatalogOptions {
   /** Who may see each item (undefined: everyone). Absent when no permissions are enforced. */
   readonly access?: (binding: AnyBinding) => Requirement | undefined;
+  /**
+   * What the host serves itself (shared context as resources), in every snapshot before any
+   * plugin's items: its names are taken first, so a plugin cannot shadow them. Not among `generations`.
+   */
+  readonly host?: readonly BoundGeneration[];
 }
 
 /** A generation left out of a snapshot because its names collide: what collides, in words. */
@@ -52,13 +57,15 @@ export class Catalog<G extends BoundGeneration = BoundGeneration> {
     const accepted: G[] = [];
     const rejected: Array<NameClash<G>> = [];
     const owners = new Map<string, string>();
+    const keysOf = (g: BoundGeneration) => [
+      ...g.bindings.tools.map((b) => `tool "${b.name}"`),
+      ...g.bindings.resources.map((b) => `resource "${b.uri}"`),
+      ...g.bindings.templates.map((b) => `resource template "${b.descriptor.uriTemplate as string}"`),
+      ...g.bindings.prompts.map((b) => `prompt "${b.name}"`),
+    ];
+    for (const h of options.host ?? []) for (const k of keysOf(h)) owners.set(k, h.info.id);
     for (const g of generations) {
-      const keys = [
-        ...g.bindings.tools.map((b) => `tool "${b.name}"`),
-        ...g.bindings.resources.map((b) => `resource "${b.uri}"`),
-        ...g.bindings.templates.map((b) => `resource template "${b.descriptor.uriTemplate as string}"`),
-        ...g.bindings.prompts.map((b) => `prompt "${b.name}"`),
-      ];
+      const keys = keysOf(g);
       const clashes = keys.filter((k) => owners.has(k));
       const selfDupes = keys.filter((k, i) => keys.indexOf(k) !== i);
       if (clashes.length > 0 || selfDupes.length > 0) {
@@ -70,7 +77,7 @@ export class Catalog<G extends BoundGeneration = BoundGeneration> {
       accepted.push(g);
     }
     const catalog = new Catalog<G>(revision, accepted);
-    for (const g of accepted) {
+    for (const g of [...(options.host ?? []), ...accepted]) {
       for (const b of g.bindings.tools) catalog.tools.set(b.name, b);
       for (const b of g.bindings.resources) catalog.resources.set(b.uri, b);
       catalog.templates.push(...g.bindings.templates);

@@ -39,8 +39,14 @@ export class MemoryContextBackend implements ContextBackend {
     const current = s.values.get(key);
     if (ifVersion !== undefined && (current?.version ?? 0) !== ifVersion) return { ok: false, reason: 'conflict', current };
     const size = key.length + json.length;
-    if (!current && s.values.size + 1 > limits.maxKeys) return { ok: false, reason: 'quota', limit: 'keys', max: limits.maxKeys };
-    if (s.bytes - (current?.size ?? 0) + size > limits.maxBytes) return { ok: false, reason: 'quota', limit: 'bytes', max: limits.maxBytes };
+    const over = () => (!current && s.values.size + 1 > limits.maxKeys ? 'keys' : s.bytes - (current?.size ?? 0) + size > limits.maxBytes ? 'bytes' : undefined);
+    let full = over();
+    // Expired values count against no quota: dropped before a refusal (only then, so a write does not walk the scope).
+    if (full) {
+      for (const k of [...s.values.keys()]) this.drop(s, k, true);
+      full = over();
+    }
+    if (full) return { ok: false, reason: 'quota', limit: full, max: full === 'keys' ? limits.maxKeys : limits.maxBytes };
     const now = this.now();
     const held: Held = { json, version: ++this.version, size, ...(ttlMs !== undefined ? { expiresAt: now + ttlMs } : {}) };
     s.bytes += size - (current?.size ?? 0);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { HostConfig } from '@mcp-host/config';
 import type { Logger } from 'pino';
+import type { ContextService } from '../context/ContextService.js';
 import { container as globalContainer, type DependencyContainer } from 'tsyringe';
 import type { Catalog } from '../catalog/Catalog.js';
 import type { PluginSupervisor } from '../plugins/PluginSupervisor.js';
@@ -21,7 +22,7 @@ import type { SharedPlugins } from '../admin/SharedPlugins.js';
 import type { PluginControl } from '../plugins/PluginControl.js';
 import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
 import type { BusForwarder } from '../cluster/BusForwarder.js';
-import { ADMIN, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, FORWARDER, PLUGIN_CONTROL, PLUGINS, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import { ADMIN, CONTEXT_SERVICE, ENGINE, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, FORWARDER, PLUGIN_CONTROL, PLUGINS, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export type StartHostOptions = HostServiceOptions;
 
@@ -188,6 +189,8 @@ export class Host {
       this.state.phase = 'closed';
       await this.admin?.close();
       await this.telemetry.close();
+      // After the plugins: nothing writes shared context any more (a cluster's store is Redis, closed with the link below).
+      await this.root.resolve<ContextService>(CONTEXT_SERVICE).close();
       if (this.config.cluster) {
         this.root.resolve<SharedPlugins>(SHARED_PLUGINS).close();
         this.root.resolve<RedisSessionStore>(SESSION_STORE).close();
@@ -241,11 +244,12 @@ function answerStdioEarly(root: DependencyContainer, logger: Logger, boundMs: nu
 
 /** What a replica shares through Redis: imported (with ioredis) only when `cluster` is configured. */
 async function importCluster(): Promise<NonNullable<OptionalModules['cluster']>> {
-  const [l, b, s, f, e, h, o, p] = await Promise.all([
+  const [l, b, s, f, e, h, o, p, x] = await Promise.all([
     import('../cluster/RedisLink.js'), import('../cluster/ClusterBus.js'), import('../cluster/RedisSessionStore.js'), import('../cluster/BusForwarder.js'),
     import('../events/RedisEventStore.js'), import('../cluster/SharedHoldings.js'), import('../cluster/RedisOverlay.js'), import('../admin/SharedPlugins.js'),
+    import('../cluster/RedisContextBackend.js'),
   ]);
-  return { RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisEventStore: e.RedisEventStore, SharedHoldings: h.SharedHoldings, RedisOverlay: o.RedisOverlay, SharedPlugins: p.SharedPlugins };
+  return { RedisLink: l.RedisLink, ClusterBus: b.ClusterBus, RedisSessionStore: s.RedisSessionStore, BusForwarder: f.BusForwarder, RedisEventStore: e.RedisEventStore, SharedHoldings: h.SharedHoldings, RedisOverlay: o.RedisOverlay, SharedPlugins: p.SharedPlugins, RedisContextBackend: x.RedisContextBackend };
 }
 
 /** The plugin machinery: the supervisor and the operators' control of it. */

@@ -7,6 +7,7 @@ import { bearerAuthOf } from '../auth/bearerAuthOf.js';
 import { HostSecurity } from '../auth/HostSecurity.js';
 import type { PluginSupervisor } from '../plugins/PluginSupervisor.js';
 import { Catalog } from '../catalog/Catalog.js';
+import type { BoundGeneration } from '../catalog/bindings.js';
 import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { Engine } from '../protocol/Engine.js';
 import { pluginDataLimits } from '../calls/jsonLimits.js';
@@ -32,7 +33,13 @@ import type { RedisSessionStore } from '../cluster/RedisSessionStore.js';
 import type { RedisEventStore } from '../events/RedisEventStore.js';
 import type { BusForwarder } from '../cluster/BusForwarder.js';
 import type { SharedHoldings } from '../cluster/SharedHoldings.js';
-import { ADMIN, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGIN_CONTROL, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
+import type { RedisContextBackend } from '../cluster/RedisContextBackend.js';
+import { ContextService } from '../context/ContextService.js';
+import { ContextNamespaces } from '../context/ContextNamespaces.js';
+import { MemoryContextBackend } from '../context/MemoryContextBackend.js';
+import { contextGeneration } from '../context/contextBindings.js';
+import type { ContextBackend } from '../protocol/ports/ContextPorts.js';
+import { ADMIN, CONTEXT_SERVICE, CLUSTER_BUS, ENGINE, EVENT_STORE, HOST_CONFIG, HOST_LOGGER, HOST_STATE, HTTP_TRANSPORT, NOTIFIER, PLUGIN_CONTROL, PLUGINS, SECURITY, FORWARDER, REDIS, SESSION_STORE, SHARED_PLUGINS, STDIO_TRANSPORT, TELEMETRY, WATCHER } from './tokens.js';
 
 export interface HostServiceOptions {
   readonly config: HostConfig;
@@ -67,7 +74,7 @@ export interface OptionalModules {
   /** Imported with PluginSupervisor: the operators' actions (admin API, and the cluster's). */
   PluginControl?: typeof PluginControl;
   /** With `cluster`: the Redis connections, the bus between replicas (ioredis), and what the replicas share (sessions, events, limits, the plugins' overlay). */
-  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisEventStore: typeof RedisEventStore; readonly SharedHoldings: typeof SharedHoldings; readonly RedisOverlay: typeof RedisOverlay; readonly SharedPlugins: typeof SharedPlugins };
+  readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisEventStore: typeof RedisEventStore; readonly SharedHoldings: typeof SharedHoldings; readonly RedisOverlay: typeof RedisOverlay; readonly SharedPlugins: typeof SharedPlugins; readonly RedisContextBackend: typeof RedisContextBackend };
 }
 
 /** Metrics are kept only where an admin listener serves them. */
@@ -99,7 +106,11 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
   const plugins = (c: DependencyContainer) => c.resolve<PluginSupervisor>(PLUGINS);
   // The catalog before the plugin machinery is even imported (stdio answering at once) is the empty one.
   let empty: Catalog | undefined;
-  const catalog = (c: DependencyContainer): Catalog => (modules.PluginSupervisor ? plugins(c).catalog : (empty ??= Catalog.build(0, [], { access: security(c).catalogAccess }).catalog));
+  const catalog = (c: DependencyContainer): Catalog => (modules.PluginSupervisor ? plugins(c).catalog : (empty ??= Catalog.build(0, [], { access: security(c).catalogAccess, host: hostItems(c) }).catalog));
+  // What the host serves itself in every catalog: shared context as resources.
+  let host: BoundGeneration[] | undefined;
+  const hostItems = (c: DependencyContainer) => (host ??= [contextGeneration(logger(c))]);
+  const context = (c: DependencyContainer) => c.resolve<ContextService>(CONTEXT_SERVICE);
   const telemetry = (c: DependencyContainer) => c.resolve<HostTelemetry>(TELEMETRY);
 
   root.register(HOST_CONFIG, { useValue: config });
@@ -127,13 +138,26 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const notifier = c.resolve<Notifier>(NOTIFIER);
     return { resourceUpdated: (uri) => notifier.resourceUpdated(uri), listChanged: (kind) => notifier.announceListChanged(kind) };
   });
+  // Shared context: in memory on one host (it outlives plugin reloads and worker restarts), in Redis with replicas.
+  single(root, CONTEXT_SERVICE, (c) => {
+    const notifier = c.resolve<Notifier>(NOTIFIER);
+    const namespaces = new ContextNamespaces(config.context, {
+      revision: () => catalog(c).revision,
+      declarations: () => (modules.PluginSupervisor ? plugins(c).catalog.generations.map((g) => ({ plugin: g.info.id, namespaces: g.manifest.contextNamespaces })) : []),
+    }, logger(c));
+    const backend: ContextBackend = config.cluster ? new (loaded(modules.cluster, 'cluster').RedisContextBackend)(c.resolve<RedisLink>(REDIS)) : new MemoryContextBackend();
+    // A subscriber hears of a namespace's values only if it may read the namespace (on every replica, with its own declarations).
+    notifier.mayReadNamespace = (principal, name) => namespaces.mayRead(principal, name);
+    return new ContextService({ config: config.context, limits: pluginData, backend, namespaces, notify: (uris, audience) => notifier.contextUpdated(uris, audience), audit: security(c).contextAudit(logger(c)), logger: logger(c) });
+  });
   single(root, PLUGINS, (c) => {
     const sec = security(c);
     const notifier = c.resolve<Notifier>(NOTIFIER);
     return new (loaded(modules.PluginSupervisor, 'PluginSupervisor'))({
       config: config.plugins, root: c, logger: logger(c), logLevel: config.logLevel, logRedact: sec.logRedact, logMask: sec.logMask, limits: pluginData, hostVersion: HOST_VERSION,
       notifications: c.resolve<HostNotifications>(NOTIFICATIONS),
-      catalogOptions: { access: sec.catalogAccess },
+      catalogOptions: { access: sec.catalogAccess, host: hostItems(c) },
+      context: (plugin) => context(c).forPlugin(plugin),
       drainTimeoutMs: config.plugins.drainTimeoutMs,
       events: telemetry(c),
       // Republish: one notification per changed list, to the clients that asked for it and can see the change.
@@ -160,6 +184,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       observer: telemetry(c).observer,
       signals: telemetry(c),
       forwarder,
+      context: context(c),
     });
     forwarder?.serveWith((era, request, principal) => engine.serveForwarded(era, request, principal));
     return engine;

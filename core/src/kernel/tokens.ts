@@ -37,4 +37,7 @@ export const SESSION_STORE = Symbol.for('mcp-host:token:session-store');
 /** Requests forwarded to the replica keeping what they name, a task (BusForwarder; only with `cluster`). */
 export const FORWARDER = Symbol.for('mcp-host:token:forwarder');
 /** Where legacy SSE events are kept for resumption with Last-Event-ID (an EventStore: in memory for one process). */
+/** The shared context service (`context/ContextService`): ctx.context, the CONTEXT token, the context:// resources. */
+export const CONTEXT_SERVICE = Symbol.for('mcp-host:token:context-service');
+
 export const EVENT_STORE = Symbol.for('mcp-host:token:event-store');

@@ -11,6 +11,6 @@ export function inProcessGeneration(id: string, options: PluginOptions): PluginG
   const info = Object.freeze({ id, name: `@test/${id}`, version: '1.0.0', root: `/plugins/${id}` });
   const drain = new Drain();
   const bindings = buildBindings(definePlugin(options), new Map(), info, silent, drain);
-  const manifest = { dir: info.root, id, packageName: info.name, version: info.version, engineRange: '^1.0.0', entry: `${info.root}/index.js`, skills: [] };
+  const manifest = { dir: info.root, id, packageName: info.name, version: info.version, engineRange: '^1.0.0', entry: `${info.root}/index.js`, skills: [], contextNamespaces: {} };
   return { info, manifest, bindings, logger: silent, drain, dispose: async () => {} };
 }

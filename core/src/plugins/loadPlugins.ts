@@ -1,5 +1,5 @@
 import type { HostConfig, LogMask } from '@mcp-host/config';
-import type { HostNotifications } from '@mcp-host/sdk';
+import type { HostContext, HostNotifications, PluginInfo } from '@mcp-host/sdk';
 import semver from 'semver';
 import type { Logger } from 'pino';
 import type { DependencyContainer } from 'tsyringe';
@@ -23,6 +23,8 @@ export interface LoadPluginsOptions {
   readonly logMask?: LogMask;
   readonly hostVersion: string;
   readonly notifications: HostNotifications;
+  /** The shared context service as one plugin uses it outside a call (the CONTEXT token); absent in unit tests. */
+  readonly context?: (plugin: PluginInfo) => HostContext;
   /** The host's `server.limits`: an isolated plugin's results and logs over them are refused before they cross (default DEFAULT_JSON_LIMITS). */
   readonly limits?: JsonLimits;
   /** A worker or process generation died after loading (the supervisor restarts it). */
@@ -51,12 +53,13 @@ function loadRuntime(manifest: PluginManifest, config: HostConfig['plugins'], op
   const isolation = settings?.isolation ?? config.isolation;
   if (isolation === 'in-process') {
     registerSharedModules();
-    return loadPlugin(manifest, { ...common, root: runtimeRoot(options.root, { notifications: options.notifications }) });
+    return loadPlugin(manifest, { ...common, root: runtimeRoot(options.root, { notifications: options.notifications, context: options.context }) });
   }
   return startWorkerGeneration(manifest, {
     ...common,
     // Where the worker's runtime root sends what a plugin announces.
     notifications: options.notifications,
+    context: options.context,
     isolation,
     logLevel: options.logLevel,
     logRedact: options.logRedact,

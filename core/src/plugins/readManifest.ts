@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import semver from 'semver';
+import { contextNamespaceSchema, NAMESPACE_PATTERN, type ContextNamespaceConfig } from '@mcp-host/config';
+import { z } from 'zod';
 import { PluginProblemCode, type PluginProblem } from './PluginProblem.js';
 
 /** A plugin's package.json, checked. */
@@ -15,6 +17,8 @@ export interface PluginManifest {
   readonly entry: string;
   /** Skill folders the package declares (`mcpHost.skills`), absolute; the host reads them itself. */
   readonly skills: readonly SkillDeclaration[];
+  /** Shared-context namespaces the package declares (`mcpHost.context.namespaces`), checked. */
+  readonly contextNamespaces: Readonly<Record<string, ContextNamespaceConfig>>;
 }
 
 /** One declared skill folder, and who may see it (as a declaration's `scopes`/`roles`). */
@@ -72,10 +76,11 @@ export async function readManifest(dir: string, hostVersion: string): Promise<{ 
   if (!existsSync(entry)) bad(`entry file ${main} does not exist`, pkg.scripts?.build ? "build the plugin (its package.json has a build script)" : 'set "main" to the entry module', PluginProblemCode.EntryMissing);
 
   const skills = readSkillDeclarations(pkg.mcpHost?.skills, dir, bad);
+  const contextNamespaces = readContextNamespaces(pkg.mcpHost?.context, bad);
 
   if (problems.length > 0) return { problems };
   return {
-    manifest: { dir, id: pluginId!, packageName: pkg.name, version: pkg.version, engineRange: range as string, entry, skills },
+    manifest: { dir, id: pluginId!, packageName: pkg.name, version: pkg.version, engineRange: range as string, entry, skills, contextNamespaces },
     problems,
   };
 }
@@ -100,4 +105,16 @@ function readSkillDeclarations(value: unknown, dir: string, bad: (message: strin
     else out.push({ dir: abs, ...(scopes ? { scopes: scopes as string[] } : {}), ...(roles ? { roles: roles as string[] } : {}) });
   }
   return out;
+}
+
+const contextDeclaration = z.object({ namespaces: z.record(z.string().regex(NAMESPACE_PATTERN), contextNamespaceSchema).default({}) }).strict();
+
+/** `mcpHost.context`: `{ namespaces: { <name>: { read?, write?, schema?, maxKeys?, maxBytes?, description? } } }`. */
+function readContextNamespaces(value: unknown, bad: (message: string, fix: string) => void): Record<string, ContextNamespaceConfig> {
+  if (value === undefined) return {};
+  const parsed = contextDeclaration.safeParse(value);
+  if (parsed.success) return parsed.data.namespaces;
+  const where = parsed.error.issues.map((i) => `${['mcpHost', 'context', ...i.path].join('.')}: ${i.message}`).join('; ');
+  bad(`"mcpHost.context" is not a valid declaration (${where})`, 'declare { "namespaces": { "<name>": { "read": { "scopes": [...] }, "write": { "roles": [...] }, "schema": {...} } } }; names are lowercase letters, digits, ".", "_" or "-"');
+  return {};
 }

@@ -99,6 +99,11 @@ export class Engine {
     if (this.deps.notifier.sessions.delete(session)) this.signals.sessionClosed(session);
   }
 
+  /** A legacy session ended for good (DELETE, idle expiry on one host, its client gone): its shared-context session scope goes too. */
+  sessionEnded(session: Session): void {
+    this.deps.context?.sessionEnded?.(session.principal.id, session.id);
+  }
+
   /** The tool binding serving `name` now, if `principal` may see it (transports check its `Mcp-Param-*` headers). */
   tool(name: string, principal: Principal = ANONYMOUS) {
     const catalog = this.deps.catalog();

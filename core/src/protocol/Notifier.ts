@@ -7,6 +7,8 @@ import { MetaKey } from './modern/modernMeta.js';
 import type { ClusterBusPort } from './ports/ClusterPorts.js';
 import type { HostSignals } from './ports/ObservePorts.js';
 import type { Session } from './Session.js';
+import { inAudience, legacySessionKey } from './contextKeys.js';
+import type { ContextAudience } from './ports/ContextPorts.js';
 
 export type { ListChange };
 
@@ -26,6 +28,8 @@ export interface Listener {
   readonly channel: Channel;
   /** Who opened the stream: it hears only of lists that changed as this principal sees them. */
   readonly principal: Principal;
+  /** The session scope of shared context the stream named (`_meta["mcp-host/contextId"]`), if any. */
+  readonly contextKey?: string;
 }
 
 const FLAG: Record<ListChange, keyof ListenFilter> = { tools: 'toolsListChanged', prompts: 'promptsListChanged', resources: 'resourcesListChanged' };
@@ -49,6 +53,8 @@ const MAX_URI = 8192;
 export class Notifier {
   readonly sessions = new ChurnSet<Session>();
   readonly listeners = new ChurnSet<Listener>();
+  /** Who may read a shared-context namespace (set by the kernel with the context service); none: nobody hears of namespaces. */
+  mayReadNamespace: (principal: Principal, namespace: string) => boolean = () => false;
 
   constructor(
     /** With permissions: whether a principal may read a URI, so updates go only to those who may. */
@@ -73,11 +79,35 @@ export class Notifier {
     this.cluster?.publish(TOPIC, { resourceUpdated: uri });
   }
 
+  /**
+   * A shared-context value changed: its subscribers among `audience` hear it on every replica —
+   * only clients of that principal (and session), or only readers of that namespace, since the same
+   * `context://session/x` names another value for every session.
+   */
+  contextUpdated(uris: readonly string[], audience: ContextAudience): void {
+    this.updatedFor(uris, audience);
+    this.cluster?.publish(TOPIC, { contextUpdated: uris, audience });
+  }
+
   /** Another replica's announcement, delivered here only; anything else on the topic is ignored. */
   private heard(m: Record<string, unknown>): void {
-    const { listChanged: kind, resourceUpdated: uri } = m;
+    const { listChanged: kind, resourceUpdated: uri, contextUpdated: uris, audience } = m;
     if (typeof kind === 'string' && Object.hasOwn(FLAG, kind)) this.listChanged([kind as ListChange]);
     else if (typeof uri === 'string' && uri.length <= MAX_URI) this.updated(uri);
+    else if (Array.isArray(uris) && uris.length <= 2 && uris.every((u) => typeof u === 'string' && u.length <= MAX_URI) && isAudience(audience)) this.updatedFor(uris, audience);
+  }
+
+  private updatedFor(uris: readonly string[], audience: ContextAudience): void {
+    const may = this.mayReadNamespace;
+    for (const s of this.sessions) {
+      if (!s.standalone || s.closed || !uris.some((u) => s.subscriptions.has(u)) || !inAudience(audience, s.principal, legacySessionKey(s.id), may)) continue;
+      for (const uri of uris) if (s.subscriptions.has(uri)) s.standalone.send({ jsonrpc: '2.0', method: 'notifications/resources/updated', params: { uri } });
+    }
+    for (const l of this.listeners) {
+      const subs = l.filter.resourceSubscriptions;
+      if (!subs || !uris.some((u) => subs.includes(u)) || !inAudience(audience, l.principal, l.contextKey, may)) continue;
+      for (const uri of uris) if (subs.includes(uri)) l.channel.send(tagged('notifications/resources/updated', { uri }, l.subscriptionId));
+    }
   }
 
   /**
@@ -102,6 +132,13 @@ export class Notifier {
     for (const s of this.sessions) if (s.subscriptions.has(uri) && !s.closed && (!may || may(s.principal, uri))) s.standalone?.send({ jsonrpc: '2.0', method: 'notifications/resources/updated', params });
     for (const l of this.listeners) if (l.filter.resourceSubscriptions?.includes(uri) && (!may || may(l.principal, uri))) l.channel.send(tagged('notifications/resources/updated', params, l.subscriptionId));
   }
+}
+
+function isAudience(a: unknown): a is ContextAudience {
+  if (typeof a !== 'object' || a === null) return false;
+  const { principal, session, namespace } = a as Record<string, unknown>;
+  if (typeof namespace === 'string') return principal === undefined && session === undefined;
+  return typeof principal === 'string' && (session === undefined || typeof session === 'string');
 }
 
 /** A notification on a listen stream carries the stream's subscription id in `_meta`. */

@@ -1,5 +1,5 @@
 import { elicitEither } from '@mcp-host/sdk/internal';
-import { McpError, type InputRequestOptions, type LoggingLevel, type RequestContext } from '@mcp-host/sdk';
+import { McpError, type InputRequestOptions, type LoggingLevel, type PluginInfo, type RequestContext, type SharedContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { LIFETIME, type CallLifetime } from '../calls/CallLifetime.js';
 import { CALL_TRACE, type CallTrace } from '../calls/CallTrace.js';
@@ -7,6 +7,7 @@ import type { CallScope } from './CallScope.js';
 import { RpcCode } from './ProtocolError.js';
 import { exceedsJsonLimits, type JsonLimits } from '../calls/jsonLimits.js';
 import type { ResultMasker } from './ports/SecurityPorts.js';
+import type { ContextPort } from './ports/ContextPorts.js';
 import { levelRank } from './Session.js';
 
 const EMPTY_META: Readonly<Record<string, unknown>> = Object.freeze({});
@@ -25,8 +26,14 @@ const CLIENT_REQUESTS = {
  * request they are answered from the request's input responses, or end this round with
  * `input_required` (the handler runs again when the client retries with the answers).
  */
-export function createRequestContext(call: CallScope, logger: Logger, options: ContextOptions, masker?: ResultMasker): HostRequestContext {
-  return new HostRequestContext(call, logger, options, masker);
+export function createRequestContext(call: CallScope, handler: HandlerOwner, options: ContextOptions, masker?: ResultMasker): HostRequestContext {
+  return new HostRequestContext(call, handler, options, masker);
+}
+
+/** The binding whose handler runs: its plugin's logger, and the plugin (shared context knows who wrote). */
+export interface HandlerOwner {
+  readonly logger: Logger;
+  readonly plugin: PluginInfo;
 }
 
 export interface ContextOptions {
@@ -34,6 +41,8 @@ export interface ContextOptions {
   readonly clientRequestTimeoutMs: number;
   /** What a log payload or a question to the client may hold (plugin data, checked before it is serialized). */
   readonly limits: JsonLimits;
+  /** Shared context (`ctx.context`); absent in engines built without one (unit tests): using it then throws. */
+  readonly context?: ContextPort;
 }
 
 /**
@@ -46,10 +55,12 @@ class HostRequestContext implements RequestContext {
   readonly meta: Record<string, unknown>;
   readonly principal: RequestContext['principal'];
   readonly client: RequestContext['client'];
+  readonly logger: Logger;
+  private shared: SharedContext | undefined;
 
   constructor(
     private readonly call: CallScope,
-    readonly logger: Logger,
+    private readonly handler: HandlerOwner,
     private readonly options: ContextOptions,
     /** What the caller may not see: progress messages, log data and questions are masked like results. */
     private readonly masker: ResultMasker | undefined,
@@ -59,6 +70,16 @@ class HostRequestContext implements RequestContext {
     this.meta = (call.params._meta as Record<string, unknown> | undefined) ?? EMPTY_META;
     this.principal = call.principal;
     this.client = call.client;
+    this.logger = handler.logger;
+  }
+
+  /** Made on first use: most handlers never touch shared context. */
+  get context(): SharedContext {
+    if (!this.shared) {
+      if (!this.options.context) throw new Error('this host has no shared context service');
+      this.shared = this.options.context.of(this, this.handler.plugin);
+    }
+    return this.shared;
   }
 
   /** Made on first read: most handlers never look at it (see CallLifetime). */

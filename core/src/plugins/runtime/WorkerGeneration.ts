@@ -1,11 +1,12 @@
 import type { LogMask } from '@mcp-host/config';
-import type { HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
+import type { HostContext, HostNotifications, PluginInfo, RequestContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { ChurnMap } from '../../collections/ChurnMap.js';
 import type { PluginBindings } from '../../catalog/bindings.js';
 import { lifetimeOf, type CallLifetime } from '../../calls/CallLifetime.js';
 import { traceOf, type TraceHop } from '../../calls/CallTrace.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
+import { applyContextOp } from '../../calls/SharedContextClient.js';
 import { Drain } from '../Drain.js';
 import { SchemaError } from '../buildBindings.js';
 import { publishBindings, type PluginGeneration } from '../loadPlugin.js';
@@ -28,6 +29,8 @@ export interface WorkerGenerationOptions {
   readonly config: unknown;
   readonly prefix?: string;
   readonly notifications: HostNotifications;
+  /** The shared context service of one plugin, for its operations outside a call (absent in unit tests). */
+  readonly context?: (plugin: PluginInfo) => HostContext;
   /** A call without an answer after this long fails; if the worker also misses a ping, it is terminated. */
   readonly callTimeoutMs: number;
   readonly loadTimeoutMs: number;
@@ -173,6 +176,14 @@ export async function startWorkerGeneration(manifest: PluginManifest, options: W
         const ctx = pending.get(m.id)?.ctx;
         const asked = !ctx ? Promise.reject(new Error('the call has ended')) : m.method === 'elicit' ? ctx.elicit(m.params as never, { key: m.key }) : m.method === 'sample' ? ctx.sample(m.params as never, { key: m.key }) : ctx.listRoots({ key: m.key });
         asked.then((value) => send({ type: 'answer', askId: m.askId, ok: true, value }), (e) => send({ type: 'answer', askId: m.askId, ok: false, error: toWire(e) }));
+        return;
+      }
+      case 'context': {
+        // A call's operation runs as that call (its caller's scopes); id 0 is the plugin itself, outside any call.
+        const ctx = m.id === 0 ? undefined : pending.get(m.id)?.ctx;
+        const own = m.id === 0 ? options.context?.(info) : undefined;
+        const done = m.id !== 0 && !ctx ? Promise.reject(new Error('the call has ended')) : !ctx && !own ? Promise.reject(new Error('this host has no shared context service')) : applyContextOp(ctx ? ctx.context : own!, m.op);
+        done.then((value) => send({ type: 'answer', askId: m.askId, ok: true, value }), (e) => send({ type: 'answer', askId: m.askId, ok: false, error: toWire(e) }));
         return;
       }
       case 'notify':

@@ -1,9 +1,11 @@
-import { NOTIFICATIONS, type HostNotifications } from '@mcp-host/sdk';
+import { CONTEXT, NOTIFICATIONS, PLUGIN_INFO, type HostContext, type HostNotifications, type PluginInfo } from '@mcp-host/sdk';
 import type { DependencyContainer } from 'tsyringe';
 
 /** The host services a plugin injects by sdk token, as the runtime it runs in provides them. */
 export interface RuntimeServices {
   readonly notifications: HostNotifications;
+  /** The shared context service of one plugin (its PLUGIN_INFO names it); absent where the host has none (unit tests). */
+  readonly context?: (plugin: PluginInfo) => HostContext;
 }
 
 /**
@@ -17,5 +19,8 @@ export interface RuntimeServices {
 export function runtimeRoot(parent: DependencyContainer, services: RuntimeServices): DependencyContainer {
   const root = parent.createChildContainer();
   root.register(NOTIFICATIONS, { useValue: services.notifications });
+  // Per generation: resolved from a generation's container, whose PLUGIN_INFO says which plugin asks.
+  const context = services.context;
+  if (context) root.register(CONTEXT, { useFactory: (c) => context(c.resolve<PluginInfo>(PLUGIN_INFO)) });
   return root;
 }

@@ -7,7 +7,7 @@
 import 'reflect-metadata';
 import { Socket } from 'node:net';
 import { parentPort } from 'node:worker_threads';
-import type { InputRequestOptions, RequestContext } from '@mcp-host/sdk';
+import { ContextError, type InputRequestOptions, type RequestContext, type SharedContext } from '@mcp-host/sdk';
 import { elicitEither } from '@mcp-host/sdk/internal';
 import type { Logger } from 'pino';
 import { pluginLogger } from './pluginLogger.js';
@@ -21,6 +21,7 @@ import { runtimeRoot } from './runtimeRoot.js';
 import { CallLifetime } from '../../calls/CallLifetime.js';
 import { epochNow } from '../../calls/CallTrace.js';
 import { DEFAULT_JSON_LIMITS, exceedsJsonLimits } from '../../calls/jsonLimits.js';
+import { SharedContextClient, type ContextOp } from '../../calls/SharedContextClient.js';
 import { FrameReader, PLUGIN_CHANNEL_FD, writeFrame } from './frames.js';
 import { eachMessage, Outbox } from './Outbox.js';
 import { fromWire, toWire } from './wireErrors.js';
@@ -106,6 +107,7 @@ class WorkerRequestContext implements RequestContext {
   readonly client: RequestContext['client'];
   readonly logger: Logger;
   arguments?: Record<string, string>;
+  private shared: SharedContext | undefined;
   /** Set only for a traced call: the hop span the host opened for it (see RequestContext.trace). Declared, not a field, so an untraced context has no slot for it. */
   declare trace?: RequestContext['trace'];
 
@@ -153,6 +155,11 @@ class WorkerRequestContext implements RequestContext {
     post({ type: 'closeSse', id: this.id });
   }
 
+  /** Shared context lives in the host: each operation crosses as a message, answered like a question to the client. */
+  get context(): SharedContext {
+    return (this.shared ??= new SharedContextClient((op) => askContext(this.id, op)));
+  }
+
   private ask(method: 'elicit' | 'sample' | 'listRoots', params: unknown, key?: string): Promise<any> {
     return new Promise<any>((resolve, reject) => {
       const over = exceedsJsonLimits(params, limits());
@@ -162,6 +169,17 @@ class WorkerRequestContext implements RequestContext {
       post({ type: 'ask', id: this.id, askId, method, params, key });
     });
   }
+}
+
+/** One shared-context operation of call `id` (0: the plugin's own, outside a call), answered by the host. */
+function askContext(id: number, op: ContextOp): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const over = exceedsJsonLimits(op.value, limits());
+    if (over !== undefined) return reject(new ContextError('invalid-value', `context value is ${over}`));
+    const askId = ++nextAsk;
+    asks.set(askId, { resolve, reject });
+    post({ type: 'context', id, askId, op });
+  });
 }
 
 function find<T extends { name?: string; uri?: string }>(list: readonly T[], key: string, field: 'name' | 'uri'): T {
@@ -250,6 +268,11 @@ function unsendable(m: WorkerToHost, e: unknown): WorkerToHost | undefined {
     asks.delete(m.askId);
     return undefined;
   }
+  if (m.type === 'context') {
+    asks.get(m.askId)?.reject(new ContextError('invalid-value', `context value is not JSON data: ${why}`));
+    asks.delete(m.askId);
+    return undefined;
+  }
   logger?.warn({ plugin: init?.manifest.id, type: m.type, err: why }, `a ${m.type} message of the plugin could not be sent to the host; dropped`);
   return undefined;
 }
@@ -297,6 +320,10 @@ function load(): void {
       notifications: {
         resourceUpdated: (uri) => post({ type: 'notify', kind: 'resourceUpdated', value: uri }),
         listChanged: (kind) => post({ type: 'notify', kind: 'listChanged', value: kind }),
+      },
+      context: () => {
+        const own = new SharedContextClient((op) => askContext(0, op));
+        return { of: (ctx) => ctx.context, shared: (namespace) => own.shared(namespace) };
       },
     }),
     logger,

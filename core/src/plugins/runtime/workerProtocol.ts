@@ -3,6 +3,7 @@ import type { CacheHint, ClientInfo, PluginInfo, Principal, TraceContext } from 
 import type { DeclaredPolicy } from '../../catalog/bindings.js';
 import type { ParamHeader } from '../../catalog/findParamHeaders.js';
 import type { JsonLimits } from '../../calls/jsonLimits.js';
+import type { ContextOp } from '../../calls/SharedContextClient.js';
 import type { PluginProblem } from '../PluginProblem.js';
 import type { PluginManifest } from '../readManifest.js';
 
@@ -68,7 +69,9 @@ export type CallTarget =
 
 /** An error crossing the boundary, rebuilt on the other side as the same kind. */
 export interface WireError {
-  readonly kind: 'mcp' | 'tool' | 'input-required' | 'error';
+  readonly kind: 'mcp' | 'tool' | 'input-required' | 'context' | 'error';
+  /** A ContextError's reason. */
+  readonly reason?: string;
   readonly message: string;
   readonly code?: number;
   readonly data?: unknown;
@@ -99,6 +102,8 @@ export type WorkerToHost =
   | { type: 'closeSse'; id: number }
   | { type: 'ask'; id: number; askId: number; method: 'elicit' | 'sample' | 'listRoots'; params?: unknown; key?: string }
   | { type: 'notify'; kind: 'resourceUpdated' | 'listChanged'; value: string }
+  /** A shared-context operation of call `id` (0: of the plugin itself, outside a call), answered by `answer` with `askId`. */
+  | { type: 'context'; id: number; askId: number; op: ContextOp }
   /** The plugin changed its items (PLUGIN_ITEMS): its new bindings, for the host to serve or refuse. */
   | { type: 'items'; seq: number; bindings: RemoteBindings }
   | { type: 'pong' }

@@ -8,6 +8,7 @@ import type { JsonLimits } from '../../calls/jsonLimits.js';
 import type { ListPages } from '../ListPages.js';
 import type { Notifier } from '../Notifier.js';
 import type { CallPolicyPort, QuotaPort } from '../ports/SecurityPorts.js';
+import type { ContextPort } from '../ports/ContextPorts.js';
 
 /** Cache hints of the modern era for results that have none of their own. */
 export interface CacheDefaults {
@@ -41,6 +42,8 @@ export interface EngineDeps {
   readonly forwarder?: ReplicaForwarder;
   /** Each principal's share of listen streams (absent: only the global cap). */
   readonly quotas?: QuotaPort;
+  /** Shared context: `ctx.context` of every handler, and the end of a legacy session's scope. */
+  readonly context?: ContextPort & { sessionEnded?(principal: string, sessionId: string | undefined): void };
 }
 
 /** Serves one request method; returns the result (or a RawJson) or throws a ProtocolError. */

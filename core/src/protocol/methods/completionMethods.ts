@@ -37,7 +37,7 @@ export function completionMethods(deps: EngineDeps): MethodTable {
       // A completion context is a request context with the arguments already filled in (set on the instance: spreading it would lose its methods).
       // Suggestions are plugin data (values from a database, file names): masked like results.
       const masker = deps.policy.masker(call.principal, owner);
-      const ctx = Object.assign(createRequestContext(call, logger, deps, masker), { arguments: (context?.arguments ?? {}) as Record<string, string> });
+      const ctx = Object.assign(createRequestContext(call, owner, deps, masker), { arguments: (context?.arguments ?? {}) as Record<string, string> });
       let values: string[];
       try {
         values = await completer(argument.value, ctx);

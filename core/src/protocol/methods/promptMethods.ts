@@ -23,7 +23,7 @@ export function promptMethods(deps: EngineDeps): MethodTable {
       const entered = deps.policy.enter(call);
       const release = typeof entered === 'function' ? entered : await entered;
       try {
-        const value = await binding.get(args as Record<string, string>, createRequestContext(call, binding.logger, deps, masker));
+        const value = await binding.get(args as Record<string, string>, createRequestContext(call, binding, deps, masker));
         const over = exceedsJsonLimits(value, deps.limits);
         if (over) throw new ProtocolError(RpcCode.InternalError, `prompt ${name} returned a result over a limit: ${over}`);
         const result = promptResult(value, binding.descriptor.description);

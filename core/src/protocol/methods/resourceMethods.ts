@@ -23,7 +23,7 @@ async function readUnderPolicy(call: CallScope, binding: ResourceBinding | Templ
   const entered = deps.policy.enter(call);
   const release = typeof entered === 'function' ? entered : await entered;
   try {
-    const value = await read(createRequestContext(call, binding.logger, deps, masker));
+    const value = await read(createRequestContext(call, binding, deps, masker));
     const over = exceedsJsonLimits(value, deps.limits);
     if (over) throw new ProtocolError(RpcCode.InternalError, `resource handler for ${uri} returned a result over a limit: ${over}`);
     const result = resourceResult(value, uri, binding.descriptor.mimeType);

@@ -31,7 +31,7 @@ export function toolMethods(deps: EngineDeps): MethodTable {
   async function run(call: CallScope, binding: ToolBinding, args: unknown, masker: ResultMasker | undefined): Promise<unknown> {
     const name = binding.name;
     try {
-      const value = await binding.invoke(args, createRequestContext(call, binding.logger, deps, masker));
+      const value = await binding.invoke(args, createRequestContext(call, binding, deps, masker));
       const over = exceedsJsonLimits(value, deps.limits);
       if (over) throw new OutputSchemaError(`tool "${name}" returned a result over a limit: ${over}`);
       const result = toolResult(value, binding);

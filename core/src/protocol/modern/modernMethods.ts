@@ -3,6 +3,7 @@ import { SERVER_CAPABILITIES } from '../methods/lifecycleMethods.js';
 import { tagged, type Listener, type ListenFilter } from '../Notifier.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import { MetaKey, MODERN_VERSIONS } from './modernMeta.js';
+import { modernContextKey } from '../contextKeys.js';
 
 const FILTER_FLAGS = ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const;
 
@@ -38,6 +39,9 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
     async 'subscriptions/listen'({ id, params, channel, lifetime, principal }) {
       const signal = lifetime.signal;
       const filter = readFilter(params);
+      // The session scope of shared context this stream hears of (context://session/… is per context id).
+      const contextKey = modernContextKey(params._meta as Record<string, unknown> | undefined);
+      if (contextKey === null) throw invalidParams('subscriptions/listen: _meta["mcp-host/contextId"] must be 1-128 letters, digits, ".", "_", "-" or ":", starting with a letter or digit');
       if (!channel.canSend) throw new ProtocolError(RpcCode.InvalidRequest, 'subscriptions/listen needs a stream: send Accept: text/event-stream');
       if (deps.notifier.listeners.size >= deps.maxListenStreams) {
         throw new ProtocolError(RpcCode.InternalError, `Too many open listen streams (limit ${deps.maxListenStreams}); retry later`, { limit: deps.maxListenStreams });
@@ -50,7 +54,7 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
       }
       // The acknowledgement comes first and names exactly what this stream will carry.
       channel.send(tagged('notifications/subscriptions/acknowledged', { notifications: filter }, id));
-      const listener: Listener = { subscriptionId: id, filter, channel, principal };
+      const listener: Listener = { subscriptionId: id, filter, channel, principal, ...(contextKey ? { contextKey } : {}) };
       deps.notifier.listeners.add(listener);
       try {
         await new Promise<void>((resolve) => {

@@ -67,3 +67,14 @@ export interface ContextBackend {
  * shared namespace, every subscriber allowed to read it.
  */
 export type ContextAudience = { readonly principal: string; readonly session?: string } | { readonly namespace: string };
+
+/** One write, for the audit trail (when audit is on). */
+export interface ContextWriteRecord {
+  readonly op: 'set' | 'cas' | 'delete';
+  /** The value's URI (`context://principal/theme`): who it belongs to is `principal`. */
+  readonly uri: string;
+  readonly principal: string | undefined;
+  readonly plugin: string;
+  readonly outcome: 'ok' | 'conflict' | 'quota' | 'absent';
+  readonly version?: number;
+}

@@ -186,6 +186,7 @@ export class HttpSessions {
   /** Ends a session for good (DELETE, shutdown of one process): every replica drops its copy. */
   end(session: Session): void {
     if (!this.drop(session)) return;
+    this.engine.sessionEnded(session);
     if (!this.store) return;
     this.store.remove(session.id!).catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'ended session not removed from the store (Redis down?): it expires by itself'));
     this.store.broadcast({ type: 'ended', session: session.id! });
