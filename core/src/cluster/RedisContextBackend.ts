@@ -1,7 +1,7 @@
+import type { Redis } from 'ioredis';
 import type { ContextBackend, DeleteOutcome, ScopeLimits, StoredValue, WriteOutcome } from '../protocol/ports/ContextPorts.js';
 import { withContextCommands, type ContextCommands, type CurrentReply } from './contextScripts.js';
 import type { RedisLink } from './RedisLink.js';
-import type { Redis } from 'ioredis';
 
 /** A number as a script argument: '' for none (and for Infinity: unlimited, no expiry). */
 const arg = (n: number | undefined): string => (n !== undefined && Number.isFinite(n) ? String(Math.ceil(n)) : '');

@@ -82,7 +82,7 @@ end`;
 
 /**
  * Reads ARGV[1]: {json, version, expiresAt or -1}, or nil. Writes nothing: a value whose expiry
- * has come is answered as absent and left to the next write to purge.
+ * has come is answered as absent and left to the next write or listing to purge.
  */
 const GET = `${NOW}
 ${PARTS}
