@@ -39,7 +39,7 @@ export class MemoryContextBackend implements ContextBackend {
     const current = s.values.get(key);
     if (ifVersion !== undefined && (current?.version ?? 0) !== ifVersion) return { ok: false, reason: 'conflict', current };
     const size = key.length + json.length;
-    const over = () => (!current && s.values.size + 1 > limits.maxKeys ? 'keys' : s.bytes - (current?.size ?? 0) + size > limits.maxBytes ? 'bytes' : undefined);
+    const over = (): 'keys' | 'bytes' | undefined => (!current && s.values.size + 1 > limits.maxKeys ? 'keys' : s.bytes - (current?.size ?? 0) + size > limits.maxBytes ? 'bytes' : undefined);
     let full = over();
     // Expired values count against no quota: dropped before a refusal (only then, so a write does not walk the scope).
     if (full) {
