@@ -3,7 +3,7 @@
  * `pnpm test`. Imports point one way:
  *
  *   cli → kernel → transport → protocol → catalog → collections, identity, calls, errors
- *                                 ↑    ↖ ports ← auth, telemetry, cluster
+ *                                 ↑    ↖ ports ← auth, telemetry, cluster, context
  *                    plugins (loader, runtimes) → catalog, calls, sdk
  *          kernel → admin (the admin listener: reads plugins, telemetry, protocol; never a transport)
  *
@@ -39,15 +39,16 @@ module.exports = {
     layer('tasks-hold-state-only', 'tasks', ['admin', 'telemetry', 'auth', 'catalog', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'Tasks are state (who owns which, until when); the protocol renders them and runs their handlers.'),
     layer('skills-are-read-from-folders', 'skills', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'Skills are folders read into catalog bindings; the loader attaches them, the protocol serves them.'),
     layer('events-implement-a-port', 'events', ['admin', 'telemetry', 'auth', 'catalog', 'cli', 'kernel', 'plugins', 'transport', 'tasks', 'skills'], 'Event stores implement the protocol\'s EventStore port (resumable SSE); the kernel hands one to the transport.'),
-    layer('catalog-knows-bindings-only', 'catalog', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'protocol', 'transport'], 'The catalog knows bindings, revisions and visibility — not JSON-RPC, not who enforces what.'),
-    layer('protocol-sees-security-through-ports', 'protocol', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'transport', 'cluster'], 'The engine sees security through interfaces it owns (ports), which auth implements; it never knows a transport or a runtime.'),
+    layer('catalog-knows-bindings-only', 'catalog', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'protocol', 'transport', 'context'], 'The catalog knows bindings, revisions and visibility — not JSON-RPC, not who enforces what.'),
+    layer('context-implements-a-port', 'context', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'transport', 'cluster', 'events', 'tasks', 'skills'], 'Shared context implements the protocol\'s ContextPort (and serves its resources as catalog bindings); the kernel hands it to the engine and the plugin runtimes, and picks its store.'),
+    layer('protocol-sees-security-through-ports', 'protocol', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'transport', 'cluster', 'context'], 'The engine sees security through interfaces it owns (ports), which auth implements; it never knows a transport or a runtime.'),
     layer('auth-implements-ports', 'auth', ['admin', 'telemetry', 'cli', 'kernel', 'plugins', 'transport'], 'Auth implements the protocol\'s ports and reads the catalog; it is handed to the engine by the kernel.'),
-    layer('cluster-implements-ports', 'cluster', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'transport', 'catalog'], 'The cluster layer implements the protocol\'s cluster ports on Redis (sessions, bus); the kernel hands it to the transports and the engine.'),
+    layer('cluster-implements-ports', 'cluster', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'plugins', 'transport', 'catalog', 'context'], 'The cluster layer implements the protocol\'s cluster ports on Redis (sessions, bus); the kernel hands it to the transports and the engine.'),
     layer('telemetry-implements-ports', 'telemetry', ['admin', 'auth', 'cli', 'kernel', 'transport'], 'Telemetry implements the protocol\'s observe ports and hears the supervisor\'s events; it is handed to the engine and the transports by the kernel.'),
     layer('admin-is-composed-by-the-kernel', 'admin', ['cli', 'kernel', 'transport'], 'The admin listener reads the plugins, telemetry and security it is given; it never reaches into the MCP transports or the kernel.'),
-    layer('plugins-reach-the-catalog-only', 'plugins', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'protocol', 'transport'], 'Loaders and runtimes produce bindings for the catalog; the engine calls them through the binding interface.', `${notTests}|${runtimeRoots}`),
+    layer('plugins-reach-the-catalog-only', 'plugins', ['admin', 'telemetry', 'auth', 'cli', 'kernel', 'protocol', 'transport', 'context'], 'Loaders and runtimes produce bindings for the catalog; the engine calls them through the binding interface.', `${notTests}|${runtimeRoots}`),
     { name: 'runtime-roots-compose-the-plugin-side', severity: 'error', comment: 'A worker or process entry composes the plugin\'s side; like the kernel it never reaches a transport or the CLI.', from: { path: runtimeRoots }, to: { path: '^core/src/(cli|kernel|transport)/' } },
-    layer('transport-asks-the-engine', 'transport', ['admin', 'telemetry', 'auth', 'catalog', 'cli', 'events', 'kernel', 'plugins', 'cluster'], 'Transports hand messages to the engine and ask it; they do not reach into the catalog, the plugins or security.'),
+    layer('transport-asks-the-engine', 'transport', ['admin', 'telemetry', 'auth', 'catalog', 'cli', 'events', 'kernel', 'plugins', 'cluster', 'context'], 'Transports hand messages to the engine and ask it; they do not reach into the catalog, the plugins or security.'),
     layer('kernel-is-not-imported', 'kernel', ['cli'], 'The kernel composes the host; only the CLI (and the package entry) start it.'),
     layer('cli-starts-the-kernel', 'cli', ['admin', 'telemetry', 'auth', 'catalog', 'collections', 'plugins', 'protocol', 'transport'], 'The CLI parses flags and starts the kernel; everything else is the kernel\'s to build.'),
     { name: 'sdk-is-a-contract', severity: 'error', comment: 'The plugin authors\' contract depends on no machinery.', from: { path: '^sdk/src/' }, to: { path: '^(core|config)/' } },

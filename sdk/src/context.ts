@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SharedContext } from './sharedContext.js';
+import type { ContextScope, SharedContext } from './sharedContext.js';
 import type { z, ZodType } from 'zod';
 import type {
   ClientCapabilities,
@@ -160,3 +160,14 @@ export type ElicitOutcome<T> = { readonly action: 'accept'; readonly content: T 
 
 /** The context of a tool call. */
 export type ToolContext = RequestContext;
+
+/** The host's context service, injected with `@inject(CONTEXT)`. Type: `HostContext`. */
+export interface HostContext {
+  /** The context of a call: the same object as `ctx.context`. */
+  of(ctx: RequestContext): SharedContext;
+  /**
+   * A shared namespace as the plugin itself, outside any call (a background job, a file watcher):
+   * only the namespaces this plugin declares in its manifest.
+   */
+  shared(namespace: string): ContextScope;
+}

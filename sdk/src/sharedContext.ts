@@ -1,5 +1,3 @@
-import type { RequestContext } from './context.js';
-
 /**
  * Shared context: named JSON values that live in the host, not in a plugin, so every plugin's tools
  * read and write the same state, a reload or a worker restart loses nothing, and (with `cluster`)
@@ -113,14 +111,3 @@ export class ContextError extends Error {
 
 /** The `_meta` key a 2026-07-28 client sets to name its session scope (any string of 1–128 letters, digits, `. _ - :`). */
 export const CONTEXT_ID_META = 'mcp-host/contextId';
-
-/** The host's context service, injected with `@inject(CONTEXT)`. Type: `HostContext`. */
-export interface HostContext {
-  /** The context of a call: the same object as `ctx.context`. */
-  of(ctx: RequestContext): SharedContext;
-  /**
-   * A shared namespace as the plugin itself, outside any call (a background job, a file watcher):
-   * only the namespaces this plugin declares in its manifest.
-   */
-  shared(namespace: string): ContextScope;
-}
