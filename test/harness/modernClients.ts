@@ -282,8 +282,9 @@ export interface ListenStream {
  * Opens a raw `subscriptions/listen` request and reads its body as it arrives. The body may also
  * be a single JSON error (a refused listen): it then lands in `events` as one message.
  */
-export async function openListenStream(url: string, id: string | number, notifications: Record<string, unknown>, options: PostModernOptions = {}): Promise<ListenStream> {
-  const body = modernRequest(id, 'subscriptions/listen', { notifications });
+export async function openListenStream(url: string, id: string | number, notifications: Record<string, unknown>, options: PostModernOptions & { readonly meta?: Record<string, unknown> } = {}): Promise<ListenStream> {
+  // `meta`: extra `_meta` keys of the listen request (e.g. "mcp-host/contextId"), beside the full envelope.
+  const body = modernRequest(id, 'subscriptions/listen', { notifications, ...(options.meta ? { _meta: modernMeta(options.meta) } : {}) });
   const headers: Record<string, string> = modernHeaders(body);
   for (const [k, v] of Object.entries(options.headers ?? {})) {
     if (v === null) delete headers[k.toLowerCase()];
