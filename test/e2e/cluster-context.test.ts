@@ -36,6 +36,8 @@ beforeAll(async () => {
     plugins: [fixture('context-writer'), fixture('context-reader')],
     config: {
       cluster: { leaseMs: 3000 },
+      // A small session quota, to see it hold when writes race on every replica.
+      context: { quota: { session: { maxKeys: 5 } } },
       auth: {
         serviceTokens: [
           // Alice may read and write the `team` namespace (read: scope team:read, write: role editor).
@@ -57,13 +59,14 @@ afterAll(async () => {
 
 /**
  * An SDK 1.x client of `token` whose POSTs rotate over the replicas (each to another than the one
- * before) unless pinned with `on(i)`, and whose GET stream goes to replica `get` (or rotates too).
+ * before) (DELETE too) unless pinned with `on(i)`, and whose GET stream goes to replica `get` (or rotates too).
  * Records where each POST landed and every `resources/updated` it hears.
  */
 async function legacyClient(token: string, options: { get?: number } = {}) {
   let next = 0;
   let nextGet = 0;
   let pinned: number | undefined;
+  /** POSTs and DELETEs: where each landed. */
   const posts: Array<{ replica: number; method?: string; name?: string }> = [];
   const updates: string[] = [];
   let opened!: (replica: number) => void;
@@ -77,7 +80,7 @@ async function legacyClient(token: string, options: { get?: number } = {}) {
     if (method === 'POST' && typeof init?.body === 'string') {
       const body = JSON.parse(init.body) as { method?: string; params?: { name?: string; uri?: string } };
       posts.push({ replica, method: body.method, name: body.params?.name ?? body.params?.uri });
-    }
+    } else if (method === 'DELETE') posts.push({ replica, method: 'DELETE' });
     const res = await fetch(url, init);
     if (method === 'GET' && res.status === 200) opened(replica);
     return res;
@@ -212,6 +215,30 @@ describe('legacy (2025-11-25) sessions over 3 replicas: plugin A writes on one, 
     await second.client.close();
   });
 
+  it('a TTL is judged by one clock: a value set on one replica with ttlMs is gone on the others once it expires', async () => {
+    const set = await alice.on(0, () => alice.call('ctx_set', { scope: 'principal', key: 'short', value: 'soon gone', ttlMs: 1500 }));
+    expect(set.out.expiresAt).toBeGreaterThan(Date.now() - 5_000);
+    const read = await readLegacy(alice, 1, 'context://principal/short');
+    expect(read.text).toBe('"soon gone"');
+    expect(read.meta).toMatchObject({ 'mcp-host/expiresAt': new Date(set.out.expiresAt).toISOString() });
+    await sleep(Math.max(0, set.out.expiresAt - Date.now()) + 300);
+    for (const i of [1, 2]) expect((await alice.on(i, () => alice.call('ctx_get', { scope: 'principal', key: 'short' }))).out, `replica ${i + 1}`).toEqual({ found: false });
+  });
+
+  it("DELETE of a session on another replica than the writer's takes its session scope out of Redis, and leaves the principal's", async () => {
+    const gone = await legacyClient(ALICE);
+    await gone.on(0, () => gone.call('ctx_set', { scope: 'session', key: 'tmp', value: 1 }));
+    await gone.on(0, () => gone.call('ctx_set', { scope: 'principal', key: 'stays', value: 2 }));
+    const id = gone.transport.sessionId!;
+    const scopeKeys = () => redis.keys(`${cluster.keyPrefix}ctx:*${encodeURIComponent(`h:${id}`)}*`);
+    expect((await scopeKeys()).length).toBeGreaterThan(0);
+    await gone.on(2, () => gone.transport.terminateSession());
+    for (let i = 0; (await scopeKeys()).length > 0 && i < 100; i++) await sleep(50);
+    expect(await scopeKeys()).toEqual([]);
+    expect((await alice.on(1, () => alice.call('ctx_get', { scope: 'principal', key: 'stays' }))).out).toMatchObject({ found: true, value: 2 });
+    await gone.client.close();
+  });
+
   it('refuses hostile keys and values cleanly on every replica, and writes nothing', async () => {
     for (let i = 0; i < 3; i++) {
       for (const key of ['../etc', 'a/b', '', 'x'.repeat(200), '*', `${cluster.keyPrefix}ctx:*`]) {
@@ -277,6 +304,24 @@ describe('subscribers of a context URI hear a write on any replica once, whereve
 
     for (const l of [...listens, ...bobListens]) l.close();
     await Promise.all([writer, watcher, bob].map((c) => c.client.close()));
+  });
+  it("a legacy subscriber of context://session/<key> (GET stream on replica 1) hears its own session's write on replica 3 once, and not another session's", async () => {
+    const uri = 'context://session/note';
+    const mine = await legacyClient(ALICE, { get: 0 });
+    expect(await mine.streamOpen).toBe(0);
+    await mine.on(2, () => mine.client.subscribeResource({ uri }));
+    const other = await legacyClient(ALICE, { get: 1 });
+    await other.streamOpen;
+    await other.on(0, () => other.client.subscribeResource({ uri }));
+    // Another session of the same principal writes its own context://session/note: not mine.
+    await other.on(1, () => other.call('ctx_set', { scope: 'session', key: 'note', value: 'theirs' }));
+    await mine.on(2, () => mine.call('ctx_set', { scope: 'session', key: 'note', value: 'mine' }));
+    await until(() => count(mine.updates, uri) >= 1 && count(other.updates, uri) >= 1, 'each session to hear its own write');
+    await sleep(SETTLE_MS);
+    expect([count(mine.updates, uri), count(other.updates, uri)]).toEqual([1, 1]);
+    expect((await readLegacy(mine, 1, uri)).text).toBe('"mine"');
+    expect((await readLegacy(other, 2, uri)).text).toBe('"theirs"');
+    await Promise.all([mine.client.close(), other.client.close()]);
   });
 });
 
@@ -385,6 +430,20 @@ describe('compare-and-set across replicas', () => {
   }, 60_000);
 });
 
+describe('quotas across replicas', () => {
+  it('10 concurrent writes of distinct keys into one session scope (quota 5 keys) over 3 replicas: exactly 5 stored, 5 refused cleanly', async () => {
+    const id = { [CONTEXT_ID]: `quota-${Math.random().toString(36).slice(2, 10)}` };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, k) => modern(k % 3, ALICE, 'tools/call', { name: 'ctx_set', arguments: { scope: 'session', key: `k${k}`, value: k } }, id)),
+    );
+    const refused = results.filter((r) => r.result?.isError === true);
+    expect(results.filter((r) => r.result && !r.result.isError)).toHaveLength(5);
+    expect(refused).toHaveLength(5);
+    for (const r of refused) expect(JSON.stringify(r.result!.content)).toMatch(/context session is full: at most 5 keys/);
+    for (let i = 0; i < 3; i++) expect((await modernCall(i, ALICE, 'ctx_keys', { scope: 'session' }, id)).keys).toHaveLength(5);
+  });
+});
+
 describe('values outlive the replica that wrote them', () => {
   it('written on replica 1, which is then SIGKILLed, they are read on replicas 2 and 3 by the same session, another session and a 2026-07-28 client', async () => {
     const alice = await legacyClient(ALICE);
@@ -393,6 +452,12 @@ describe('values outlive the replica that wrote them', () => {
     const p = await alice.on(0, () => alice.call('ctx_set', { scope: 'principal', key: 'kept', value: 'p' }));
     const n = await alice.on(0, () => alice.call('ctx_set', { scope: 'shared', namespace: 'counters', key: 'kept', value: 'n' }));
     const m = await modernCall(0, ALICE, 'ctx_set', { scope: 'session', key: 'kept', value: 'm' }, id);
+    // A subscriber whose GET stream is on replica 1 (its GETs rotate over the live replicas).
+    const watcher = await legacyClient(ALICE);
+    expect(await watcher.streamOpen).toBe(0);
+    await watcher.on(1, () => watcher.client.subscribeResource({ uri: 'context://principal/kept' }));
+    const hold = `${cluster.keyPrefix}hold:${watcher.transport.sessionId}`;
+    expect(await redis.get(hold)).toBe('r1');
     down.add(0);
     await cluster.kill(0);
     const other = await legacyClient(ALICE);
@@ -402,7 +467,15 @@ describe('values outlive the replica that wrote them', () => {
       expect((await other.on(i, () => other.call('ctx_get', { scope: 'shared', namespace: 'counters', key: 'kept' }))).out).toEqual({ found: true, value: 'n', version: n.out.version });
       expect(await modernCall(i, ALICE, 'ctx_get', { scope: 'session', key: 'kept' }, id)).toEqual({ found: true, value: 'm', version: m.version });
     }
+    // The watcher's client resumed its stream on a live replica (Last-Event-ID takes it over): a write there reaches it, once.
+    for (let i = 0; ['r1', null].includes(await redis.get(hold)) && i < 200; i++) await sleep(50);
+    expect(await redis.get(hold)).toMatch(/^r[23]$/);
+    await other.on(2, () => other.call('ctx_set', { scope: 'principal', key: 'kept', value: 'p2' }));
+    await until(() => count(watcher.updates, 'context://principal/kept') >= 1, 'the watcher to hear the write after its replica died', 10_000);
+    await sleep(SETTLE_MS);
+    expect(count(watcher.updates, 'context://principal/kept')).toBe(1);
+    expect((await readLegacy(watcher, 1, 'context://principal/kept')).text).toBe('"p2"');
     // Replica 1 is gone for good in this file: afterAll stops the others and deletes the keys.
-    await Promise.all([alice.client.close(), other.client.close()]);
+    await Promise.all([alice, other, watcher].map((c) => c.client.close()));
   }, 60_000);
 });
