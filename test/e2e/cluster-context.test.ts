@@ -6,13 +6,16 @@
  * it, compare-and-set loses no update under 50 writers spread over the replicas, and values outlive
  * the replica that wrote them (SIGKILL). Auth is on everywhere: two service-token principals.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modernMeta, modernRequest, openListenStream, postModern, sha256Hex, startCluster, type JsonRpcBody, type ListenStream, type TestCluster } from '../harness/index.js';
+import { modernMeta, modernRequest, openListenStream, postModern, sha256Hex, startCluster, startPrivateRedis, startTestHost, type JsonRpcBody, type ListenStream, type PrivateRedis, type TestCluster, type TestHost } from '../harness/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/context/${name}`, import.meta.url));
 const ALICE = `ctx-alice-${Math.random().toString(36).slice(2)}-token`;
@@ -426,6 +429,15 @@ describe('compare-and-set across replicas', () => {
       // The shared counter is the same for another principal.
       expect(await modernCall(i, BOB, 'ctx_get', { scope: 'shared', namespace: 'counters', key })).toMatchObject({ found: true, value: N });
     }
+    // Audit (on with auth): each stored bump is one line, on the replica that stored it; lost races are audited as conflicts.
+    const audits = (uri: string) => cluster.replicas.flatMap((r) => r.logs.filter((l) => l.audit === true && l.msg === 'context write' && l.uri === uri));
+    for (const uri of [`context://principal/${key}`, `context://shared/counters/${key}`]) {
+      const lines = audits(uri);
+      expect(lines.filter((l) => l.outcome === 'ok'), uri).toHaveLength(N);
+      expect(lines.every((l) => l.principal === 'service:alice' && l.plugin === 'context-writer' && ['ok', 'conflict'].includes(l.outcome as string)), uri).toBe(true);
+      // Spread over the replicas: each stored some.
+      expect(cluster.replicas.map((r) => r.logs.some((l) => l.audit === true && l.uri === uri && l.outcome === 'ok')), uri).toEqual([true, true, true]);
+    }
     console.log(`cluster context: 2×${N} concurrent bumps over 3 replicas in ${elapsed} ms`);
   }, 60_000);
 });
@@ -477,5 +489,59 @@ describe('values outlive the replica that wrote them', () => {
     expect((await readLegacy(watcher, 1, 'context://principal/kept')).text).toBe('"p2"');
     // Replica 1 is gone for good in this file: afterAll stops the others and deletes the keys.
     await Promise.all([alice, other, watcher].map((c) => c.client.close()));
+  }, 60_000);
+});
+
+describe('Redis down (a private Redis of this suite, killed and started again)', () => {
+  let down: PrivateRedis;
+  let replicas: TestHost[];
+  let dir: string;
+  const call = (r: TestHost, name: string, args: Record<string, unknown>) =>
+    postModern(r.url, modernRequest(1, 'tools/call', { name, arguments: args }), { timeoutMs: 10_000 }).then((res) => res.response!);
+
+  beforeAll(async () => {
+    down = await startPrivateRedis();
+    dir = mkdtempSync(join(tmpdir(), 'mcp-host-ctx-down-'));
+    replicas = await Promise.all(
+      [1, 2].map((i) => {
+        const file = join(dir, `r${i}.json`);
+        writeFileSync(file, JSON.stringify({ cluster: { redisUrl: down.url, replicaId: `ctx-down-r${i}`, commandTimeoutMs: 500 }, protocol: { requestStateSecret: 'ctx-down-secret-0123456789abcdef' } }));
+        return startTestHost({ plugins: [fixture('context-writer'), fixture('context-reader')], args: ['--config', file], timeoutMs: 60_000 });
+      }),
+    );
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all(replicas?.map((r) => r.stop()) ?? []);
+    await down?.kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('context operations are refused promptly as unavailable (tool and resource), never answered from a stale copy, and work again once Redis is back', async () => {
+    expect((await call(replicas[0], 'ctx_set', { scope: 'principal', key: 'k', value: 'before' })).result?.isError).toBeFalsy();
+    await down.kill();
+    for (const r of replicas) {
+      const started = Date.now();
+      const got = await call(r, 'ctx_get', { scope: 'principal', key: 'k' });
+      expect(got.result?.structuredContent).toMatchObject({ refused: 'unavailable' });
+      const set = await call(r, 'ctx_set', { scope: 'principal', key: 'k', value: 'during' });
+      expect(set.result?.isError).toBe(true);
+      expect(JSON.stringify(set.result?.content)).toMatch(/unavailable/);
+      const read = await postModern(r.url, modernRequest(2, 'resources/read', { uri: 'context://principal/k' }));
+      // Not "not found": the value may well exist.
+      expect(read.response?.error?.message).toMatch(/unavailable/);
+      expect(read.response?.error?.message).not.toMatch(/not found/i);
+      expect(Date.now() - started).toBeLessThan(8_000);
+    }
+    // Back, empty (no persistence): the replicas reconnect by themselves and store again.
+    await down.start();
+    const deadline = Date.now() + 15_000;
+    let last: JsonRpcBody | undefined;
+    while (Date.now() < deadline) {
+      last = await call(replicas[1], 'ctx_set', { scope: 'principal', key: 'k', value: 'after' });
+      if (!last.result?.isError) break;
+      await sleep(200);
+    }
+    expect(last?.result?.isError, JSON.stringify(last)).toBeFalsy();
+    expect((await call(replicas[0], 'ctx_get', { scope: 'principal', key: 'k' })).result?.structuredContent).toMatchObject({ found: true, value: 'after' });
   }, 60_000);
 });
