@@ -56,12 +56,15 @@ export class ClusterBus implements ClusterBusPort {
   private deliver(channel: string, text: string): void {
     const set = this.handlers.get(channel);
     if (!set) return;
-    let envelope: Envelope;
+    let envelope: unknown;
     try {
-      envelope = JSON.parse(text) as Envelope;
+      envelope = JSON.parse(text);
     } catch {
       return void this.logger.warn({ channel }, 'cluster bus: a message that is not JSON ignored');
     }
+    // Anyone who can PUBLISH on this Redis can send `null` or `42`: reading `.from` of that here,
+    // in ioredis's event, would be an uncaught exception taking every replica down at once.
+    if (!isEnvelope(envelope)) return void this.logger.warn({ channel }, 'cluster bus: a message that is not an envelope {from, m} ignored');
     if (envelope.from === this.link.replicaId) return;
     for (const handler of set) {
       try {
@@ -71,4 +74,11 @@ export class ClusterBus implements ClusterBusPort {
       }
     }
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What every handler may rely on: a sender's id, and a message that is an object. */
+function isEnvelope(v: unknown): v is Envelope {
+  return isObject(v) && typeof v.from === 'string' && isObject(v.m);
 }
