@@ -399,17 +399,26 @@ describe('another principal, on any replica', () => {
     const write = await bob.on(1, () => bob.client.callTool({ name: 'ctx_set', arguments: { scope: 'shared', namespace: 'team', key: 'lead', value: { name: 'Mallory' } } }));
     expect(write.isError).toBe(true);
     expect((await alice.on(2, () => alice.call('ctx_get', { scope: 'shared', namespace: 'team', key: 'lead' }))).out).toMatchObject({ value: { name: 'Ada' } });
-    // A listen of Bob's on the team value hears nothing of Alice's write; one of Alice's does.
+    // Bob subscribes to the team value as to a namespace that does not exist (same answer: nothing
+    // tells him it exists) and hears nothing of Alice's write, in either era; Alice's listen does.
+    // The open namespace is shared: Bob hears of Alice's write there.
     const uri = 'context://shared/team/lead';
-    const [bobs, alices] = await Promise.all([listen(0, BOB, 'bob-team', [uri]), listen(2, ALICE, 'alice-team', [uri])]);
+    const open = 'context://shared/counters/open';
+    const bobWatch = await legacyClient(BOB, { get: 1 });
+    await bobWatch.streamOpen;
+    expect(await bobWatch.on(0, () => bobWatch.client.subscribeResource({ uri }))).toEqual(await bobWatch.on(2, () => bobWatch.client.subscribeResource({ uri: 'context://shared/nope/lead' })));
+    await bobWatch.on(2, () => bobWatch.client.subscribeResource({ uri: open }));
+    const [bobs, alices] = await Promise.all([listen(0, BOB, 'bob-team', [uri, 'context://shared/team', open]), listen(2, ALICE, 'alice-team', [uri])]);
     await alice.on(1, () => alice.call('ctx_set', { scope: 'shared', namespace: 'team', key: 'lead', value: { name: 'Grace' } }));
-    await alices.waitFor((e) => e.method === 'notifications/resources/updated');
+    await alice.on(2, () => alice.call('ctx_set', { scope: 'shared', namespace: 'counters', key: 'open', value: 2 }));
+    await until(() => heard(alices, uri) >= 1 && heard(bobs, open) >= 1 && count(bobWatch.updates, open) >= 1, 'the team write to reach Alice and the counters write to reach Bob');
     await sleep(SETTLE_MS);
     expect(heard(alices, uri)).toBe(1);
-    expect(bobs.events.filter((e) => e.method === 'notifications/resources/updated')).toEqual([]);
+    expect(bobs.events.filter((e) => e.method === 'notifications/resources/updated').map((e) => e.params?.uri)).toEqual([open]);
+    expect(bobWatch.updates).toEqual([open]);
     bobs.close();
     alices.close();
-    await Promise.all([alice.client.close(), bob.client.close()]);
+    await Promise.all([alice.client.close(), bob.client.close(), bobWatch.client.close()]);
   });
 });
 
@@ -453,6 +462,46 @@ describe('quotas across replicas', () => {
     expect(refused).toHaveLength(5);
     for (const r of refused) expect(JSON.stringify(r.result!.content)).toMatch(/context session is full: at most 5 keys/);
     for (let i = 0; i < 3; i++) expect((await modernCall(i, ALICE, 'ctx_keys', { scope: 'session' }, id)).keys).toHaveLength(5);
+  });
+});
+
+describe('a hostile peer on the bus (topic notify)', () => {
+  it('malformed context announcements are ignored, the replicas keep serving, and only a well-formed one is delivered, to its audience', async () => {
+    const uri = 'context://principal/bus';
+    const listens = await Promise.all([0, 1, 2].map((i) => listen(i, ALICE, `bus-${i}`, [uri])));
+    const bobs = await Promise.all([0, 1, 2].map((i) => listen(i, BOB, `bus-bob-${i}`, [uri])));
+    const channel = `${cluster.keyPrefix}bus:notify`;
+    const garbage: unknown[] = [
+      'null',
+      '42',
+      '"text"',
+      '[]',
+      'not json',
+      { from: 'evil', m: null },
+      { from: 'evil', m: 'x' },
+      { from: 'evil', m: { contextUpdated: [uri] } },
+      { from: 'evil', m: { contextUpdated: uri, audience: { principal: 'service:alice' } } },
+      { from: 'evil', m: { contextUpdated: [uri, uri, uri], audience: { principal: 'service:alice' } } },
+      { from: 'evil', m: { contextUpdated: [uri], audience: { principal: 'service:alice', namespace: 'counters' } } },
+      { from: 'evil', m: { contextUpdated: [uri], audience: { principal: 7 } } },
+      { from: 'evil', m: { contextUpdated: [uri], audience: null } },
+      { from: 'evil', m: { contextUpdated: [7], audience: { principal: 'service:alice' } } },
+      { from: 'evil', m: { contextUpdated: ['x'.repeat(100_000)], audience: { principal: 'service:alice' } } },
+    ];
+    for (const g of garbage) await redis.publish(channel, typeof g === 'string' ? g : JSON.stringify(g));
+    // The control: well-formed, for Alice only (the bus is Redis's, trusted as the replicas are).
+    await redis.publish(channel, JSON.stringify({ from: 'evil', m: { contextUpdated: [uri], audience: { principal: 'service:alice' } } }));
+    await until(() => listens.every((l) => heard(l, uri) >= 1), 'the well-formed announcement to reach every replica');
+    await sleep(SETTLE_MS);
+    for (const l of listens) expect(heard(l, uri)).toBe(1);
+    for (const b of bobs) expect(b.events.filter((e) => e.method === 'notifications/resources/updated')).toEqual([]);
+    for (const l of [...listens, ...bobs]) expect(l.events.some((e) => 'error' in e)).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      expect(cluster.replicas[i].process.exitCode).toBeNull();
+      expect((await fetch(`${cluster.replicas[i].adminUrl}/livez`, { signal: AbortSignal.timeout(2_000) })).status).toBe(200);
+      expect(await modernCall(i, ALICE, 'ctx_get', { scope: 'principal', key: 'bus' })).toEqual({ found: false });
+    }
+    for (const l of [...listens, ...bobs]) l.close();
   });
 });
 
