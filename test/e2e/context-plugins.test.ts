@@ -129,7 +129,7 @@ describe('working folder: set by filesystem, honoured by tasks (legacy sessions)
 describe('working folder in the 2026-07-28 era: the session is the context id', () => {
   const callModern = async (id: number, name: string, args: Record<string, unknown>, contextId?: string) => {
     const res = await postModern(host.url, modernRequest(id, 'tools/call', { name, arguments: args, _meta: modernMeta(contextId ? { 'mcp-host/contextId': contextId } : {}) }), { timeoutMs: 15_000 });
-    return res.response!.result as ToolResult;
+    return res.response!.result as unknown as ToolResult;
   };
 
   it('set under one context id, honoured under that id only; without an id there is no session to set it in', async () => {
