@@ -53,7 +53,7 @@ describe('Notifier: shared-context updates go to their audience only', () => {
   const bob = principal({ source: 'service', subject: 'bob' }, [], []);
   const listen = (n: Notifier, who: typeof alice, uris: string[], contextKey?: string) => {
     const got: string[] = [];
-    n.listeners.add({ subscriptionId: 's', principal: who, filter: { resourceSubscriptions: uris }, channel: { canSend: true, send: (m) => void got.push((m as { params: { uri: string } }).params.uri) }, ...(contextKey ? { contextKey } : {}) });
+    n.listeners.add({ subscriptionId: 's', principal: who, filter: { resourceSubscriptions: uris }, channel: { canSend: true, send: (m) => void got.push((m as unknown as { params: { uri: string } }).params.uri) }, ...(contextKey ? { contextKey } : {}) });
     return got;
   };
 
