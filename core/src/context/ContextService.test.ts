@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { principal } from '../identity/principals.js';
 import type { ContextAudience, ContextBackend, ContextWriteRecord } from '../protocol/ports/ContextPorts.js';
+import { SchemaCompiler } from '../catalog/compileSchema.js';
 import { ContextNamespaces } from './ContextNamespaces.js';
 import { ContextService } from './ContextService.js';
 import { MemoryContextBackend } from './MemoryContextBackend.js';
@@ -17,7 +18,7 @@ function setup(context: Record<string, unknown> = {}, declared: Record<string, R
   const config = hostConfigSchema.parse({ context });
   const notified: Array<{ uris: readonly string[]; audience: ContextAudience }> = [];
   const audited: ContextWriteRecord[] = [];
-  const namespaces = new ContextNamespaces(config.context, { revision: () => 1, declarations: () => [{ plugin: 'writer', namespaces: declared as never }] }, logger);
+  const namespaces = new ContextNamespaces(config.context, { revision: () => 1, declarations: () => [{ plugin: 'writer', namespaces: declared as never }] }, logger, () => new SchemaCompiler());
   const service = new ContextService({ config: config.context, limits: config.server.limits, backend, namespaces, notify: (uris, audience) => void notified.push({ uris, audience }), audit: (r) => void audited.push(r), logger });
   return { service, notified, audited, namespaces };
 }
