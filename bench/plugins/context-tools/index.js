@@ -33,8 +33,9 @@ export default definePlugin({
       description: 'One ctx.context.session.get of the seeded key; "ok" when it holds the seeded value.',
       handler: async (_args, ctx) => {
         const entry = await ctx.context.session.get(READ_KEY);
+        const value = /** @type {{ folder?: string } | undefined} */ (entry?.value);
         // A wrong or missing value must fail the check, not pass as a fast answer.
-        return entry?.value?.folder === VALUE.folder ? 'ok' : `missing: ${JSON.stringify(entry)}`;
+        return value?.folder === VALUE.folder ? 'ok' : `missing: ${JSON.stringify(entry)}`;
       },
     },
     {
