@@ -5,6 +5,8 @@
  * subscribers hear each write once wherever their stream lives, another principal sees nothing of
  * it, compare-and-set loses no update under 50 writers spread over the replicas, and values outlive
  * the replica that wrote them (SIGKILL). Auth is on everywhere: two service-token principals.
+ * Hostile cases: bad keys, values and context ids, garbage on the bus's notify topic, and Redis
+ * going away (on a private Redis of this file, with two replicas of their own).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
