@@ -280,10 +280,11 @@ export interface ListenStream {
 
 /**
  * Opens a raw `subscriptions/listen` request and reads its body as it arrives. The body may also
- * be a single JSON error (a refused listen): it then lands in `events` as one message.
+ * be a single JSON error (a refused listen): it then lands in `events` as one message. `meta` adds
+ * keys to the request's `_meta` (e.g. `mcp-host/contextId`).
  */
-export async function openListenStream(url: string, id: string | number, notifications: Record<string, unknown>, options: PostModernOptions = {}): Promise<ListenStream> {
-  const body = modernRequest(id, 'subscriptions/listen', { notifications });
+export async function openListenStream(url: string, id: string | number, notifications: Record<string, unknown>, options: PostModernOptions & { readonly meta?: Record<string, unknown> } = {}): Promise<ListenStream> {
+  const body = modernRequest(id, 'subscriptions/listen', { notifications, ...(options.meta ? { _meta: modernMeta(options.meta) } : {}) });
   const headers: Record<string, string> = modernHeaders(body);
   for (const [k, v] of Object.entries(options.headers ?? {})) {
     if (v === null) delete headers[k.toLowerCase()];
