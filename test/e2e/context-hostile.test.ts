@@ -11,6 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectWithToken, modernMeta, modernRequest, openListenStream, postModern, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
 
@@ -65,7 +66,7 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     const config = writeConfig({
       auth: { serviceTokens: [{ name: 'mallory', sha256: sha256Hex(TOKENS.mallory) }, { name: 'alice', sha256: sha256Hex(TOKENS.alice), scopes: ['team:read'], roles: ['editor'] }] },
       server: { limits: { maxDepth: MAX_DEPTH } },
-      context: { maxValueBytes: MAX_VALUE_BYTES, quota: { session: { maxKeys: SESSION_MAX_KEYS } } },
+      context: { maxValueBytes: MAX_VALUE_BYTES, quota: { session: { maxKeys: SESSION_MAX_KEYS } }, namespaces: { counters: { description: 'open, 3 keys', maxKeys: 3 } } },
       plugins: { watch: false },
     });
     removeConfig = config.remove;
@@ -176,6 +177,44 @@ describe('shared context under hostile input (auth on, small limits)', () => {
       const principal = await modernCall('mallory', 'ctx_get', { scope: 'principal', key: 'p' }, contextId);
       expect((principal.response?.result as { structuredContent?: Structured } | undefined)?.structuredContent).toMatchObject({ found: true });
     }
+    await stillServesAlice();
+  });
+
+  it('a context id cannot name a legacy session or the stdio session; a legacy client cannot pick a context id', async () => {
+    const { client: legacy, transport } = await connectWithToken(host.url, TOKENS.mallory, 'ctx-hostile-legacy');
+    clients.push(legacy);
+    await set(legacy, { scope: 'session', key: 'mine', value: 'legacy session value' });
+    const sessionId = transport.sessionId!;
+    for (const contextId of [sessionId, `h:${sessionId}`, 'stdio', 'h:stdio']) {
+      const r = await modernCall('mallory', 'ctx_get', { scope: 'session', key: 'mine' }, contextId);
+      expect((r.response?.result as { structuredContent?: Structured }).structuredContent, contextId).toEqual({ found: false });
+    }
+    // A legacy request's _meta contextId does not move it out of its own session.
+    await modernCall('mallory', 'ctx_set', { scope: 'session', key: 'modern-only', value: 'm' }, 'chosen');
+    const r = structured(await legacy.callTool({ name: 'ctx_get', arguments: { scope: 'session', key: 'modern-only' }, _meta: { [CONTEXT_ID]: 'chosen' } }));
+    expect(r).toEqual({ found: false });
+    expect(structured(await legacy.callTool({ name: 'ctx_get', arguments: { scope: 'session', key: 'mine' }, _meta: { [CONTEXT_ID]: 'chosen' } }))).toMatchObject({ found: true });
+    await stillServesAlice();
+  });
+
+  it('subscribing to scope-walking URIs hears nothing of the values they try to reach', async () => {
+    const spy = await connect('mallory');
+    const seen: string[] = [];
+    spy.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => void seen.push(n.params.uri));
+    const walking = ['context://session/../principal/walk', 'context://session/..%2Fprincipal%2Fwalk', 'context://shared/%2e%2e/principal/walk', 'context://principal/./walk', 'context://principal/walk/'];
+    for (const uri of walking) await spy.subscribeResource({ uri }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    await set(mallory, { scope: 'principal', key: 'walk', value: 1 });
+    await set(mallory, { scope: 'session', key: 'walk', value: 1 });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(seen).toEqual([]);
+    await stillServesAlice();
+  });
+
+  it('a shared namespace quota from the config (counters: 3 keys) is refused with quota', async () => {
+    for (let i = 0; i < 3; i++) expect(await set(mallory, { scope: 'shared', namespace: 'counters', key: `c${i}`, value: i })).toMatchObject({ version: expect.any(Number) });
+    expect(await set(alice, { scope: 'shared', namespace: 'counters', key: 'c3', value: 3 })).toMatchObject({ refused: 'quota' });
+    expect(await set(alice, { scope: 'shared', namespace: 'counters', key: 'c0', value: 'overwrite' })).toMatchObject({ version: expect.any(Number) });
     await stillServesAlice();
   });
 

@@ -39,7 +39,7 @@ const VERSION = 'mcp-host/version';
 const QUIET_MS = 600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Structured = { found?: boolean; value?: unknown; version?: number; refused?: string; message?: string; keys?: string[] };
+type Structured = { found?: boolean; value?: unknown; version?: number; expiresAt?: number | null; refused?: string; message?: string; keys?: string[] };
 const structured = (r: unknown): Structured => {
   const result = r as { structuredContent?: Structured; isError?: boolean; content?: Array<{ text?: string }> };
   if (!result.structuredContent) throw new Error(`no structuredContent: ${JSON.stringify(result)}`);
@@ -198,6 +198,36 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     }
   });
 
+  it('legacy: a session-scope write is heard by a subscriber in that session only, and a delete is heard too', async () => {
+    const a = await legacy();
+    const b = await legacy();
+    const seenA = updatesOf(a.client);
+    const seenB = updatesOf(b.client);
+    for (const c of [a, b]) await c.client.subscribeResource({ uri: 'context://session/step' });
+    await vi.waitFor(() => expect(a.transport.sessionId && b.transport.sessionId).toBeTruthy());
+    await sleep(300); // the legacy GET streams open right after initialize
+    await set(a.client, { scope: 'session', key: 'step' }, 1);
+    await vi.waitFor(() => expect(seenA).toEqual(['context://session/step']), { timeout: 5_000 });
+    await a.client.callTool({ name: 'ctx_delete', arguments: { scope: 'session', key: 'step' } });
+    await vi.waitFor(() => expect(seenA).toEqual(['context://session/step', 'context://session/step']), { timeout: 5_000 });
+    expect(await readError(a.client, 'context://session/step')).toMatchObject({ code: -32002 });
+    await sleep(QUIET_MS);
+    expect(seenB).toEqual([]);
+  });
+
+  it('a TTL ends a value; a TTL out of range is refused', async () => {
+    const { client } = await legacy();
+    const written = await set(client, { scope: 'principal', key: 'short-lived' }, 'soon gone');
+    expect(written).toMatchObject({ expiresAt: null });
+    const ttl = await structured(await client.callTool({ name: 'ctx_set', arguments: { scope: 'principal', key: 'short-lived', value: 'soon gone', ttlMs: 1000 } }));
+    expect(ttl.expiresAt).toEqual(expect.any(Number));
+    expect((await readText(client, 'context://principal/short-lived')).meta?.['mcp-host/expiresAt']).toBe(new Date(ttl.expiresAt as number).toISOString());
+    await vi.waitFor(async () => expect(await get(client, { scope: 'principal', key: 'short-lived' })).toEqual({ found: false }), { timeout: 5_000, interval: 250 });
+    for (const ttlMs of [0, -5, 2_592_000_001]) {
+      expect(structured(await client.callTool({ name: 'ctx_set', arguments: { scope: 'principal', key: 'ttl-bad', value: 1, ttlMs } })), String(ttlMs)).toMatchObject({ refused: 'invalid-value' });
+    }
+  });
+
   it('values survive a reload of the plugin that wrote them', async () => {
     const { client } = await legacy();
     const s = await set(client, { scope: 'session', key: 'before-reload' }, 'kept');
@@ -210,6 +240,18 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     // The new generation of A continues from the stored value (update reads what the old one wrote).
     await set(client, { scope: 'principal', key: 'reload-counter' }, 41);
     expect(structured(await client.callTool({ name: 'ctx_bump', arguments: { scope: 'principal', key: 'reload-counter' } })).value).toBe(42);
+  });
+
+  it('a plugin writing outside a call (the CONTEXT token, its own namespace) notifies subscribers and B reads it', async () => {
+    const { client } = await legacy();
+    const seen = updatesOf(client);
+    await client.subscribeResource({ uri: 'context://shared/counters/bg' });
+    await sleep(300);
+    // A class tool without an output schema: its object result comes back as JSON text.
+    const r = JSON.parse(((await client.callTool({ name: 'background_write', arguments: { key: 'bg', value: { from: 'background' } } })) as { content: Array<{ text: string }> }).content[0]!.text) as { version: number };
+    expect(r.version).toEqual(expect.any(Number));
+    await vi.waitFor(() => expect(seen).toEqual(['context://shared/counters/bg']), { timeout: 5_000 });
+    expect(await get(client, { scope: 'shared', namespace: 'counters', key: 'bg' })).toEqual({ found: true, value: { from: 'background' }, version: r.version });
   });
 
   it('compare-and-set: 50 concurrent bumps from 5 clients (10 each) end at exactly 50', async () => {
@@ -267,6 +309,7 @@ describe('shared context across principals (auth on: service tokens)', () => {
           { name: 'carol', sha256: sha256Hex(TOKENS.carol), scopes: ['team:read'] },
         ],
       },
+      masking: { fields: ['password'], patterns: ['card'] },
       plugins: { watch: false },
     });
     removeConfig = config.remove;
@@ -326,6 +369,55 @@ describe('shared context across principals (auth on: service tokens)', () => {
     expect(aliceSeen).toEqual(['context://principal/plan']);
   });
 
+  it("a modern listen stream of another principal hears nothing of the first one's principal writes", async () => {
+    const alice = await as('alice');
+    const bearer = (who: keyof typeof TOKENS) => ({ headers: { authorization: `Bearer ${TOKENS[who]}` } });
+    const uris = ['context://principal/modern-plan', 'context://principal'];
+    const aliceListen = await openListenStream(host.url, 'alice-listen', { resourceSubscriptions: uris }, bearer('alice'));
+    const bobListen = await openListenStream(host.url, 'bob-listen', { resourceSubscriptions: uris }, bearer('bob'));
+    try {
+      await aliceListen.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
+      await bobListen.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
+      await set(alice, { scope: 'principal', key: 'modern-plan' }, 'alice plans');
+      await aliceListen.waitFor((e) => e.method === 'notifications/resources/updated' && (e.params as { uri: string }).uri === 'context://principal/modern-plan');
+      await sleep(QUIET_MS);
+      expect(updatesIn(aliceListen).sort()).toEqual(['context://principal', 'context://principal/modern-plan']);
+      expect(updatesIn(bobListen)).toEqual([]);
+    } finally {
+      aliceListen.close();
+      bobListen.close();
+    }
+  });
+
+  it('a shared namespace notifies the principals who may read it, and only them', async () => {
+    const alice = await as('alice');
+    const bob = await as('bob');
+    const carol = await as('carol');
+    const carolSeen = updatesOf(carol);
+    const bobSeen = updatesOf(bob);
+    await carol.subscribeResource({ uri: 'context://shared/team/notified' });
+    await bob.subscribeResource({ uri: 'context://shared/team/notified' });
+    const written = await set(alice, { scope: 'shared', namespace: 'team', key: 'notified' }, { name: 'heard' });
+    await vi.waitFor(() => expect(carolSeen).toEqual(['context://shared/team/notified']), { timeout: 5_000 });
+    expect((await readText(carol, 'context://shared/team/notified')).meta?.[VERSION]).toBe(written.version);
+    await sleep(QUIET_MS);
+    expect(carolSeen).toEqual(['context://shared/team/notified']);
+    expect(bobSeen).toEqual([]);
+  });
+
+  it('masking applies to context values read as resources and by tools', async () => {
+    const alice = await as('alice');
+    const card = '4111 1111 1111 1111';
+    await set(alice, { scope: 'principal', key: 'creds' }, { user: 'alice', password: 'hunter2-secret', note: `card ${card}` });
+    const read = await readText(alice, 'context://principal/creds');
+    expect(read.text).not.toContain('hunter2-secret');
+    expect(read.text).not.toContain(card);
+    expect(JSON.parse(read.text)).toMatchObject({ user: 'alice' });
+    const viaTool = await alice.callTool({ name: 'ctx_get', arguments: { scope: 'principal', key: 'creds' } });
+    expect(JSON.stringify(viaTool)).not.toContain('hunter2-secret');
+    expect(JSON.stringify(viaTool)).not.toContain(card);
+  });
+
   it("namespace 'team': writing without role editor is forbidden; an editor's value must match the schema", async () => {
     const alice = await as('alice');
     const bob = await as('bob');
@@ -365,6 +457,11 @@ describe.each([{ isolation: 'worker' }, { isolation: 'process' }, { isolation: '
     await set(client, { scope: 'shared', namespace: 'counters', key: 'n' }, 1);
     expect(structured(await client.callTool({ name: 'ctx_bump', arguments: { scope: 'shared', namespace: 'counters', key: 'n' } })).value).toBe(2);
     expect(await get(client, { scope: 'shared', namespace: 'counters', key: 'n' })).toMatchObject({ found: true, value: 2 });
+  });
+
+  it('20 concurrent compare-and-set bumps across the runtime boundary lose none', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.callTool({ name: 'ctx_bump', arguments: { scope: 'principal', key: 'iso-counter' } }, undefined, { timeout: 30_000 })));
+    expect(results.map((r) => structured(r).value as number).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 
   // In-process, a plugin's process.exit would end the host itself: there is no worker to crash.
