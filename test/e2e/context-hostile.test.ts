@@ -12,8 +12,8 @@
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectWithToken, modernMeta, modernRequest, openListenStream, postModern, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { connectHttpClient, connectWithToken, modernMeta, modernRequest, openListenStream, postModern, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
 
 const WRITER = fileURLToPath(new URL('../fixtures/context/context-writer', import.meta.url));
 const READER = fileURLToPath(new URL('../fixtures/context/context-reader', import.meta.url));
@@ -174,6 +174,8 @@ describe('shared context under hostile input (auth on, small limits)', () => {
       const call = await modernCall('mallory', 'ctx_get', { scope: 'session', key: 'x' }, contextId);
       // A call may still use its principal scope; its session scope is refused.
       expect((call.response?.result as { structuredContent?: Structured } | undefined)?.structuredContent, call.text.slice(0, 300)).toMatchObject({ refused: 'bad-key', message: expect.stringContaining('mcp-host/contextId') });
+      const read = await postModern(host.url, modernRequest(`read-${Math.random()}`, 'resources/read', { uri: 'context://session/x', _meta: modernMeta({ [CONTEXT_ID]: contextId }) }), auth('mallory'));
+      expect(read.response?.error?.code, read.text.slice(0, 300)).toBe(-32602);
       const principal = await modernCall('mallory', 'ctx_get', { scope: 'principal', key: 'p' }, contextId);
       expect((principal.response?.result as { structuredContent?: Structured } | undefined)?.structuredContent).toMatchObject({ found: true });
     }
@@ -250,5 +252,37 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     // No log line at all carries the value.
     expect(host.logs.filter((l) => JSON.stringify(l).includes(secret))).toEqual([]);
     await stillServesAlice();
+  });
+});
+
+describe('session scopes end after context.sessionTtlMs without a write', () => {
+  let host: TestHost;
+  let removeConfig: () => void;
+  beforeAll(async () => {
+    const config = writeConfig({ context: { sessionTtlMs: 1000 }, plugins: { watch: false } });
+    removeConfig = config.remove;
+    host = await startTestHost({ plugins: [WRITER, READER], args: ['--config', config.file] });
+  });
+  afterAll(async () => {
+    await host?.stop();
+    removeConfig?.();
+  });
+
+  it("a context id's values and a legacy session's values expire; the principal scope does not", async () => {
+    const call = async (name: string, args: Record<string, unknown>, contextId?: string) => {
+      const res = await postModern(host.url, modernRequest(`ttl-${Math.random()}`, 'tools/call', { name, arguments: args, _meta: modernMeta(contextId ? { [CONTEXT_ID]: contextId } : {}) }));
+      return (res.response?.result as { structuredContent?: Structured }).structuredContent;
+    };
+    const { client } = await connectHttpClient(host.url);
+    try {
+      expect(await call('ctx_set', { scope: 'session', key: 'k', value: 1 }, 'short')).toMatchObject({ version: expect.any(Number) });
+      expect(structured(await client.callTool({ name: 'ctx_set', arguments: { scope: 'session', key: 'k', value: 2 } }))).toMatchObject({ version: expect.any(Number) });
+      expect(await call('ctx_set', { scope: 'principal', key: 'k', value: 3 })).toMatchObject({ version: expect.any(Number) });
+      await vi.waitFor(async () => expect(await call('ctx_get', { scope: 'session', key: 'k' }, 'short')).toEqual({ found: false }), { timeout: 6_000, interval: 250 });
+      await vi.waitFor(async () => expect(structured(await client.callTool({ name: 'ctx_get', arguments: { scope: 'session', key: 'k' } }))).toEqual({ found: false }), { timeout: 6_000, interval: 250 });
+      expect(await call('ctx_get', { scope: 'principal', key: 'k' })).toMatchObject({ found: true, value: 3 });
+    } finally {
+      await client.close();
+    }
   });
 });

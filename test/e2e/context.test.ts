@@ -177,14 +177,18 @@ describe('shared context on one host (no auth: every client is the anonymous pri
 
     const listenA = await openListenStream(url, 'listen-a', { resourceSubscriptions: ['context://session/draft', 'context://session'] }, { meta: { [CONTEXT_ID]: 'ctx-a' } });
     const listenB = await openListenStream(url, 'listen-b', { resourceSubscriptions: ['context://session/draft', 'context://session'] }, { meta: { [CONTEXT_ID]: 'ctx-b' } });
+    // A listen stream that names no context id has no session scope: it hears no session write.
+    const listenNone = await openListenStream(url, 'listen-none', { resourceSubscriptions: ['context://session/draft', 'context://session'] });
     try {
       await listenA.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
       await listenB.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
+      await listenNone.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
       const two = await modernCall(url, 'ctx_set', { scope: 'session', key: 'draft', value: 'two' }, 'ctx-a');
       await listenA.waitFor((e) => e.method === 'notifications/resources/updated' && (e.params as { uri: string }).uri === 'context://session');
       await sleep(QUIET_MS);
       expect(updatesIn(listenA).sort()).toEqual(['context://session', 'context://session/draft']);
       expect(updatesIn(listenB)).toEqual([]);
+      expect(updatesIn(listenNone)).toEqual([]);
 
       const read = await postModern(url, modernRequest('read-a', 'resources/read', { uri: 'context://session/draft', _meta: modernMeta({ [CONTEXT_ID]: 'ctx-a' }) }));
       const contents = (read.response?.result as { contents: Array<{ text: string; _meta: Record<string, unknown> }> }).contents;
@@ -195,6 +199,7 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     } finally {
       listenA.close();
       listenB.close();
+      listenNone.close();
     }
   });
 
@@ -286,6 +291,21 @@ describe('shared context over stdio (SDK 1.x client spawning mcp-host --stdio)',
     expect(JSON.parse((await readText(client, 'context://principal/who')).text)).toEqual({ name: 'stdio user' });
     expect(JSON.parse((await readText(client, 'context://session')).text)).toEqual({ keys: ['cwd'] });
     expect(await readError(client, 'context://session/absent')).toMatchObject({ code: -32002 });
+  });
+
+  it('lists the context resources and templates, and a subscriber hears its own writes', async () => {
+    expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(expect.arrayContaining(['context://session', 'context://principal']));
+    expect((await client.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate)).toEqual(
+      expect.arrayContaining(['context://session/{key}', 'context://principal/{key}', 'context://shared/{namespace}/{key}', 'context://shared/{namespace}']),
+    );
+    const seen = updatesOf(client);
+    await client.subscribeResource({ uri: 'context://session/cwd' });
+    await client.subscribeResource({ uri: 'context://principal' });
+    await set(client, { scope: 'session', key: 'cwd' }, '/srv/next');
+    await set(client, { scope: 'principal', key: 'other' }, 1);
+    await vi.waitFor(() => expect(seen.sort()).toEqual(['context://principal', 'context://session/cwd']), { timeout: 5_000 });
+    await sleep(QUIET_MS);
+    expect(seen).toHaveLength(2);
   });
 });
 
