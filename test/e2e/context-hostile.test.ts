@@ -220,6 +220,21 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     await stillServesAlice();
   });
 
+  it('a value holding __proto__ is kept as data: it pollutes nothing and does not satisfy a schema by inheritance', async () => {
+    const hostile = JSON.parse('{"__proto__":{"polluted":"yes","name":"inherited"},"constructor":{"prototype":{"polluted":"yes"}}}');
+    const written = await set(mallory, { scope: 'principal', key: 'proto', value: hostile });
+    expect(written.version).toEqual(expect.any(Number));
+    const read = JSON.parse(((await mallory.readResource({ uri: 'context://principal/proto' })).contents[0] as { text: string }).text);
+    expect(Object.keys(read).sort()).toEqual(['__proto__', 'constructor']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The team schema requires an own "name": one only on __proto__ is refused.
+    expect(await set(alice, { scope: 'shared', namespace: 'team', key: 'proto', value: JSON.parse('{"__proto__":{"name":"inherited"}}') })).toMatchObject({ refused: 'invalid-value' });
+    // A value read back by another plugin is still plain data (its keys, no inherited name).
+    const viaTool = await get(mallory, { scope: 'principal', key: 'proto' });
+    expect(Object.keys(viaTool.value as object).sort()).toEqual(['__proto__', 'constructor']);
+    await stillServesAlice();
+  });
+
   it('200 distinct context ids, each with a small value, stay separate; the host keeps serving', async () => {
     const ids = Array.from({ length: 200 }, (_, i) => `many-${i}`);
     for (let i = 0; i < ids.length; i += 20) {
@@ -236,7 +251,7 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     await stillServesAlice();
   });
 
-  it('a write leaves an audit line naming the principal and the plugin, without the value', async () => {
+  it('a write, and a refused one, leaves an audit line naming the principal, the plugin and the outcome, without the value', async () => {
     const secret = 'top-secret-value-7f3a9c';
     const written = await set(alice, { scope: 'principal', key: 'audited', value: { token: secret } });
     await set(alice, { scope: 'shared', namespace: 'team', key: 'audited', value: { name: secret } });
@@ -248,6 +263,18 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     expect(lines).toEqual([
       expect.objectContaining({ context: 'set', uri: 'context://principal/audited', principal: 'service:alice', plugin: 'context-writer', outcome: 'ok', version: written.version }),
       expect.objectContaining({ context: 'set', uri: 'context://shared/team/audited', principal: 'service:alice', plugin: 'context-writer', outcome: 'ok' }),
+    ]);
+    // Refused writes are audited too, with the reason, and never with a hostile key or the value.
+    const mark = host.logs.length;
+    expect(await set(mallory, { scope: 'shared', namespace: 'team', key: 'audited', value: { name: secret } })).toMatchObject({ refused: 'forbidden' });
+    expect(await set(alice, { scope: 'shared', namespace: 'team', key: 'audited', value: { title: secret } })).toMatchObject({ refused: 'invalid-value' });
+    expect(await set(mallory, { scope: 'principal', key: `../${'k'.repeat(5000)}`, value: secret })).toMatchObject({ refused: 'bad-key' });
+    const refusedLines = () => host.logs.slice(mark).filter((l) => l.msg === 'context write' && l.outcome !== 'ok' && l.outcome !== 'quota');
+    for (let i = 0; i < 50 && refusedLines().length < 3; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(refusedLines()).toEqual([
+      expect.objectContaining({ context: 'set', uri: 'context://shared/team/audited', principal: 'service:mallory', plugin: 'context-writer', outcome: 'forbidden' }),
+      expect.objectContaining({ context: 'set', uri: 'context://shared/team/audited', principal: 'service:alice', plugin: 'context-writer', outcome: 'invalid-value' }),
+      expect.objectContaining({ context: 'set', uri: 'context://principal/(invalid key)', principal: 'service:mallory', plugin: 'context-writer', outcome: 'bad-key' }),
     ]);
     // No log line at all carries the value.
     expect(host.logs.filter((l) => JSON.stringify(l).includes(secret))).toEqual([]);
