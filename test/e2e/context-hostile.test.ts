@@ -22,6 +22,7 @@ const TOKENS = { mallory: 'ctx-hostile-mallory-token-0123456789', alice: 'ctx-ho
 const MAX_VALUE_BYTES = 1024;
 const MAX_DEPTH = 16;
 const SESSION_MAX_KEYS = 5;
+const PRINCIPAL_MAX_BYTES = 8192;
 
 type Structured = { found?: boolean; value?: unknown; version?: number; refused?: string; message?: string };
 const structured = (r: unknown): Structured => {
@@ -66,7 +67,7 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     const config = writeConfig({
       auth: { serviceTokens: [{ name: 'mallory', sha256: sha256Hex(TOKENS.mallory) }, { name: 'alice', sha256: sha256Hex(TOKENS.alice), scopes: ['team:read'], roles: ['editor'] }] },
       server: { limits: { maxDepth: MAX_DEPTH } },
-      context: { maxValueBytes: MAX_VALUE_BYTES, quota: { session: { maxKeys: SESSION_MAX_KEYS } }, namespaces: { counters: { description: 'open, 3 keys', maxKeys: 3 } } },
+      context: { maxValueBytes: MAX_VALUE_BYTES, quota: { session: { maxKeys: SESSION_MAX_KEYS }, principal: { maxBytes: PRINCIPAL_MAX_BYTES } }, namespaces: { counters: { description: 'open, 3 keys', maxKeys: 3 } } },
       plugins: { watch: false },
     });
     removeConfig = config.remove;
@@ -133,6 +134,24 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     await stillServesAlice();
     // An audit line records each refused write as a quota outcome.
     expect(host.logs.filter((l) => l.msg === 'context write' && l.outcome === 'quota' && l.principal === 'service:mallory').length).toBeGreaterThanOrEqual(20);
+  });
+
+  it(`a flood of bytes past context.quota.principal.maxBytes (${PRINCIPAL_MAX_BYTES}) is refused with quota; a delete frees room`, async () => {
+    const refusals: Structured[] = [];
+    const keys: string[] = [];
+    for (let i = 0; i < 20 && refusals.length === 0; i++) {
+      const r = await set(mallory, { scope: 'principal', key: `bytes-${i}`, value: 'b'.repeat(MAX_VALUE_BYTES - 10) });
+      if (r.refused) refusals.push(r);
+      else keys.push(`bytes-${i}`);
+    }
+    expect(refusals[0]).toMatchObject({ refused: 'quota', message: expect.stringContaining('bytes') });
+    expect(keys.length).toBeLessThan(PRINCIPAL_MAX_BYTES / (MAX_VALUE_BYTES - 10));
+    // Alice's principal scope is her own: untouched by Mallory's.
+    expect(await set(alice, { scope: 'principal', key: 'roomy', value: 'b'.repeat(MAX_VALUE_BYTES - 10) })).toMatchObject({ version: expect.any(Number) });
+    for (const key of keys) await mallory.callTool({ name: 'ctx_delete', arguments: { scope: 'principal', key } });
+    expect(await set(mallory, { scope: 'principal', key: 'bytes-again', value: 'b'.repeat(MAX_VALUE_BYTES - 10) })).toMatchObject({ version: expect.any(Number) });
+    await mallory.callTool({ name: 'ctx_delete', arguments: { scope: 'principal', key: 'bytes-again' } });
+    await stillServesAlice();
   });
 
   it('context:// URIs that try to walk out of their scope are not found', async () => {
