@@ -127,9 +127,11 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     const bystander = await legacy();
     const seen = updatesOf(watcher);
     const bystanderSeen = updatesOf(bystander.client);
+    // Subscribed twice (a client retrying): still one notification per write.
+    await watcher.subscribeResource({ uri: 'context://principal/color' });
     await watcher.subscribeResource({ uri: 'context://principal/color' });
     await bystander.client.subscribeResource({ uri: 'context://principal/other' });
-    const listener = await openListenStream(host.url, 'ctx-color', { resourceSubscriptions: ['context://principal/color'] });
+    const listener = await openListenStream(host.url, 'ctx-color', { resourceSubscriptions: ['context://principal/color', 'context://principal/color'] });
     try {
       await listener.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
       await vi.waitFor(() => expect(transport.sessionId).toBeDefined());
@@ -237,14 +239,23 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     const { client } = await legacy();
     const s = await set(client, { scope: 'session', key: 'before-reload' }, 'kept');
     const p = await set(client, { scope: 'principal', key: 'before-reload' }, { kept: true });
+    const before = updatesOf(client);
+    await client.subscribeResource({ uri: 'context://principal/before-reload' });
     const index = join(writerCopy, 'index.js');
     writeFileSync(index, readFileSync(index, 'utf8').replace("'Sets a shared-context value.'", "'Sets a shared-context value (reloaded).'"));
     await vi.waitFor(async () => expect((await client.listTools()).tools.find((t) => t.name === 'ctx_set')?.description).toBe('Sets a shared-context value (reloaded).'), { timeout: 20_000, interval: 200 });
     expect(await get(client, { scope: 'session', key: 'before-reload' })).toEqual({ found: true, value: 'kept', version: s.version });
     expect(await get(client, { scope: 'principal', key: 'before-reload' })).toEqual({ found: true, value: { kept: true }, version: p.version });
-    // The new generation of A continues from the stored value (update reads what the old one wrote).
+    // A subscription made before the reload still hears the new generation's writes.
+    await set(client, { scope: 'principal', key: 'before-reload' }, { kept: 'and rewritten' });
+    await vi.waitFor(() => expect(before).toContain('context://principal/before-reload'), { timeout: 5_000 });
+    // The new generation of A continues from the stored value (update reads what the old one wrote), and its write is heard.
     await set(client, { scope: 'principal', key: 'reload-counter' }, 41);
+    const seen = updatesOf(client);
+    await client.subscribeResource({ uri: 'context://principal/reload-counter' });
+    await sleep(300);
     expect(structured(await client.callTool({ name: 'ctx_bump', arguments: { scope: 'principal', key: 'reload-counter' } })).value).toBe(42);
+    await vi.waitFor(() => expect(seen).toEqual(['context://principal/reload-counter']), { timeout: 5_000 });
   });
 
   it('a plugin writing outside a call (the CONTEXT token, its own namespace) notifies subscribers and B reads it', async () => {
@@ -486,6 +497,7 @@ describe.each([{ isolation: 'worker' }, { isolation: 'process' }, { isolation: '
 
   // In-process, a plugin's process.exit would end the host itself: there is no worker to crash.
   it.skipIf(isolation === 'in-process')(`a value written just before the ${isolation} crashes survives it; the restarted plugin reads and updates it`, async () => {
+    const s = await set(client, { scope: 'session', key: 'before-crash' }, 'session value');
     await client.callTool({ name: 'ctx_crash', arguments: { scope: 'principal', key: 'crashed', value: 41 } }).catch(() => undefined);
     await vi.waitFor(() => expect(host.logs.some((l) => l.msg === 'restarting crashed plugin' && l.plugin === 'context-writer')).toBe(true), { timeout: 10_000 });
     // The restarted writer's update reads the value its crashed predecessor wrote.
@@ -499,5 +511,6 @@ describe.each([{ isolation: 'worker' }, { isolation: 'process' }, { isolation: '
     );
     expect(bumped.value).toBe(42);
     expect(await get(client, { scope: 'principal', key: 'crashed' })).toMatchObject({ found: true, value: 42 });
+    expect(await get(client, { scope: 'session', key: 'before-crash' })).toEqual({ found: true, value: 'session value', version: s.version });
   });
 });
