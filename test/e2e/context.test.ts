@@ -12,7 +12,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -81,10 +82,21 @@ describe('shared context on one host (no auth: every client is the anonymous pri
   let writerCopy: string;
   let removeConfig: () => void;
   const closers: Array<() => Promise<unknown>> = [];
+  /** An SDK 1.x client, resolved once its GET stream is open (so it misses no notification sent after). */
   const legacy = async () => {
-    const c = await connectHttpClient(host.url);
-    closers.push(() => c.client.close());
-    return c;
+    let opened!: () => void;
+    const streamOpen = new Promise<void>((resolve) => (opened = resolve));
+    const spy: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if ((init?.method ?? 'GET') === 'GET' && res.status === 200) opened();
+      return res;
+    };
+    const client = new Client({ name: 'ctx-e2e', version: '1.0.0' }, { capabilities: {} });
+    const transport = new StreamableHTTPClientTransport(new URL(host.url), { fetch: spy });
+    await client.connect(transport);
+    closers.push(() => client.close());
+    await Promise.race([streamOpen, sleep(5_000).then(() => Promise.reject(new Error('GET stream did not open')))]);
+    return { client, transport };
   };
 
   beforeAll(async () => {
@@ -123,7 +135,7 @@ describe('shared context on one host (no auth: every client is the anonymous pri
 
   it("a second legacy client and a modern listen stream of the principal hear a write once and read it with its version", async () => {
     const { client: writer } = await legacy();
-    const { client: watcher, transport } = await legacy();
+    const { client: watcher } = await legacy();
     const bystander = await legacy();
     const seen = updatesOf(watcher);
     const bystanderSeen = updatesOf(bystander.client);
@@ -134,8 +146,6 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     const listener = await openListenStream(host.url, 'ctx-color', { resourceSubscriptions: ['context://principal/color', 'context://principal/color'] });
     try {
       await listener.waitFor((e) => e.method === 'notifications/subscriptions/acknowledged');
-      await vi.waitFor(() => expect(transport.sessionId).toBeDefined());
-      await sleep(300); // the legacy GET stream opens right after initialize
 
       const written = await set(writer, { scope: 'principal', key: 'color' }, 'blue');
       await vi.waitFor(() => expect(seen).toEqual(['context://principal/color']), { timeout: 5_000 });
@@ -211,8 +221,6 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     const seenA = updatesOf(a.client);
     const seenB = updatesOf(b.client);
     for (const c of [a, b]) await c.client.subscribeResource({ uri: 'context://session/step' });
-    await vi.waitFor(() => expect(a.transport.sessionId && b.transport.sessionId).toBeTruthy());
-    await sleep(300); // the legacy GET streams open right after initialize
     await set(a.client, { scope: 'session', key: 'step' }, 1);
     await vi.waitFor(() => expect(seenA).toEqual(['context://session/step']), { timeout: 5_000 });
     await a.client.callTool({ name: 'ctx_delete', arguments: { scope: 'session', key: 'step' } });
@@ -253,7 +261,6 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     await set(client, { scope: 'principal', key: 'reload-counter' }, 41);
     const seen = updatesOf(client);
     await client.subscribeResource({ uri: 'context://principal/reload-counter' });
-    await sleep(300);
     expect(structured(await client.callTool({ name: 'ctx_bump', arguments: { scope: 'principal', key: 'reload-counter' } })).value).toBe(42);
     await vi.waitFor(() => expect(seen).toEqual(['context://principal/reload-counter']), { timeout: 5_000 });
   });
@@ -262,7 +269,6 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     const { client } = await legacy();
     const seen = updatesOf(client);
     await client.subscribeResource({ uri: 'context://shared/counters/bg' });
-    await sleep(300);
     // A class tool without an output schema: its object result comes back as JSON text.
     const r = JSON.parse(((await client.callTool({ name: 'background_write', arguments: { key: 'bg', value: { from: 'background' } } })) as { content: Array<{ text: string }> }).content[0]!.text) as { version: number };
     expect(r.version).toEqual(expect.any(Number));
