@@ -24,8 +24,9 @@ import * as hardening from './scenarios/7-hardening.mjs';
 import * as telemetry from './scenarios/8-telemetry.mjs';
 import * as stdioStart from './scenarios/9-stdio-start.mjs';
 import * as cluster from './scenarios/10-cluster.mjs';
+import * as context from './scenarios/11-context.mjs';
 
-const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening, telemetry, stdioStart, cluster];
+const SCENARIOS = [modernCall, legacyCall, toolsList, idleSessions, worker, republish, hardening, telemetry, stdioStart, cluster, context];
 /** The whole run is bounded: past this the bench stops its servers and exits 1. */
 const HARD_LIMIT_MS = 20 * 60_000;
 
@@ -33,7 +34,7 @@ const USAGE = `usage: node bench/run.mjs [--quick] [--only <scenario>[,…]] [--
   --quick        2 s per measurement (2 slices) after a 0.5 s warmup, 1,000 idle sessions only (a smoke run, < 90 s)
   --isolation    plugins.isolation for every mcp-host start but scenario 5's (default: the host's own default)
   --baseline     a built checkout of mcp-host (another commit) that scenarios 7 and 8 measure beside this build
-scenario 10 (cluster) needs the machine's Redis at 127.0.0.1:6379; it deletes every key it made
+scenarios 10 (cluster) and 11 (context) need the machine's Redis at 127.0.0.1:6379; they delete every key they made
 scenarios (by name or number): ${SCENARIOS.map((s, i) => `${i + 1} ${s.id}`).join(', ')}
 `;
 

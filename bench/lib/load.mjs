@@ -72,9 +72,11 @@ export async function measure(url, request, { idReplacement = false, durationS =
  * A B C, C B A, A B C…, so whatever else the machine does falls on every server alike and the
  * ratios hold even when absolute numbers drift. Every answer is checked again at the end; then an
  * entry's optional `after(url)` measures what it wants on the warm server before it stops.
- * Resolves with `{ [key]: { m, sample, after } }`.
+ * Resolves with `{ [key]: { m, sample, after } }`. `durationS`, `warmupS` and `rounds` override
+ * `loadOptions`' for this comparison only (a scenario of many entries that must stay short; autocannon
+ * counts whole seconds, so a slice shorter than 1 s still takes 1 s: shorten with fewer rounds).
  */
-export async function compare(entries) {
+export async function compare(entries, { durationS = loadOptions.durationS, warmupS = loadOptions.warmupS, rounds = loadOptions.rounds } = {}) {
   const servers = [];
   const out = {};
   try {
@@ -86,7 +88,6 @@ export async function compare(entries) {
       prepared.push(p);
       out[e.key] = { sample: await p.check(), runs: [] };
     }
-    const { durationS, warmupS, rounds } = loadOptions;
     const opts = entries.map((e, i) => base(servers[i].url, prepared[i].request, e.options?.idReplacement ?? false));
     if (warmupS > 0) for (const o of opts) await once({ ...o, duration: warmupS });
     for (let r = 0; r < rounds; r++) {

@@ -12,4 +12,5 @@ export { PluginProblemCode, formatProblem, type PluginProblem } from './plugins/
 export { HOST_VERSION } from './version.js';
 export { ContextService } from './context/ContextService.js';
 export { ContextNamespaces } from './context/ContextNamespaces.js';
+export { SchemaCompiler } from './catalog/compileSchema.js';
 export { MemoryContextBackend } from './context/MemoryContextBackend.js';

@@ -13,7 +13,7 @@ export { definePlugin, defineTool, definePrompt, type PluginDefinition, type Plu
 export type * from './declarations.js';
 export type { RequestContext, HostContext, ToolContext, Principal, ClientInfo, InputRequestOptions, TraceContext, ElicitOutcome } from './context.js';
 export { LOGGER, PLUGIN_CONFIG, PLUGIN_INFO, NOTIFICATIONS, PLUGIN_ITEMS, CONTEXT, type PluginInfo, type HostNotifications, type PluginItemsService, type ItemNames } from './tokens.js';
-export { ContextError, CONTEXT_ID_META, type SharedContext, type ContextScope, type ContextEntry, type ContextSetOptions, type ContextCasResult, type ContextUpdateOptions, type ContextErrorReason } from './sharedContext.js';
+export { ContextError, CONTEXT_ID_META, WORKING_FOLDER_KEY, type WorkingFolder, type SharedContext, type ContextScope, type ContextEntry, type ContextSetOptions, type ContextCasResult, type ContextUpdateOptions, type ContextErrorReason } from './sharedContext.js';
 export { McpError, ToolError, ResourceNotFoundError, ErrorCode, type ToolErrorOptions } from './errors.js';
 export { parseConfig, parseConfigAsync } from './parseConfig.js';
 export { isZodSchema, type JsonSchema, type SchemaLike, type Infer, type ToolArgs } from './schema.js';

@@ -111,3 +111,19 @@ export class ContextError extends Error {
 
 /** The `_meta` key a 2026-07-28 client sets to name its session scope (any string of 1–128 letters, digits, `. _ - :`). */
 export const CONTEXT_ID_META = 'mcp-host/contextId';
+
+/**
+ * Convention: the session-scope key of the caller's current working folder ("my project in this
+ * conversation"). The filesystem plugin's `set_working_folder` writes it; the filesystem plugin
+ * resolves relative paths against it and the tasks plugin runs opted-in tasks there. Any tool may
+ * write the key, so readers must treat the value as untrusted: check it against their own limits
+ * (roots, allowed folders) on every read, and ignore or refuse a value outside them.
+ */
+export const WORKING_FOLDER_KEY = 'workspace.cwd';
+
+/** The value under `WORKING_FOLDER_KEY`: an absolute path (the real path when the writer resolved links). */
+export interface WorkingFolder {
+  readonly path: string;
+  /** Its `file://` URI. */
+  readonly uri?: string;
+}

@@ -90,7 +90,7 @@ describe('filesystem plugin: reading inside the roots', () => {
   it('serves the read tools, and the write tools because a root is writable', async () => {
     const { tools } = await client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['create_directory', 'delete_file', 'file_info', 'list_directory', 'list_roots', 'move_file', 'read_file', 'search_content', 'search_files', 'write_file'].sort(),
+      ['create_directory', 'delete_file', 'file_info', 'get_working_folder', 'list_directory', 'list_roots', 'move_file', 'read_file', 'search_content', 'search_files', 'set_working_folder', 'write_file'].sort(),
     );
     expect(tools.find((t) => t.name === 'read_file')!.annotations).toMatchObject({ readOnlyHint: true });
     expect(tools.find((t) => t.name === 'delete_file')!.annotations).toMatchObject({ destructiveHint: true });
@@ -183,7 +183,8 @@ describe('filesystem plugin: writing', () => {
 describe('filesystem plugin: file:// resources', () => {
   it('publishes the file:// template and reads files and folders through it', async () => {
     const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates).toEqual([expect.objectContaining({ uriTemplate: 'file://{+path}', name: 'file' })]);
+    // The host's own context:// templates are listed too (shared context); the plugin's is the file:// one.
+    expect(resourceTemplates.filter((t) => !t.uriTemplate.startsWith('context://'))).toEqual([expect.objectContaining({ uriTemplate: 'file://{+path}', name: 'file' })]);
     const read = await client.readResource({ uri: uriOf(join(docs, 'readme.md')) });
     expect(read.contents).toEqual([{ uri: uriOf(join(docs, 'readme.md')), mimeType: 'text/markdown', text: '# Project\nThe quick brown fox.\n' }]);
     const blob = await client.readResource({ uri: uriOf(join(docs, 'logo.png')) });
@@ -219,7 +220,7 @@ describe('filesystem plugin: default and bad config', () => {
     const { client: c } = await connectHttpClient(plain.url);
     try {
       const { tools } = await c.listTools();
-      expect(tools.map((t) => t.name).sort()).toEqual(['file_info', 'list_directory', 'list_roots', 'read_file', 'search_content', 'search_files']);
+      expect(tools.map((t) => t.name).sort()).toEqual(['file_info', 'get_working_folder', 'list_directory', 'list_roots', 'read_file', 'search_content', 'search_files', 'set_working_folder']);
       const roots = ((await c.callTool({ name: 'list_roots', arguments: {} }, undefined, CALL)) as ToolResult).structuredContent!.roots;
       expect(roots).toEqual([expect.objectContaining({ path: realpathSync(process.cwd()), writable: false })]);
     } finally {

@@ -1,5 +1,5 @@
 import { hostConfigSchema, type ContextNamespaceConfig } from '@mcp-host/config';
-import { ContextNamespaces, ContextService, MemoryContextBackend } from '@mcp-host/core';
+import { ContextNamespaces, ContextService, MemoryContextBackend, SchemaCompiler } from '@mcp-host/core';
 import type { PluginInfo, RequestContext, SharedContext } from '@mcp-host/sdk';
 import { pino } from 'pino';
 
@@ -31,7 +31,7 @@ export function createContextStore(options: ContextStoreOptions = {}): ContextSt
     config: config.context,
     limits: config.server.limits,
     backend: new MemoryContextBackend(),
-    namespaces: new ContextNamespaces(config.context, undefined, logger),
+    namespaces: new ContextNamespaces(config.context, undefined, logger, () => new SchemaCompiler()),
     notify: (uris) => void updates.push(uris[0]!),
     logger,
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCompletionContext, createToolContext } from './createToolContext.js';
 import { createTestLogger } from './createTestLogger.js';
+import { createContextStore } from './createContextStore.js';
 
 describe('createToolContext', () => {
   it('records progress, client logs, questions, and answers them in order', async () => {
@@ -47,5 +48,25 @@ describe('createToolContext', () => {
     ctx.logger.child({ part: 'x' }).warn({ n: 1 }, 'careful');
     expect(ctx.arguments).toEqual({ connection: 'pg' });
     expect(logger.lines).toEqual([{ level: 40, part: 'x', n: 1, msg: 'careful' }]);
+  });
+});
+
+describe('createToolContext: shared context', () => {
+  it("two contexts on one store share the session and principal scopes; another principal's do not", async () => {
+    const store = createContextStore({ namespaces: { team: { write: { roles: ['editor'] } } } });
+    const a = createToolContext({ contextStore: store });
+    const b = createToolContext({ contextStore: store });
+    const other = createToolContext({ contextStore: store, principal: { id: 'service:other' } });
+    await a.context.session.set('project', '/work/app');
+    expect((await b.context.session.get('project'))?.value).toBe('/work/app');
+    expect(await other.context.session.get('project')).toBeUndefined();
+    expect(store.updates).toEqual(['context://session/project']);
+  });
+
+  it("applies the host's checks: a bad key, a namespace the principal may not write", async () => {
+    const ctx = createToolContext({ contextStore: createContextStore({ namespaces: { team: { write: { roles: ['editor'] } } } }) });
+    await expect(ctx.context.session.set('a/b', 1)).rejects.toMatchObject({ name: 'ContextError', reason: 'bad-key' });
+    await expect(ctx.context.shared('team').set('x', 1)).rejects.toMatchObject({ reason: 'forbidden' });
+    await expect(createToolContext({ principal: { roles: ['editor'] } }).context.shared('team').set('x', 1)).rejects.toMatchObject({ reason: 'forbidden' }); // its own store declares no namespace
   });
 });

@@ -86,8 +86,9 @@ class ScopeClient implements ContextScope {
         if (r.ok) return r.entry;
         current = r.current;
       }
-      // Many writers on one key: a short random pause spreads their next attempts.
-      if (attempt > 2) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 20)));
+      // Many writers on one key: a random pause, growing with each loss (full-jitter exponential
+      // backoff, at most 25 ms), spreads their next attempts so that one of them wins each round.
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 25)));
     }
     throw new ContextError('conflict', `context update of "${key}" lost to other writers ${attempts} times; try again`, { key, attempts });
   }

@@ -2,7 +2,7 @@ import type { ContextConfig, ContextNamespaceConfig } from '@mcp-host/config';
 import type { Logger } from 'pino';
 import type { Principal } from '@mcp-host/sdk';
 import { requirement, satisfies, type Requirement } from '../catalog/Requirement.js';
-import { SchemaCompiler, type CompiledSchema } from '../catalog/compileSchema.js';
+import type { CompiledSchema, SchemaCompiler } from '../catalog/compileSchema.js';
 import type { ScopeLimits } from '../protocol/ports/ContextPorts.js';
 
 /** A namespace as the service enforces it. */
@@ -41,6 +41,12 @@ export class ContextNamespaces {
     private readonly config: ContextConfig,
     private readonly source: NamespaceSource | undefined,
     private readonly logger: Logger,
+    /**
+     * A schema compiler, when its module is loaded (Ajv is imported with the plugin machinery, not
+     * before a stdio host's first answer). Until then a namespace with a schema is not served: no
+     * call reaches a plugin before the machinery is loaded anyway.
+     */
+    private readonly compiler: () => SchemaCompiler | undefined,
   ) {}
 
   get(name: string): Namespace | undefined {
@@ -58,7 +64,7 @@ export class ContextNamespaces {
   private rebuild(revision: number): void {
     const next = new Map<string, Namespace>();
     const texts = new Map<string, string>();
-    const compiler = new SchemaCompiler();
+    const compiler = this.compiler();
     const add = (owner: string, name: string, decl: ContextNamespaceConfig) => {
       const text = JSON.stringify(decl);
       const known = next.get(name);
@@ -71,8 +77,9 @@ export class ContextNamespaces {
         return;
       }
       let schema: CompiledSchema | undefined;
+      if (decl.schema && !compiler) return;
       try {
-        schema = decl.schema ? compiler.compile(decl.schema as Record<string, unknown>) : undefined;
+        schema = decl.schema ? compiler!.compile(decl.schema as Record<string, unknown>) : undefined;
       } catch (e) {
         this.logger.error({ plugin: owner, namespace: name, err: { message: (e as Error).message } }, 'context namespace schema does not compile; the namespace is not served');
         return;

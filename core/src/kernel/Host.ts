@@ -254,7 +254,8 @@ async function importCluster(): Promise<NonNullable<OptionalModules['cluster']>>
 
 /** The plugin machinery: the supervisor and the operators' control of it. */
 async function importPlugins(modules: OptionalModules): Promise<void> {
-  const [supervisor, control] = await Promise.all([import('../plugins/PluginSupervisor.js'), import('../plugins/PluginControl.js')]);
+  const [supervisor, control, schemas] = await Promise.all([import('../plugins/PluginSupervisor.js'), import('../plugins/PluginControl.js'), import('../catalog/compileSchema.js')]);
   modules.PluginSupervisor = supervisor.PluginSupervisor;
   modules.PluginControl = control.PluginControl;
+  modules.SchemaCompiler = schemas.SchemaCompiler;
 }

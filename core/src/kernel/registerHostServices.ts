@@ -8,6 +8,7 @@ import { HostSecurity } from '../auth/HostSecurity.js';
 import type { PluginSupervisor } from '../plugins/PluginSupervisor.js';
 import { Catalog } from '../catalog/Catalog.js';
 import type { BoundGeneration } from '../catalog/bindings.js';
+import type { SchemaCompiler } from '../catalog/compileSchema.js';
 import { PluginWatcher } from '../plugins/PluginWatcher.js';
 import { Engine } from '../protocol/Engine.js';
 import { pluginDataLimits } from '../calls/jsonLimits.js';
@@ -73,6 +74,8 @@ export interface OptionalModules {
   PluginSupervisor?: typeof PluginSupervisor;
   /** Imported with PluginSupervisor: the operators' actions (admin API, and the cluster's). */
   PluginControl?: typeof PluginControl;
+  /** Imported with PluginSupervisor (Ajv): shared-context namespaces' schemas. */
+  SchemaCompiler?: typeof SchemaCompiler;
   /** With `cluster`: the Redis connections, the bus between replicas (ioredis), and what the replicas share (sessions, events, limits, the plugins' overlay). */
   readonly cluster?: { readonly RedisLink: typeof RedisLink; readonly ClusterBus: typeof ClusterBus; readonly RedisSessionStore: typeof RedisSessionStore; readonly BusForwarder: typeof BusForwarder; readonly RedisEventStore: typeof RedisEventStore; readonly SharedHoldings: typeof SharedHoldings; readonly RedisOverlay: typeof RedisOverlay; readonly SharedPlugins: typeof SharedPlugins; readonly RedisContextBackend: typeof RedisContextBackend };
 }
@@ -144,7 +147,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
     const namespaces = new ContextNamespaces(config.context, {
       revision: () => catalog(c).revision,
       declarations: () => (modules.PluginSupervisor ? plugins(c).catalog.generations.map((g) => ({ plugin: g.info.id, namespaces: g.manifest.contextNamespaces })) : []),
-    }, logger(c));
+    }, logger(c), () => (modules.SchemaCompiler ? new modules.SchemaCompiler() : undefined));
     const backend: ContextBackend = config.cluster ? new (loaded(modules.cluster, 'cluster').RedisContextBackend)(c.resolve<RedisLink>(REDIS)) : new MemoryContextBackend();
     // A subscriber hears of a namespace's values only if it may read the namespace (on every replica, with its own declarations).
     notifier.mayReadNamespace = (principal, name) => namespaces.mayRead(principal, name);

@@ -6,6 +6,7 @@ export interface Note {
   readonly id: string;
   readonly title: string;
   readonly body: string;
+  readonly tag?: string;
   readonly createdAt: string;
 }
 
@@ -34,11 +35,11 @@ export class NotesService {
   }
 
   /** Adds a note; fails (as a tool error the model can read) when the store is full. */
-  add(title: string, body: string): Note {
+  add(title: string, body: string, tag?: string): Note {
     if (this.notes.size >= this.maxNotes) {
       throw new ToolError(`Cannot add "${title}": the notebook is full (${this.maxNotes} notes).`);
     }
-    const note: Note = { id: String(this.nextId++), title, body, createdAt: new Date().toISOString() };
+    const note: Note = { id: String(this.nextId++), title, body, ...(tag !== undefined ? { tag } : {}), createdAt: new Date().toISOString() };
     this.notes.set(note.id, note);
     this.logger.info({ id: note.id }, 'note added');
     // Clients subscribed to the notebook hear that it changed (resources/updated, both protocol eras).

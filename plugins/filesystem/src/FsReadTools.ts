@@ -2,7 +2,7 @@ import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { Tool, ToolError, inject, injectable, type CallToolResult, type ContentBlock } from '@mcp-host/sdk';
+import { Tool, ToolError, inject, injectable, type CallToolResult, type ContentBlock, type ToolContext } from '@mcp-host/sdk';
 import { PathArg, READ_ONLY } from './args.js';
 import { FS_SETTINGS, type FilesystemSettings } from './config.js';
 import { decodeText, mimeTypeOf } from './fileKinds.js';
@@ -13,7 +13,7 @@ import { entryType } from './walk.js';
 const RootOut = z.object({ name: z.string(), path: z.string(), uri: z.string(), writable: z.boolean() });
 const ListRootsOutput = z.object({ roots: z.array(RootOut) });
 
-const ListDirectoryInput = z.object({ path: PathArg.optional().describe('Folder to list (default: the first root)') });
+const ListDirectoryInput = z.object({ path: PathArg.optional().describe('Folder to list (default: the working folder, else the first root)') });
 const EntryOut = z.object({ name: z.string(), type: z.enum(['file', 'directory', 'symlink', 'other']), size: z.number().optional() });
 const ListDirectoryOutput = z.object({ path: z.string(), uri: z.string(), root: z.string(), entries: z.array(EntryOut), truncated: z.boolean() });
 
@@ -53,8 +53,8 @@ export class FsReadTools {
   }
 
   @Tool({ name: 'list_directory', title: 'List directory', description: 'Lists the entries of a folder (name, type, size of files).', input: ListDirectoryInput, output: ListDirectoryOutput, annotations: READ_ONLY })
-  async listDirectory({ path: input }: z.infer<typeof ListDirectoryInput>): Promise<CallToolResult> {
-    const dir = await this.guard.resolve(input ?? this.guard.configuredRoots[0]!.real, 'read');
+  async listDirectory({ path: input }: z.infer<typeof ListDirectoryInput>, ctx?: ToolContext): Promise<CallToolResult> {
+    const dir = input !== undefined ? await this.guard.resolve(input, 'read', { ctx }) : ((ctx && (await this.guard.workingFolder(ctx))) ?? (await this.guard.resolve(this.guard.configuredRoots[0]!.real, 'read')));
     if (!(await stat(dir.path)).isDirectory()) throw new ToolError(`${input} is a file, not a folder; read it with read_file.`);
     const dirents = await readdir(dir.path, { withFileTypes: true });
     dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -80,8 +80,8 @@ export class FsReadTools {
     input: ReadFileInput,
     annotations: READ_ONLY,
   })
-  async readFile({ path: input, offset, length, encoding }: z.infer<typeof ReadFileInput>): Promise<ContentBlock[]> {
-    const file = await this.guard.resolve(input, 'read');
+  async readFile({ path: input, offset, length, encoding }: z.infer<typeof ReadFileInput>, ctx?: ToolContext): Promise<ContentBlock[]> {
+    const file = await this.guard.resolve(input, 'read', { ctx });
     const part = await readBytes(file.path, input, this.settings.maxReadBytes, offset, length);
     const text = encoding === 'base64' ? undefined : encoding === 'text' ? part.bytes.toString('utf8') : decodeText(part.bytes, part.partial);
     const blocks: ContentBlock[] =
@@ -93,8 +93,8 @@ export class FsReadTools {
   }
 
   @Tool({ name: 'file_info', title: 'File info', description: 'Type, size, times and permissions of a file or folder (a symbolic link is described as a link, with its target).', input: FileInfoInput, output: FileInfoOutput, annotations: READ_ONLY })
-  async fileInfo({ path: input }: z.infer<typeof FileInfoInput>): Promise<z.infer<typeof FileInfoOutput>> {
-    const entry = await this.guard.resolveEntry(input, 'read');
+  async fileInfo({ path: input }: z.infer<typeof FileInfoInput>, ctx?: ToolContext): Promise<z.infer<typeof FileInfoOutput>> {
+    const entry = await this.guard.resolveEntry(input, 'read', { ctx });
     const info = await lstat(entry.path);
     const type = entryType(info);
     const target = type === 'symlink' ? await readlink(entry.path) : undefined;

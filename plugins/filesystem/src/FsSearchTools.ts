@@ -9,7 +9,7 @@ import { decodeText } from './fileKinds.js';
 import { PathGuard, type GuardedPath } from './PathGuard.js';
 import { walk, type WalkOutcome } from './walk.js';
 
-const SearchBase = PathArg.optional().describe('Folder to search (default: every root)');
+const SearchBase = PathArg.optional().describe('Folder to search (default: the working folder, else every root)');
 const SearchFilesInput = z.object({
   pattern: z.string().min(1).describe('Glob matched against paths relative to the searched folder, e.g. "src/**/*.ts"; a pattern without "/" matches names at any depth'),
   path: SearchBase,
@@ -56,7 +56,7 @@ export class FsSearchTools {
     const matches: z.infer<typeof MatchOut>[] = [];
     let scanned = 0;
     let truncated = false;
-    for (const base of await this.bases(input)) {
+    for (const base of await this.bases(input, ctx)) {
       const outcome = await walk(base.path, this.walkOptions(ctx, scanned), (entry) => {
         if (isMatch(entry.rel)) matches.push({ path: entry.path, uri: pathToFileURL(entry.path).href, type: entry.type });
         return matches.length < this.settings.maxSearchResults;
@@ -85,7 +85,7 @@ export class FsSearchTools {
     let skipped = 0;
     let scanned = 0;
     let truncated = false;
-    for (const base of await this.bases(input)) {
+    for (const base of await this.bases(input, ctx)) {
       const outcome = await walk(base.path, this.walkOptions(ctx, scanned), async (entry) => {
         if (entry.type !== 'file' || !wanted(entry.rel)) return true;
         const size = await stat(entry.path).then((s) => s.size, () => Infinity);
@@ -111,10 +111,13 @@ export class FsSearchTools {
     };
   }
 
-  /** The folders a search starts from: the given one, or every root. */
-  private async bases(input: string | undefined): Promise<GuardedPath[]> {
-    if (input === undefined) return Promise.all(this.guard.configuredRoots.map((r) => this.guard.resolve(r.real, 'read')));
-    const base = await this.guard.resolve(input, 'read');
+  /** The folders a search starts from: the given one, else the caller's working folder, else every root. */
+  private async bases(input: string | undefined, ctx: ToolContext): Promise<GuardedPath[]> {
+    if (input === undefined) {
+      const workingFolder = await this.guard.workingFolder(ctx);
+      return workingFolder ? [workingFolder] : Promise.all(this.guard.configuredRoots.map((r) => this.guard.resolve(r.real, 'read')));
+    }
+    const base = await this.guard.resolve(input, 'read', { ctx });
     if (!(await stat(base.path)).isDirectory()) throw new ToolError(`${input} is a file, not a folder to search in.`);
     return [base];
   }

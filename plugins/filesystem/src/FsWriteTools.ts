@@ -1,7 +1,7 @@
 import { cp, lstat, mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { Tool, ToolError, inject, injectable } from '@mcp-host/sdk';
+import { Tool, ToolError, inject, injectable, type ToolContext } from '@mcp-host/sdk';
 import { PathArg } from './args.js';
 import { FS_SETTINGS, type FilesystemSettings } from './config.js';
 import { PathGuard } from './PathGuard.js';
@@ -53,10 +53,10 @@ export class FsWriteTools {
     output: WriteFileOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   })
-  async writeFile({ path: input, content, encoding, createParents, overwrite }: z.infer<typeof WriteFileInput>): Promise<z.infer<typeof WriteFileOutput>> {
+  async writeFile({ path: input, content, encoding, createParents, overwrite }: z.infer<typeof WriteFileInput>, ctx?: ToolContext): Promise<z.infer<typeof WriteFileOutput>> {
     const bytes = Buffer.from(content, encoding);
     if (bytes.length > this.settings.maxWriteBytes) throw new ToolError(`The content is ${bytes.length} bytes, more than the ${this.settings.maxWriteBytes}-byte write limit (maxWriteBytes).`);
-    const file = await this.guard.resolve(input, 'write', { allowMissing: true });
+    const file = await this.guard.resolve(input, 'write', { allowMissing: true, ctx });
     if (file.exists && (await stat(file.path)).isDirectory()) throw new ToolError(`${input} is a folder; give a file path.`);
     if (file.exists && !overwrite) throw new ToolError(`${input} already exists (set overwrite to replace it).`);
     try {
@@ -76,8 +76,8 @@ export class FsWriteTools {
     output: Changed,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   })
-  async createDirectory({ path: input }: z.infer<typeof CreateDirectoryInput>): Promise<z.infer<typeof Changed>> {
-    const dir = await this.guard.resolve(input, 'write', { allowMissing: true });
+  async createDirectory({ path: input }: z.infer<typeof CreateDirectoryInput>, ctx?: ToolContext): Promise<z.infer<typeof Changed>> {
+    const dir = await this.guard.resolve(input, 'write', { allowMissing: true, ctx });
     await mkdir(dir.path, { recursive: true }).catch((e) => errnoText(e, `Creating ${input}`));
     return { path: dir.path, uri: dir.uri };
   }
@@ -90,9 +90,9 @@ export class FsWriteTools {
     output: Changed,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   })
-  async moveFile({ source, destination, overwrite }: z.infer<typeof MoveInput>): Promise<z.infer<typeof Changed>> {
-    const from = await this.guard.resolveEntry(source, 'write');
-    const to = await this.guard.resolveEntry(destination, 'write', { allowMissing: true });
+  async moveFile({ source, destination, overwrite }: z.infer<typeof MoveInput>, ctx?: ToolContext): Promise<z.infer<typeof Changed>> {
+    const from = await this.guard.resolveEntry(source, 'write', { ctx });
+    const to = await this.guard.resolveEntry(destination, 'write', { allowMissing: true, ctx });
     if (to.exists) {
       if (!overwrite) throw new ToolError(`${destination} already exists (set overwrite to replace a file).`);
       if ((await lstat(to.path)).isDirectory()) throw new ToolError(`${destination} is an existing folder; it is never replaced.`);
@@ -116,8 +116,8 @@ export class FsWriteTools {
     output: Changed,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
   })
-  async deleteFile({ path: input, recursive }: z.infer<typeof DeleteInput>): Promise<z.infer<typeof Changed>> {
-    const entry = await this.guard.resolveEntry(input, 'write');
+  async deleteFile({ path: input, recursive }: z.infer<typeof DeleteInput>, ctx?: ToolContext): Promise<z.infer<typeof Changed>> {
+    const entry = await this.guard.resolveEntry(input, 'write', { ctx });
     const isDir = (await lstat(entry.path)).isDirectory();
     await (isDir ? (recursive ? rm(entry.path, { recursive: true }) : rmdir(entry.path)) : rm(entry.path)).catch((e) => errnoText(e, `Deleting ${input}`));
     return { path: entry.path, uri: entry.uri };

@@ -1,7 +1,7 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ToolError, inject, injectable } from '@mcp-host/sdk';
+import { ContextError, ToolError, WORKING_FOLDER_KEY, inject, injectable, type ToolContext, type WorkingFolder } from '@mcp-host/sdk';
 import { FS_SETTINGS, type FilesystemSettings, type Root } from './config.js';
 
 /** What a path is wanted for: writes need a writable root. */
@@ -22,6 +22,14 @@ export interface GuardedPath {
 /** A path the plugin will not touch; the message says why and which roots would do. */
 export class PathRefusedError extends ToolError {
   override name = 'PathRefusedError';
+}
+
+/** How a tool asks for a path: `ctx` makes relative paths start at the caller's working folder. */
+export interface ResolveOptions {
+  /** A path still to be created may be missing (its nearest existing folder is checked). */
+  readonly allowMissing?: boolean;
+  /** The call: relative paths resolve against its session's working folder (`WORKING_FOLDER_KEY`), if set. */
+  readonly ctx?: ToolContext;
 }
 
 /** A path inside the roots that names nothing. */
@@ -48,7 +56,8 @@ const describeRoot = (r: Root) => `"${r.name}" (${r.real}, ${r.writable ? 'writa
  * The one place that decides whether a path may be used. A path is refused when it contains `..`,
  * lies outside every root, or reaches outside them through a symbolic link (its real path is
  * checked, also for the nearest existing folder of a path still to be created); writes also need
- * its root to be writable. Relative paths are taken from the first root.
+ * its root to be writable. Relative paths are taken from the caller's working folder (the session
+ * value `workspace.cwd`, checked again on every use like any other path) or else the first root.
  *
  * Checks happen before the operation, so a local user who swaps a folder for a link between the
  * two could still win the race; the guard keeps clients inside the roots, not local users.
@@ -67,20 +76,52 @@ export class PathGuard {
     return this.settings.roots;
   }
 
-  /** Resolves `input` (absolute, relative to the first root, or a file:// URI) following every link. */
-  async resolve(input: string, access: Access, options: { allowMissing?: boolean } = {}): Promise<GuardedPath> {
-    return this.resolveLexical(input, this.lexical(input), access, options);
+  /** Resolves `input` (absolute, a file:// URI, or relative to the working folder or first root) following every link. */
+  async resolve(input: string, access: Access, options: ResolveOptions = {}): Promise<GuardedPath> {
+    return this.resolveLexical(input, this.lexical(input, await this.baseFor(input, options.ctx)), access, options);
+  }
+
+  /**
+   * The caller's working folder: the session value under `WORKING_FOLDER_KEY`, or undefined when
+   * none is set (or the call has no session scope). Any tool of any plugin may write that key, so
+   * the value is checked like a path a client gave: a value that is not an absolute path, lies
+   * outside the roots, escapes through a link or is no folder is refused — never silently replaced
+   * by the first root, so a relative write cannot land somewhere the caller did not mean.
+   */
+  async workingFolder(ctx: ToolContext): Promise<GuardedPath | undefined> {
+    let entry;
+    try {
+      entry = await ctx.context.session.get<WorkingFolder>(WORKING_FOLDER_KEY);
+    } catch (e) {
+      if (e instanceof ContextError && e.reason === 'no-session') return undefined;
+      throw e;
+    }
+    if (entry === undefined) return undefined;
+    const value = entry.value as Partial<WorkingFolder> | null;
+    const shown = typeof value?.path === 'string' ? value.path : JSON.stringify(entry.value);
+    const fix = 'Set it again with set_working_folder (an absolute path, or none to clear it), or give absolute paths.';
+    if (typeof value?.path !== 'string' || !path.isAbsolute(value.path)) {
+      throw new PathRefusedError(`The session's working folder (${WORKING_FOLDER_KEY} = ${shown}) is not an absolute path. ${fix}`);
+    }
+    let folder: GuardedPath;
+    try {
+      folder = await this.resolve(value.path, 'read');
+    } catch (e) {
+      throw new PathRefusedError(`The session's working folder (${WORKING_FOLDER_KEY} = ${shown}) cannot be used: ${(e as Error).message} ${fix}`);
+    }
+    if (!(await stat(folder.path)).isDirectory()) throw new PathRefusedError(`The session's working folder (${WORKING_FOLDER_KEY} = ${shown}) is a file, not a folder. ${fix}`);
+    return folder;
   }
 
   /**
    * Resolves `input` following links in its folders but not in its last part: the entry itself,
    * as delete and move need it (deleting a link removes the link, not its target).
    */
-  async resolveEntry(input: string, access: Access, options: { allowMissing?: boolean } = {}): Promise<GuardedPath> {
-    const lexical = this.lexical(input);
+  async resolveEntry(input: string, access: Access, options: ResolveOptions = {}): Promise<GuardedPath> {
+    const lexical = this.lexical(input, await this.baseFor(input, options.ctx));
     if (this.roots.some((r) => r.real === lexical || r.path === lexical)) {
       if (access === 'write') throw new PathRefusedError(`${input} is a root itself; roots cannot be moved or deleted (roots: ${this.listRoots()})`);
-      return this.resolve(input, access);
+      return this.resolve(lexical, access);
     }
     const parent = await this.resolveLexical(input, path.dirname(lexical), access, {});
     const entry = path.join(parent.path, path.basename(lexical));
@@ -109,7 +150,13 @@ export class PathGuard {
     return this.check(label, lexical, real, exists, access);
   }
 
-  private lexical(input: string): string {
+  /** Where a relative `input` starts: the working folder of `ctx` when set; undefined for absolute paths and URIs (no store read). */
+  private async baseFor(input: string, ctx: ToolContext | undefined): Promise<string | undefined> {
+    if (!ctx || /^file:/i.test(input) || path.isAbsolute(input)) return undefined;
+    return (await this.workingFolder(ctx))?.path;
+  }
+
+  private lexical(input: string, base?: string): string {
     if (input.includes('\0')) throw new PathRefusedError('The path contains a NUL character.');
     let raw = input;
     const isUri = /^file:/i.test(input);
@@ -125,7 +172,7 @@ export class PathGuard {
         throw new PathRefusedError(`${input} is not a usable file:// URI (${(e as Error).message}).`);
       }
     }
-    const abs = path.resolve(this.settings.roots[0]!.real, raw);
+    const abs = path.resolve(base ?? this.settings.roots[0]!.real, raw);
     const root = this.roots.find((r) => isInside(abs, r.real)) ?? this.roots.find((r) => isInside(abs, r.path));
     if (!root) throw new PathRefusedError(`${input} is outside the roots this server may use. Allowed roots: ${this.listRoots()}.`);
     // Express it from the root's real path, so comparisons with real paths hold.

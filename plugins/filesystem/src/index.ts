@@ -8,13 +8,14 @@ import { FileWatcher } from './FileWatcher.js';
 import { FsReadTools } from './FsReadTools.js';
 import { FsResources } from './FsResources.js';
 import { FsSearchTools } from './FsSearchTools.js';
+import { FsWorkingFolderTools } from './FsWorkingFolderTools.js';
 import { FsWriteTools } from './FsWriteTools.js';
 import { PathGuard } from './PathGuard.js';
 
 export default definePlugin({
   // A bad section (unknown key, missing root, duplicate name) fails the load, naming every problem by path.
   config: filesystemConfig(process.cwd()),
-  classes: [FsReadTools, FsSearchTools, FsResources],
+  classes: [FsReadTools, FsSearchTools, FsWorkingFolderTools, FsResources],
   async setup({ config: settings, container, logger, onDispose }) {
     container.register(FS_SETTINGS, { useValue: settings });
     container.registerSingleton(PathGuard);

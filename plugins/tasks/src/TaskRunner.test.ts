@@ -35,7 +35,7 @@ const start = (t: TaskSettings, ctx: ToolContext, extra: string[] = []) => runne
 function task(name: string, script: string, extra: Partial<TaskSettings> = {}): TaskSettings {
   return {
     name, command: process.execPath, args: ['-e', script], params: {}, cwd: scratch, env: {}, inheritEnv: [...DEFAULT_INHERITED_ENV],
-    timeoutMs: 10_000, maxConcurrent: 1, tailLines: 50, killGraceMs: 500, ...extra,
+    timeoutMs: 10_000, maxConcurrent: 1, tailLines: 50, killGraceMs: 500, useWorkingFolder: false, ...extra,
   };
 }
 

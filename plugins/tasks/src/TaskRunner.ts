@@ -41,8 +41,8 @@ export class TaskRunner {
 
   constructor(@inject(LOGGER) private readonly logger: Logger) {}
 
-  /** Runs `task` with `argv`; fails at once (a tool error) when the task is at its concurrency limit. */
-  async run(task: TaskSettings, argv: string[], ctx: ToolContext): Promise<RunOutcome> {
+  /** Runs `task` with `argv` in `cwd` (default: its own); fails at once (a tool error) when the task is at its concurrency limit. */
+  async run(task: TaskSettings, argv: string[], ctx: ToolContext, cwd: string = task.cwd): Promise<RunOutcome> {
     const active = this.active.get(task.name) ?? 0;
     if (active >= task.maxConcurrent) {
       throw new ToolError(`Task "${task.name}" is already running ${active} time${active === 1 ? '' : 's'}, its limit (maxConcurrent ${task.maxConcurrent}); try again when a run has finished.`);
@@ -50,7 +50,7 @@ export class TaskRunner {
     ctx.signal.throwIfAborted();
     this.active.set(task.name, active + 1);
     try {
-      return await this.execute(task, argv, ctx);
+      return await this.execute(task, argv, ctx, cwd);
     } finally {
       this.active.set(task.name, this.active.get(task.name)! - 1);
     }
@@ -63,7 +63,7 @@ export class TaskRunner {
     await Promise.allSettled(runs.map((r) => r.done));
   }
 
-  private execute(task: TaskSettings, argv: string[], ctx: ToolContext): Promise<RunOutcome> {
+  private execute(task: TaskSettings, argv: string[], ctx: ToolContext, cwd: string): Promise<RunOutcome> {
     const started = performance.now();
     const elapsed = () => Math.round(performance.now() - started);
     let lastProgress = 0;
@@ -81,11 +81,11 @@ export class TaskRunner {
 
     let child: ChildProcess;
     try {
-      child = spawn(task.command, argv, { cwd: task.cwd, env: envFor(task), detached: OWN_PROCESS_GROUP, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(task.command, argv, { cwd, env: envFor(task), detached: OWN_PROCESS_GROUP, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     } catch (e) {
       return Promise.reject(new ToolError(`Task "${task.name}" could not start ${task.command}: ${(e as Error).message}`));
     }
-    this.logger.info({ task: task.name, pid: child.pid, argv: [task.command, ...argv], cwd: task.cwd }, 'task started');
+    this.logger.info({ task: task.name, pid: child.pid, argv: [task.command, ...argv], cwd }, 'task started');
     child.stdout!.on('data', (chunk: Buffer) => output.push('stdout', chunk));
     child.stderr!.on('data', (chunk: Buffer) => output.push('stderr', chunk));
     const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));

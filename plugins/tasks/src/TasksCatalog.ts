@@ -21,6 +21,7 @@ export class TasksCatalog {
       args: t.args,
       params: t.params,
       cwd: t.cwd,
+      useWorkingFolder: t.useWorkingFolder,
       envNames: Object.keys(t.env),
       inheritEnv: t.inheritEnv,
       timeoutMs: t.timeoutMs,

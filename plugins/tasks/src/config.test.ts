@@ -17,7 +17,7 @@ describe('resolveTasksConfig', () => {
     const [task] = await resolveTasksConfig({ tasks: { lint: { command: 'npm', args: ['run', 'lint'] } } }, scratch);
     expect(task).toEqual({
       name: 'lint', command: 'npm', args: ['run', 'lint'], params: {}, cwd: scratch, env: {}, inheritEnv: [...DEFAULT_INHERITED_ENV],
-      timeoutMs: 30_000, maxConcurrent: 1, tailLines: 50, killGraceMs: 2000,
+      timeoutMs: 30_000, maxConcurrent: 1, tailLines: 50, killGraceMs: 2000, useWorkingFolder: false,
     });
   });
 

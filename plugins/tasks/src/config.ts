@@ -43,6 +43,11 @@ const TaskSchema = z
     params: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'parameter names are letters, digits and "_"' }), ParamSchema).default({}),
     /** Working folder; relative to the host's working directory. Default: the host's working directory. */
     cwd: z.string().min(1).optional(),
+    /**
+     * Run in the session's working folder (shared context `workspace.cwd`, set by the filesystem
+     * plugin's set_working_folder) when it lies inside `cwd`. Default false: always `cwd`.
+     */
+    useWorkingFolder: z.boolean().default(false),
     /** Variables set for the command (on top of the inherited ones). */
     env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'variable names are letters, digits and "_"' }), z.string()).default({}),
     /** Host variables passed on: true (all), false (none) or a list of names. Default: a short list without secrets. */
