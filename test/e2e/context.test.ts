@@ -234,10 +234,10 @@ describe('shared context on one host (no auth: every client is the anonymous pri
     const { client } = await legacy();
     const written = await set(client, { scope: 'principal', key: 'short-lived' }, 'soon gone');
     expect(written).toMatchObject({ expiresAt: null });
-    const ttl = await structured(await client.callTool({ name: 'ctx_set', arguments: { scope: 'principal', key: 'short-lived', value: 'soon gone', ttlMs: 1000 } }));
+    const ttl = await structured(await client.callTool({ name: 'ctx_set', arguments: { scope: 'principal', key: 'short-lived', value: 'soon gone', ttlMs: 2500 } }));
     expect(ttl.expiresAt).toEqual(expect.any(Number));
     expect((await readText(client, 'context://principal/short-lived')).meta?.['mcp-host/expiresAt']).toBe(new Date(ttl.expiresAt as number).toISOString());
-    await vi.waitFor(async () => expect(await get(client, { scope: 'principal', key: 'short-lived' })).toEqual({ found: false }), { timeout: 5_000, interval: 250 });
+    await vi.waitFor(async () => expect(await get(client, { scope: 'principal', key: 'short-lived' })).toEqual({ found: false }), { timeout: 10_000, interval: 250 });
     for (const ttlMs of [0, -5, 2_592_000_001]) {
       expect(structured(await client.callTool({ name: 'ctx_set', arguments: { scope: 'principal', key: 'ttl-bad', value: 1, ttlMs } })), String(ttlMs)).toMatchObject({ refused: 'invalid-value' });
     }
