@@ -75,9 +75,11 @@ describe('auth: permissions', () => {
       expect(writer).toEqual([...OPEN, 'notes_read', 'notes_write'].sort());
       expect(admin).toEqual([...OPEN, 'admin_reset'].sort());
       const [r, n] = [clients[0]!.client, clients[3]!.client];
-      expect((await r.listResources()).resources.map((x) => x.uri).sort()).toEqual(['public://info', 'secure://notes']);
-      expect((await n.listResources()).resources.map((x) => x.uri)).toEqual(['public://info']);
-      expect((await n.listResourceTemplates()).resourceTemplates).toEqual([]);
+      // The host's own context:// resources (shared context, every caller's own) are listed to everyone.
+      const plugins = (uris: string[]) => uris.filter((u) => !u.startsWith('context://'));
+      expect(plugins((await r.listResources()).resources.map((x) => x.uri)).sort()).toEqual(['public://info', 'secure://notes']);
+      expect(plugins((await n.listResources()).resources.map((x) => x.uri))).toEqual(['public://info']);
+      expect(plugins((await n.listResourceTemplates()).resourceTemplates.map((t) => t.uriTemplate))).toEqual([]);
       expect((await n.listPrompts()).prompts.map((p) => p.name)).toEqual(['open_prompt']);
       expect((await r.listPrompts()).prompts.map((p) => p.name).sort()).toEqual(['notes_prompt', 'open_prompt']);
       expect((await r.callTool({ name: 'notes_read', arguments: {} })).content).toEqual([{ type: 'text', text: 'notes' }]);

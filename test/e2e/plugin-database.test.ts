@@ -157,7 +157,7 @@ describe('database plugin', () => {
     expect(query.annotations).toMatchObject({ readOnlyHint: true });
     expect(tools.find((t) => t.name === 'execute')!.annotations).toMatchObject({ destructiveHint: true });
     const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['db://{connection}/schema', 'db://{connection}/tables/{table}']);
+    expect(resourceTemplates.map((t) => t.uriTemplate).filter((u) => !u.startsWith('context://')).sort()).toEqual(['db://{connection}/schema', 'db://{connection}/tables/{table}']);
   });
 
   it('runs a parameterised read-only query on PostgreSQL, masking the configured column under an alias', async () => {
