@@ -280,7 +280,8 @@ export interface ListenStream {
 
 /**
  * Opens a raw `subscriptions/listen` request and reads its body as it arrives. The body may also
- * be a single JSON error (a refused listen): it then lands in `events` as one message.
+ * be a single JSON error (a refused listen): it then lands in `events` as one message. `meta` adds
+ * keys to the request's `_meta` (e.g. `mcp-host/contextId`).
  */
 export async function openListenStream(url: string, id: string | number, notifications: Record<string, unknown>, options: PostModernOptions & { readonly meta?: Record<string, unknown> } = {}): Promise<ListenStream> {
   // `meta`: extra `_meta` keys of the listen request (e.g. "mcp-host/contextId"), beside the full envelope.

@@ -105,6 +105,24 @@ describe('ContextService', () => {
     expect(audited[0]).toEqual({ op: 'set', uri: 'context://principal/a', principal: alice.id, plugin: 'writer', outcome: 'ok', version: 1 });
   });
 
+  it('audits writes refused before the store with their reason, never copying a hostile key or namespace', async () => {
+    const { service, audited } = setup({}, { team: { write: { roles: ['editor'] }, schema: { type: 'object', required: ['name'] } } });
+    expect(await refusal(service.of(call(bob), PLUGIN).shared('team').set('k', { name: 'x' }))).toBe('forbidden');
+    expect(await refusal(service.of(call(alice), PLUGIN).shared('team').set('k', { title: 'x' }))).toBe('invalid-value');
+    expect(await refusal(service.of(call(alice), PLUGIN).principal.set(`../${'k'.repeat(500)}`, 1))).toBe('bad-key');
+    expect(await refusal(service.of(call(alice), PLUGIN).shared('../Nope').delete('k'))).toBe('forbidden');
+    expect(await refusal(service.of(call(alice, { protocolVersion: '2026-07-28' }), PLUGIN).session.set('k', 1))).toBe('no-session');
+    // Reads are not writes: a refused read leaves no line.
+    expect(await refusal(service.of(call(bob), PLUGIN).shared('nope').get('k'))).toBe('forbidden');
+    expect(audited).toEqual([
+      { op: 'set', uri: 'context://shared/team/k', principal: bob.id, plugin: 'writer', outcome: 'forbidden' },
+      { op: 'set', uri: 'context://shared/team/k', principal: alice.id, plugin: 'writer', outcome: 'invalid-value' },
+      { op: 'set', uri: 'context://principal/(invalid key)', principal: alice.id, plugin: 'writer', outcome: 'bad-key' },
+      { op: 'delete', uri: 'context://shared/(invalid namespace)/k', principal: alice.id, plugin: 'writer', outcome: 'forbidden' },
+      { op: 'set', uri: 'context://session/k', principal: alice.id, plugin: 'writer', outcome: 'no-session' },
+    ]);
+  });
+
   it('update loses no increment under 50 concurrent writers', async () => {
     const { service } = setup();
     const writers = Array.from({ length: 50 }, () => service.of(call(), PLUGIN).principal.update<number>('n', (n) => (n ?? 0) + 1));

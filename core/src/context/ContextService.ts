@@ -1,4 +1,4 @@
-import type { ContextConfig, JsonLimits } from '@mcp-host/config';
+import { NAMESPACE_PATTERN, type ContextConfig, type JsonLimits } from '@mcp-host/config';
 import { ContextError, type ContextEntry, type HostContext, type PluginInfo, type RequestContext, type SharedContext } from '@mcp-host/sdk';
 import type { Logger } from 'pino';
 import { describeMissing, satisfies } from '../catalog/Requirement.js';
@@ -65,6 +65,20 @@ export class ContextService implements ContextPort {
 
   /** Runs one operation of `plugin` for the call `ctx` (undefined: the plugin itself, outside a call). */
   async run(ctx: RequestContext | undefined, plugin: PluginInfo, op: ContextOp): Promise<unknown> {
+    try {
+      return await this.runChecked(ctx, plugin, op);
+    } catch (e) {
+      // A write refused before the store (forbidden namespace, bad key or value, no session) is audited
+      // like a forbidden call: who tried to write what matters most when it was refused. The store's
+      // own refusals (quota, conflict) are audited where they happen; an unavailable store is logged.
+      if (e instanceof ContextError && (op.method === 'set' || op.method === 'cas' || op.method === 'delete') && e.reason !== 'quota' && e.reason !== 'unavailable') {
+        this.options.audit?.({ op: op.method, uri: refusedUri(op), principal: ctx?.principal.id, plugin: plugin.id, outcome: e.reason });
+      }
+      throw e;
+    }
+  }
+
+  private async runChecked(ctx: RequestContext | undefined, plugin: PluginInfo, op: ContextOp): Promise<unknown> {
     const target = this.target(ctx, plugin, op);
     const { backend } = this.options;
     const key = op.method === 'keys' ? '' : checkKey(op.key);
@@ -176,6 +190,14 @@ function sessionKeyOf(ctx: RequestContext): string | undefined {
   }
   // Every legacy request over HTTP has a session id; the one legacy client without one is stdio's.
   return legacySessionKey(ctx.client.sessionId);
+}
+
+/** The URI a refused write aimed at, from its well-formed parts only (a hostile key or namespace is not copied into the audit log). */
+function refusedUri(op: ContextOp): string {
+  const key = typeof op.key === 'string' && CONTEXT_KEY.test(op.key) ? op.key : '(invalid key)';
+  if (op.scope !== 'shared') return `context://${op.scope === 'session' ? 'session' : 'principal'}/${key}`;
+  const ns = typeof op.namespace === 'string' && NAMESPACE_PATTERN.test(op.namespace) ? op.namespace : '(invalid namespace)';
+  return `context://shared/${ns}/${key}`;
 }
 
 function checkKey(key: unknown): string {

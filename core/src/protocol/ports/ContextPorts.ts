@@ -75,6 +75,7 @@ export interface ContextWriteRecord {
   readonly uri: string;
   readonly principal: string | undefined;
   readonly plugin: string;
-  readonly outcome: 'ok' | 'conflict' | 'quota' | 'absent';
+  /** ok/absent (a delete of nothing), the store's refusals (conflict, quota), or a ContextError reason for a write refused before it (forbidden, bad-key, invalid-value, no-session). */
+  readonly outcome: 'ok' | 'conflict' | 'quota' | 'absent' | 'forbidden' | 'bad-key' | 'invalid-value' | 'no-session';
   readonly version?: number;
 }
