@@ -68,8 +68,25 @@ describe('loadConfig', () => {
       },
       logLevel: 'info',
       plugins: { paths: [], settings: {}, isolation: 'worker', callTimeoutMs: 60000, loadTimeoutMs: 30000, workerMemoryMb: 512, maxRssMb: 1024, watch: true, watchDebounceMs: 100, breakingChanges: 'refuse', drainTimeoutMs: 30000 },
+      // Shared context is always on (in memory without a cluster), with these bounds.
+      context: {
+        maxValueBytes: 65536,
+        maxTtlMs: 2592000000,
+        sessionTtlMs: 86400000,
+        quota: { session: { maxKeys: 100, maxBytes: 1048576 }, principal: { maxKeys: 1000, maxBytes: 4194304 }, shared: { maxKeys: 10000, maxBytes: 16777216 } },
+        namespaces: {},
+      },
     });
     expect(hostConfigSchema.parse({})).toEqual(config);
+  });
+
+  it('checks context namespaces: their names, their rules, a partial quota filled in', async () => {
+    const file = await write('context.yaml', 'context:\n  quota: { session: { maxKeys: 5 } }\n  namespaces:\n    team: { read: { scopes: [team:read] }, schema: { type: object } }\n');
+    const config = await loadConfig({ file, env: {} });
+    expect(config.context.quota.session).toEqual({ maxKeys: 5, maxBytes: 1048576 });
+    expect(config.context.namespaces.team).toEqual({ read: { scopes: ['team:read'] }, schema: { type: 'object' } });
+    await expect(loadConfig({ file: await write('bad-ns.yaml', 'context:\n  namespaces:\n    Team/../x: {}\n'), env: {} })).rejects.toThrow(/namespace/);
+    await expect(loadConfig({ file: await write('bad-rule.yaml', 'context:\n  namespaces:\n    team: { reed: {} }\n'), env: {} })).rejects.toThrow(/reed/);
   });
 
   it('takes the stdio principal from MCP_HOST_STDIO_PRINCIPAL / _SCOPES / _ROLES, and refuses scopes without a principal', async () => {
