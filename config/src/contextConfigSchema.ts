@@ -14,7 +14,7 @@ const quota = (maxKeys: number, maxBytes: number) =>
     .object({
       /** Values one scope (one session, one principal, one namespace) may hold. */
       maxKeys: z.number().int().min(1).max(1_000_000).default(maxKeys),
-      /** Their size: the sum of each key's and its JSON's length. */
+      /** Their size: the sum of each key's and its JSON's UTF-8 bytes. */
       maxBytes: z.number().int().min(64).max(1_073_741_824).default(maxBytes),
     })
     .strict()
@@ -42,7 +42,7 @@ export const contextNamespaceSchema = z
 
 export const contextSchema = z
   .object({
-    /** A value's JSON may be this long (also bounded by `server.limits`). */
+    /** A value's JSON may be this many UTF-8 bytes (and is also bounded by `server.limits`). */
     maxValueBytes: z.number().int().min(16).max(16_777_216).default(65_536),
     /** A value's TTL may be at most this long (a longer one is refused); default 30 days. */
     maxTtlMs: z.number().int().min(1000).default(2_592_000_000),

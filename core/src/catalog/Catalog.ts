@@ -77,10 +77,14 @@ export class Catalog<G extends BoundGeneration = BoundGeneration> {
       accepted.push(g);
     }
     const catalog = new Catalog<G>(revision, accepted);
-    for (const g of [...(options.host ?? []), ...accepted]) {
+    const host = options.host ?? [];
+    // The host's templates match first (a plugin's template cannot capture their URIs); its fixed
+    // resources (matched exactly) are listed after the plugins', which clients see first.
+    for (const g of host) catalog.templates.push(...g.bindings.templates);
+    for (const g of [...accepted, ...host]) {
       for (const b of g.bindings.tools) catalog.tools.set(b.name, b);
       for (const b of g.bindings.resources) catalog.resources.set(b.uri, b);
-      catalog.templates.push(...g.bindings.templates);
+      if (!host.includes(g)) catalog.templates.push(...g.bindings.templates);
       for (const b of g.bindings.prompts) catalog.prompts.set(b.name, b);
       for (const skill of g.bindings.skills ?? []) {
         catalog.skills.set(skill.uri, skill);

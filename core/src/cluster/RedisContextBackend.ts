@@ -42,8 +42,8 @@ export class RedisContextBackend implements ContextBackend {
   }
 
   async set(scope: string, key: string, json: string, ttlMs: number | undefined, ifVersion: number | undefined, limits: ScopeLimits): Promise<WriteOutcome> {
-    // Sizes count UTF-16 units, as the memory backend and the quotas' documentation do (Lua would count bytes).
-    const size = key.length + json.length;
+    // Sizes are UTF-8 bytes of key and JSON, as the memory backend counts them (measured here, passed to the script).
+    const size = Buffer.byteLength(key) + Buffer.byteLength(json);
     const reply = await this.redis.mcpCtxSet(
       ...this.keysOf(scope),
       this.versions,

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 /**
  * The Lua scripts of the shared context (`RedisContextBackend`). One scope is four keys, passed in
  * this order to every script: KEYS[1] the values (hash key -> JSON), KEYS[2] their metadata (hash
- * key -> "<version>:<size>", size in UTF-16 units as JavaScript counts it, computed by the caller
+ * key -> "<version>:<size>", size in UTF-8 bytes of key and JSON, computed by the caller
  * since Lua counts bytes), KEYS[3] the expiries (sorted set key -> epoch ms, only values with a
  * TTL), KEYS[4] the scope's byte count. KEYS[5] (writes only) is the version counter, one for the
  * whole prefix: a version is never handed out twice, even after a scope is cleared or expired and
@@ -94,7 +94,7 @@ return current(ARGV[1])`;
 /**
  * Writes ARGV[2] (JSON) under ARGV[1]. ARGV[3]: TTL in ms or ''. ARGV[4]: the version expected
  * ('' unconditional, 0 absent). ARGV[5], ARGV[6]: max keys, max bytes ('' unlimited). ARGV[7]:
- * the scope's TTL in ms or ''. ARGV[8]: the new value's size (key plus JSON, UTF-16 units).
+ * the scope's TTL in ms or ''. ARGV[8]: the new value's size (key plus JSON, UTF-8 bytes).
  * Returns {1, version, expiresAt or -1}, {0, 'conflict', json, version, expiresAt} ({0,
  * 'conflict'} when absent), or {0, 'quota', 'keys' | 'bytes'}.
  */

@@ -120,7 +120,9 @@ export class ContextService implements ContextPort {
       throw new ContextError('invalid-value', `context value for "${key}" is not JSON: ${(e as Error).message}`, { key });
     }
     if (json === undefined) throw new ContextError('invalid-value', `context value for "${key}" is not JSON (${typeof op.value}); delete a key instead of setting undefined`, { key });
-    if (json.length > config.maxValueBytes) throw new ContextError('invalid-value', `context value for "${key}" is ${json.length} characters of JSON, over context.maxValueBytes (${config.maxValueBytes})`, { key, max: config.maxValueBytes });
+    // Length first: a string's UTF-8 size is at most 3 bytes per UTF-16 unit, so most values need no count.
+    const bytes = json.length * 3 <= config.maxValueBytes ? 0 : Buffer.byteLength(json);
+    if (bytes > config.maxValueBytes) throw new ContextError('invalid-value', `context value for "${key}" is ${bytes} bytes of JSON, over context.maxValueBytes (${config.maxValueBytes})`, { key, max: config.maxValueBytes });
     const valid = target.schema?.validate(JSON.parse(json));
     if (valid && !valid.ok) throw new ContextError('invalid-value', `context value for "${key}" does not match the namespace's schema: ${valid.message.replace(/\barguments\b/g, 'value')}`, { key });
     let ttlMs: number | undefined;

@@ -38,7 +38,7 @@ export class MemoryContextBackend implements ContextBackend {
     this.drop(s, key, true);
     const current = s.values.get(key);
     if (ifVersion !== undefined && (current?.version ?? 0) !== ifVersion) return { ok: false, reason: 'conflict', current };
-    const size = key.length + json.length;
+    const size = Buffer.byteLength(key) + Buffer.byteLength(json);
     const over = (): 'keys' | 'bytes' | undefined => (!current && s.values.size + 1 > limits.maxKeys ? 'keys' : s.bytes - (current?.size ?? 0) + size > limits.maxBytes ? 'bytes' : undefined);
     let full = over();
     // Expired values count against no quota: dropped before a refusal (only then, so a write does not walk the scope).

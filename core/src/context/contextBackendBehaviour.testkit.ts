@@ -189,7 +189,7 @@ export function describeContextBackend(name: string, open: () => ContextBackend 
       expect(await backend.keys(scope)).toEqual(['a', 'c']);
     });
 
-    it('maxBytes: key plus JSON length in UTF-16 units, the new value in place of the old; a refused write changes nothing', async () => {
+    it('maxBytes: key plus JSON in UTF-8 bytes, the new value in place of the old; a refused write changes nothing', async () => {
       const scope = fresh();
       const limits: ScopeLimits = { maxKeys: 100, maxBytes: 10 };
       expect((await backend.set(scope, 'a', '"xyz"', undefined, undefined, limits)).ok).toBe(true); // 1 + 5
@@ -200,12 +200,14 @@ export function describeContextBackend(name: string, open: () => ContextBackend 
       expect((await backend.set(scope, 'a', '"xyzabc"', undefined, undefined, limits)).ok).toBe(true);
       expect(await backend.set(scope, 'b', '1', undefined, undefined, limits)).toMatchObject({ ok: false, limit: 'bytes' });
       await backend.delete(scope, 'a', undefined);
-      // Non-ASCII: the key 'éé' and '"😀é"' are 2 + 5 UTF-16 units (12 bytes of UTF-8), so 7 of the 10.
-      expect((await backend.set(scope, 'éé', '"😀é"', undefined, undefined, limits)).ok).toBe(true);
-      expect(await backend.set(scope, 'x', '"ab"', undefined, undefined, limits)).toMatchObject({ ok: false, limit: 'bytes' }); // 7 + 5
-      expect((await backend.set(scope, 'x', '10', undefined, undefined, limits)).ok).toBe(true); // 7 + 3 = 10, exactly the max
+      // Non-ASCII counts its UTF-8 bytes: 'a' + '"éééé"' is 1 + 10 = 11 (7 UTF-16 units would have fitted).
+      expect(await backend.set(scope, 'a', '"éééé"', undefined, undefined, limits)).toMatchObject({ ok: false, limit: 'bytes' });
+      // The key 'é' and '"😀"' are 2 + 6 bytes, so 8 of the 10.
+      expect((await backend.set(scope, 'é', '"😀"', undefined, undefined, limits)).ok).toBe(true);
+      expect(await backend.set(scope, 'x', '12', undefined, undefined, limits)).toMatchObject({ ok: false, limit: 'bytes' }); // 8 + 3
+      expect((await backend.set(scope, 'x', '1', undefined, undefined, limits)).ok).toBe(true); // 8 + 2 = 10, exactly the max
       expect(await backend.set(scope, 'y', '1', undefined, undefined, limits)).toMatchObject({ ok: false, limit: 'bytes' });
-      expect(await backend.keys(scope)).toEqual(['x', 'éé']);
+      expect(await backend.keys(scope)).toEqual(['x', 'é']);
     });
 
     it('50 concurrent compare-and-set writers (read, CAS, retry on conflict) each add one: the count ends at exactly 50', async () => {

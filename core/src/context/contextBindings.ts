@@ -30,7 +30,8 @@ export function contextGeneration(logger: Logger): BoundGeneration {
     plugin: CONTEXT_PLUGIN,
     logger,
     descriptor: { uri: `context://${scope}`, name: `context-${scope}`, title: `${scope === 'session' ? 'Session' : 'Principal'} context keys`, description, mimeType: JSON_MIME },
-    read: (uri, ctx) => keysOf(uri, ctx, () => ctx.context[scope].keys()),
+    // A 2026-07-28 caller that names no context id has an empty session scope, not a missing resource.
+    read: (uri, ctx) => keysOf(uri, ctx, () => ctx.context[scope].keys().catch((e) => (e instanceof ContextError && e.reason === 'no-session' ? [] : Promise.reject(e)))),
   });
   const template = (uriTemplate: string, name: string, description: string, read: (uri: string, v: Record<string, string>, ctx: RequestContext) => Promise<unknown>): TemplateBinding => ({
     kind: 'template',

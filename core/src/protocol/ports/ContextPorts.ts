@@ -20,7 +20,7 @@ export interface StoredValue {
   readonly expiresAt?: number;
 }
 
-/** What a write of one scope may take. `bytes` counts each key's length plus its JSON's length (UTF-16 units). */
+/** What a write of one scope may take. `bytes` counts each key's and its JSON's UTF-8 bytes. */
 export interface ScopeLimits {
   readonly maxKeys: number;
   readonly maxBytes: number;
