@@ -144,6 +144,8 @@ const protocolSchema = z
     requestStateTtlMs: z.number().int().min(1000).default(600_000),
     /** Bound on concurrently open `subscriptions/listen` streams. */
     maxListenStreams: z.number().int().min(1).default(1000),
+    /** Resource subscriptions one legacy session, or one listen stream, may hold (each URI at most 4096 characters). */
+    maxSubscriptions: z.number().int().min(1).max(100_000).default(1000),
     /**
      * Tasks (the io.modelcontextprotocol/tasks extension): how long a task is kept after its last
      * change (its result stays readable that long; one still running then is cancelled), the poll

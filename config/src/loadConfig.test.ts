@@ -62,6 +62,7 @@ describe('loadConfig', () => {
       protocol: {
         requestStateTtlMs: 600000,
         maxListenStreams: 1000,
+        maxSubscriptions: 1000,
         tasks: { ttlMs: 600000, pollIntervalMs: 500, perPrincipal: 100, max: 10000 },
         clientRequestTimeoutMs: 300000,
         cache: { listTtlMs: 60000, readTtlMs: 0, discoverTtlMs: 300000, scope: 'private' },

@@ -69,6 +69,7 @@ describe('shared context under hostile input (auth on, small limits)', () => {
       server: { limits: { maxDepth: MAX_DEPTH } },
       context: { maxValueBytes: MAX_VALUE_BYTES, quota: { session: { maxKeys: SESSION_MAX_KEYS }, principal: { maxBytes: PRINCIPAL_MAX_BYTES } }, namespaces: { counters: { description: 'open, 3 keys', maxKeys: 3 } } },
       plugins: { watch: false },
+      protocol: { maxSubscriptions: 50 },
     });
     removeConfig = config.remove;
     host = await startTestHost({ plugins: [WRITER, READER], args: ['--config', config.file] });
@@ -266,6 +267,21 @@ describe('shared context under hostile input (auth on, small limits)', () => {
     // Alice, naming the same context id, has her own (empty) session scope.
     const other = await modernCall('alice', 'ctx_get', { scope: 'session', key: 'n' }, 'many-7');
     expect((other.response?.result as { structuredContent?: Structured }).structuredContent).toEqual({ found: false });
+    await stillServesAlice();
+  });
+
+  it('a subscription flood is bounded: per session, per listen stream, and by URI length; the host keeps serving', async () => {
+    const flood = await connect('mallory');
+    // The config's protocol.maxSubscriptions is 50 here.
+    for (let i = 0; i < 50; i++) await flood.subscribeResource({ uri: `context://session/k${i}` });
+    await flood.subscribeResource({ uri: 'context://session/k0' }); // an existing one is not a new one
+    await expect(flood.subscribeResource({ uri: 'context://session/one-too-many' })).rejects.toMatchObject({ code: -32029 });
+    await flood.unsubscribeResource({ uri: 'context://session/k0' });
+    await flood.subscribeResource({ uri: 'context://session/now-fits' });
+    await expect(flood.subscribeResource({ uri: `context://session/${'x'.repeat(5000)}` })).rejects.toMatchObject({ code: -32602 });
+    const tooMany = await openListenStream(host.url, 'flood', { resourceSubscriptions: Array.from({ length: 51 }, (_, i) => `context://principal/k${i}`) }, auth('mallory'));
+    await tooMany.ended;
+    expect(tooMany.events.find((e) => 'error' in e)?.error).toMatchObject({ code: -32602, message: expect.stringContaining('at most 50') });
     await stillServesAlice();
   });
 

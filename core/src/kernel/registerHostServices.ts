@@ -179,6 +179,7 @@ export function registerHostServices(root: DependencyContainer, options: HostSer
       limits: pluginData,
       cache: { listTtlMs: cache.listTtlMs, readTtlMs: cache.readTtlMs, discoverTtlMs: cache.discoverTtlMs, cacheScope: cache.scope },
       maxListenStreams: config.protocol.maxListenStreams,
+      maxSubscriptions: config.protocol.maxSubscriptions,
       requestStateSecret: config.protocol.requestStateSecret,
       requestStateTtlMs: config.protocol.requestStateTtlMs,
       tasks: config.protocol.tasks,

@@ -32,6 +32,8 @@ export interface EngineDeps {
   readonly limits: JsonLimits;
   /** Upper bound of concurrently open `subscriptions/listen` streams. */
   readonly maxListenStreams: number;
+  /** Resource subscriptions per legacy session or listen stream (default 1000). */
+  readonly maxSubscriptions?: number;
   /** The list results of each catalog snapshot, serialized once. */
   readonly lists: ListPages;
   /** Permissions, limits, masking and audit of calls. */

@@ -40,6 +40,10 @@ function uriParam(params: Record<string, unknown>, method: string): string {
   return params.uri;
 }
 
+/** A subscribed URI is kept for the session's life (and in a cluster, in its record): bounded. */
+export const MAX_SUBSCRIBED_URI = 4096;
+export const DEFAULT_MAX_SUBSCRIPTIONS = 1000;
+
 /** resources/list, resources/templates/list, resources/read. */
 export function resourceMethods(deps: EngineDeps): MethodTable {
   return {
@@ -67,6 +71,11 @@ export function legacySubscriptionMethods(deps: EngineDeps): MethodTable {
   return {
     'resources/subscribe'(call) {
       const uri = uriParam(call.params, 'resources/subscribe');
+      if (uri.length > MAX_SUBSCRIBED_URI) throw invalidParams(`resources/subscribe: "uri" is longer than ${MAX_SUBSCRIBED_URI} characters`);
+      const max = deps.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS;
+      if (!call.session!.subscriptions.has(uri) && call.session!.subscriptions.size >= max) {
+        throw new ProtocolError(RpcCode.RateLimited, `Too many resource subscriptions on this session (limit ${max}); unsubscribe from some first`, { limit: 'subscriptionsPerSession', max });
+      }
       const catalog = deps.catalog();
       // Updates to a resource the caller may not read would tell it when the resource changes; unknown URIs stay subscribable, as before.
       if (catalog.resources.has(uri) && !deps.policy.admit(call, catalog, catalog.resources.get(uri), () => `resource ${uri}`)) {

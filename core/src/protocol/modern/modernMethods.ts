@@ -4,10 +4,11 @@ import { tagged, type Listener, type ListenFilter } from '../Notifier.js';
 import { invalidParams, ProtocolError, RpcCode } from '../ProtocolError.js';
 import { MetaKey, MODERN_VERSIONS } from './modernMeta.js';
 import { modernContextKey } from '../contextKeys.js';
+import { DEFAULT_MAX_SUBSCRIPTIONS, MAX_SUBSCRIBED_URI } from '../methods/resourceMethods.js';
 
 const FILTER_FLAGS = ['toolsListChanged', 'promptsListChanged', 'resourcesListChanged'] as const;
 
-function readFilter(params: Record<string, unknown>): ListenFilter {
+function readFilter(params: Record<string, unknown>, maxSubscriptions: number): ListenFilter {
   const n = params.notifications;
   if (typeof n !== 'object' || n === null || Array.isArray(n)) throw invalidParams('subscriptions/listen: "notifications" must be an object');
   const filter: Record<string, unknown> = {};
@@ -17,7 +18,10 @@ function readFilter(params: Record<string, unknown>): ListenFilter {
       if (value) filter[key] = true;
     } else if (key === 'resourceSubscriptions') {
       if (!Array.isArray(value) || value.some((u) => typeof u !== 'string')) throw invalidParams('subscriptions/listen: notifications.resourceSubscriptions must be an array of URIs');
-      filter[key] = [...new Set(value as string[])];
+      const uris = [...new Set(value as string[])];
+      if (uris.length > maxSubscriptions) throw invalidParams(`subscriptions/listen: at most ${maxSubscriptions} resourceSubscriptions per stream`, { limit: 'subscriptionsPerStream', max: maxSubscriptions });
+      if (uris.some((u) => u.length > MAX_SUBSCRIBED_URI)) throw invalidParams(`subscriptions/listen: a subscribed URI is longer than ${MAX_SUBSCRIBED_URI} characters`);
+      filter[key] = uris;
     } else {
       throw invalidParams(`subscriptions/listen: unknown notification kind "${key}" (known: ${[...FILTER_FLAGS, 'resourceSubscriptions'].join(', ')})`, { unknown: key });
     }
@@ -38,7 +42,7 @@ export function modernMethods(deps: EngineDeps, shutdown: AbortSignal): MethodTa
     }),
     async 'subscriptions/listen'({ id, params, channel, lifetime, principal }) {
       const signal = lifetime.signal;
-      const filter = readFilter(params);
+      const filter = readFilter(params, deps.maxSubscriptions ?? DEFAULT_MAX_SUBSCRIPTIONS);
       // The session scope of shared context this stream hears of (context://session/… is per context id).
       const contextKey = modernContextKey(params._meta as Record<string, unknown> | undefined);
       if (contextKey === null) throw invalidParams('subscriptions/listen: _meta["mcp-host/contextId"] must be 1-128 letters, digits, ".", "_", "-" or ":", starting with a letter or digit');
