@@ -192,4 +192,13 @@ describe('skills extension (SEP-2640) with the official clients', () => {
     expect(entry.frontmatter.description).toBe('Writes release notes from merged pull requests.');
     expect(readFileSync(join(skillDir, 'SKILL.md'), 'utf8')).toContain('Release_Notes');
   }, 30_000);
+
+  it('hot reload: a deleted SKILL.md reloads the plugin at once (the reload reports the skill the manifest still declares), and restoring it serves it again', async () => {
+    const before = host.logs.length;
+    rmSync(join(skillDir, 'SKILL.md'));
+    await vi.waitFor(() => expect(host.logs.slice(before).some((l) => /release-notes/.test(JSON.stringify(l)) && /SKILL\.md/.test(JSON.stringify(l)))).toBe(true), { timeout: 10_000, interval: 100 });
+    writeFileSync(join(skillDir, 'SKILL.md'), RELEASE_MD);
+    const { req } = await legacy('bob');
+    await vi.waitFor(async () => expect((await req('skills/list', {})).skills[0].resources[0].digest).toBe(digest(RELEASE_MD)), { timeout: 10_000, interval: 100 });
+  }, 30_000);
 });

@@ -1,13 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { FSWatcher } from 'chokidar';
 import type { Logger } from 'pino';
 
 /** Files whose change reloads a plugin: code and manifests. Sources (.ts), docs and data do not. */
 const RELOADING = /\.(m?js|cjs|json)$/;
 
-/** Whether a file lies in a skill folder (one with a SKILL.md, up to the plugin folder): skills are read at load, so their files reload too. */
+/**
+ * Whether a file lies in a skill folder (one with a SKILL.md, up to the plugin folder): skills are
+ * read at load, so their files reload too. A SKILL.md itself always does: once deleted, its folder
+ * no longer says it is a skill, and the reload is what reports the skill the manifest still declares.
+ */
 function inSkill(path: string, pluginDir: string): boolean {
+  if (basename(path) === 'SKILL.md') return true;
   for (let d = dirname(path); d.startsWith(pluginDir + sep); d = dirname(d)) if (existsSync(join(d, 'SKILL.md'))) return true;
   return false;
 }
