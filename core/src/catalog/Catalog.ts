@@ -8,8 +8,9 @@ export interface CatalogOptions {
   /** Who may see each item (undefined: everyone). Absent when no permissions are enforced. */
   readonly access?: (binding: AnyBinding) => Requirement | undefined;
   /**
-   * What the host serves itself (shared context as resources), in every snapshot before any
-   * plugin's items: its names are taken first, so a plugin cannot shadow them. Not among `generations`.
+   * What the host serves itself (shared context as resources), in every snapshot: its names are
+   * taken first and its templates match first, so a plugin can neither shadow nor capture them.
+   * Not among `generations`.
    */
   readonly host?: readonly BoundGeneration[];
 }
