@@ -81,6 +81,22 @@ const CURRENT = `local function current(key)
 end`;
 
 /**
+ * A write's first step: what the key holds now (its metadata, version and size; 0 and 0 when
+ * absent), and, when `expected` ('' unconditional, 0 absent) is not its version, the conflict
+ * reply: {0, 'conflict', json, version, expiresAt}, or {0, 'conflict'} when absent.
+ */
+const HELD = `${CURRENT}
+local function held(key, expected)
+  local meta = redis.call('HGET', KEYS[2], key)
+  local version, size = 0, 0
+  if meta then version, size = parts(meta) end
+  if expected == '' or tonumber(expected) == version then return meta, size, nil end
+  local cur = current(key)
+  if not cur then return meta, size, { 0, 'conflict' } end
+  return meta, size, { 0, 'conflict', cur[1], cur[2], cur[3] }
+end`;
+
+/**
  * Reads ARGV[1]: {json, version, expiresAt or -1}, or nil. Writes nothing: a value whose expiry
  * has come is answered as absent and left to the next write or listing to purge.
  */
@@ -101,17 +117,11 @@ return current(ARGV[1])`;
 const SET = `${NOW}
 ${PURGE}
 ${SETTLE}
-${CURRENT}
+${HELD}
 purge()
 local key = ARGV[1]
-local meta = redis.call('HGET', KEYS[2], key)
-local held, heldSize = 0, 0
-if meta then held, heldSize = parts(meta) end
-if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= held then
-  local cur = current(key)
-  if not cur then return { 0, 'conflict' } end
-  return { 0, 'conflict', cur[1], cur[2], cur[3] }
-end
+local meta, heldSize, conflict = held(key, ARGV[4])
+if conflict then return conflict end
 local size = tonumber(ARGV[8])
 if not meta and ARGV[5] ~= '' and redis.call('HLEN', KEYS[1]) + 1 > tonumber(ARGV[5]) then return { 0, 'quota', 'keys' } end
 local bytes = tonumber(redis.call('GET', KEYS[4]) or '0')
@@ -140,17 +150,11 @@ return { 1, version, expiresAt }`;
 const DELETE = `${NOW}
 ${PURGE}
 ${SETTLE}
-${CURRENT}
+${HELD}
 purge()
 local key = ARGV[1]
-local meta = redis.call('HGET', KEYS[2], key)
-local held, heldSize = 0, 0
-if meta then held, heldSize = parts(meta) end
-if ARGV[2] ~= '' and tonumber(ARGV[2]) ~= held then
-  local cur = current(key)
-  if not cur then return { 0, 'conflict' } end
-  return { 0, 'conflict', cur[1], cur[2], cur[3] }
-end
+local meta, heldSize, conflict = held(key, ARGV[2])
+if conflict then return conflict end
 if not meta then return { 1, 0 } end
 local ttl = redis.call('PTTL', KEYS[1])
 redis.call('HDEL', KEYS[1], key)
