@@ -13,6 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectHttpClient, fixturePath, sha256Hex, startTestHost, writeConfig, type TestHost } from '../harness/index.js';
+import { HOST_VERSION } from '@mcp-host/core';
+
+/** The six context:// resources and templates the host serves itself, as the catalog names their owner. */
+const HOST_ITEMS = `mcp-host/context@${HOST_VERSION}`;
 
 const TOKEN = 'admin-ui-e2e-token-8c3e51f0';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
@@ -64,7 +68,8 @@ describe('admin UI in headless Chromium', () => {
     await version.waitFor({ timeout: 10_000 });
     await expect.poll(() => version.textContent()).toBe('1.0.0');
     await expect.poll(() => page.getByTestId('plugin-state-good-fixture').textContent()).toBe('serving');
-    await expect.poll(async () => (await page.getByTestId('catalog-item-plugin').allTextContents()).sort()).toEqual(['good-fixture@1.0.0', 'good-fixture@1.0.0']);
+    // The host's own items (shared context as context:// resources) are in the catalog too, under mcp-host/context.
+    await expect.poll(async () => (await page.getByTestId('catalog-item-plugin').allTextContents()).sort()).toEqual(['good-fixture@1.0.0', 'good-fixture@1.0.0', ...Array(6).fill(HOST_ITEMS)]);
     // The token lives in this tab's sessionStorage only.
     // A string, so it runs in the page without the tests' TypeScript knowing the DOM.
     expect(await page.evaluate('[sessionStorage.length, localStorage.length, document.cookie]')).toEqual([1, 0, '']);
@@ -86,7 +91,7 @@ describe('admin UI in headless Chromium', () => {
     await reloadEvent.first().waitFor({ timeout: 10_000 });
     const adminEvent = page.locator('[data-testid="feed-event"][data-type="admin"]', { hasText: 'reload good-fixture' });
     await adminEvent.first().waitFor({ timeout: 10_000 });
-    await expect.poll(async () => (await page.getByTestId('catalog-item-plugin').allTextContents()).sort(), { timeout: 10_000 }).toEqual(['good-fixture@1.1.0', 'good-fixture@1.1.0']);
+    await expect.poll(async () => (await page.getByTestId('catalog-item-plugin').allTextContents()).sort(), { timeout: 10_000 }).toEqual(['good-fixture@1.1.0', 'good-fixture@1.1.0', ...Array(6).fill(HOST_ITEMS)]);
     expect(await page.getByTestId('feed-status').textContent()).toBe('live');
     // The call made above, counted by the host's Prometheus histogram and shown per plugin version
     // (the stats panel polls every 5 s).
