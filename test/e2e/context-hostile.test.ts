@@ -173,6 +173,10 @@ describe('shared context under hostile input (auth on, small limits)', () => {
       'context://shared//x',
       'context://shared/team/',
       'context://p/service:alice/x',
+      // Percent-encoding that does not decode: "not found" like any other key, not an internal error.
+      'context://principal/%E0%A4%A',
+      'context://principal/%',
+      'context://shared/%zz/x',
     ];
     for (const uri of uris) {
       const e = await readError(mallory, uri);

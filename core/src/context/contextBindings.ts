@@ -65,8 +65,17 @@ export function contextGeneration(logger: Logger): BoundGeneration {
 
 function single(variables: Record<string, string | string[]>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(variables)) out[k] = decodeURIComponent(Array.isArray(v) ? v.join(',') : v);
+  for (const [k, v] of Object.entries(variables)) out[k] = decoded(Array.isArray(v) ? v.join(',') : v);
   return out;
+}
+
+/** A URI part decoded; one that does not decode (`%E0%A4%A`) is kept as sent, which no key or namespace matches: "not found". */
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
 }
 
 async function valueOf(uri: string, key: string, ctx: RequestContext, get: () => Promise<{ value: unknown; version: number; expiresAt?: number } | undefined>): Promise<unknown> {
