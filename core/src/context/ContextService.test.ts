@@ -79,6 +79,10 @@ describe('ContextService', () => {
     const a = service.of(call(alice), PLUGIN);
     const b = service.of(call(bob), PLUGIN);
     expect(await refusal(a.shared('nope').get('x'))).toBe('forbidden');
+    // A huge name is refused without being quoted whole.
+    const huge = await a.shared('n'.repeat(1_000_000)).get('x').catch((e: ContextError) => e);
+    expect((huge as ContextError).reason).toBe('forbidden');
+    expect((huge as ContextError).message.length).toBeLessThan(300);
     expect(await refusal(a.shared('team').set('x', { nope: 1 }))).toBe('invalid-value');
     expect((await a.shared('team').set('x', { name: 'core' })).version).toBeGreaterThan(0);
     expect(await refusal(b.shared('team').get('x'))).toBe('forbidden');

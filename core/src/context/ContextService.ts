@@ -165,7 +165,7 @@ export class ContextService implements ContextPort {
       case 'shared': {
         const name = op.namespace;
         const ns = typeof name === 'string' ? namespaces.get(name) : undefined;
-        if (!ns) throw new ContextError('forbidden', `context namespace ${JSON.stringify(name)} is not declared (declare it in a plugin's mcpHost.context.namespaces or in context.namespaces)`, { namespace: name });
+        if (!ns) throw new ContextError('forbidden', `context namespace ${shown(name)} is not declared (declare it in a plugin's mcpHost.context.namespaces or in context.namespaces)`, { namespace: typeof name === 'string' ? name.slice(0, 64) : undefined });
         const writing = op.method === 'set' || op.method === 'cas' || op.method === 'delete';
         if (!ctx) {
           if (!ns.owners.has(plugin.id)) throw new ContextError('forbidden', `outside a call a plugin may use only the namespaces it declares; "${ns.name}" is not plugin "${plugin.id}"'s`, { namespace: ns.name });
@@ -202,10 +202,14 @@ function refusedUri(op: ContextOp): string {
   return `context://shared/${ns}/${key}`;
 }
 
+/** A name a plugin or client gave, as an error message may quote it: at most 64 characters. */
+function shown(name: unknown): string {
+  return typeof name === 'string' ? JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name) : typeof name;
+}
+
 function checkKey(key: unknown): string {
   if (typeof key !== 'string' || !CONTEXT_KEY.test(key)) {
-    const shown = typeof key === 'string' ? JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key) : typeof key;
-    throw new ContextError('bad-key', `context key ${shown} is not valid: 1-128 letters, digits, ".", "_", "-" or ":", starting with a letter or digit`);
+    throw new ContextError('bad-key', `context key ${shown(key)} is not valid: 1-128 letters, digits, ".", "_", "-" or ":", starting with a letter or digit`);
   }
   return key;
 }
